@@ -1,0 +1,618 @@
+/**
+ * The MCP client: a scoped service that opens a session with one server over an {@link McpTransport}
+ * and offers every client operation of the protocol.
+ *
+ * Acquiring the service connects and negotiates (or, with `connect: "lazy"`, the first operation
+ * does); closing its `Scope` ends the session, closes the connection and interrupts every fiber the
+ * client started. Requests still waiting at that moment fail with `McpTransportError(ClientClosed)`.
+ *
+ * **Example** (Listing and calling tools)
+ *
+ * ```ts
+ * import { Effect, Schema } from "effect"
+ * import { McpClient } from "@effect-mcp/core"
+ *
+ * const program = Effect.gen(function*() {
+ *   const client = yield* McpClient.McpClient
+ *   const tools = yield* client.listTools()
+ *   const sum = yield* client.callTool("add", { a: 1, b: 2 }, { output: Schema.Struct({ sum: Schema.Number }) })
+ *   return { tools: tools.map((tool) => tool.name), sum: sum.sum }
+ * })
+ *
+ * // program.pipe(Effect.provide(McpClient.layer({ timeout: "30 seconds" })), Effect.provide(transportLayer))
+ * ```
+ *
+ * @stability experimental
+ * @since 0.1.0
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Layer from "effect/Layer"
+import * as Predicate from "effect/Predicate"
+import * as PubSub from "effect/PubSub"
+import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
+import * as Semaphore from "effect/Semaphore"
+import * as Stream from "effect/Stream"
+import * as Engine from "./internal/engine.ts"
+import { connectStateful, decodeResult } from "./internal/session.ts"
+import type { Era, Session } from "./internal/session.ts"
+import { InvalidResult, McpProtocolError, McpToolError, PaginationLimit } from "./McpError.ts"
+import type { McpError } from "./McpError.ts"
+import * as McpSchema from "./McpSchema.ts"
+import { McpTransport } from "./McpTransport.ts"
+
+/**
+ * @stability experimental
+ * @category type ids
+ * @since 0.1.0
+ */
+export const TypeId = "~@effect-mcp/core/McpClient"
+
+/**
+ * Tells whether a value is an {@link McpClient} service.
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.1.0
+ */
+export const isMcpClient = (u: unknown): u is McpClient["Service"] => Predicate.hasProperty(u, TypeId)
+
+// -----------------------------------------------------------------------------
+// Models
+// -----------------------------------------------------------------------------
+
+/**
+ * What the client learnt about the server when the session opened.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface ServerSession {
+  /** `"stateful"` for the `initialize` revisions (2024-11-05 … 2025-11-25). */
+  readonly era: Era
+  /** The negotiated protocol revision. */
+  readonly protocolVersion: string
+  readonly serverInfo: McpSchema.Implementation
+  readonly capabilities: McpSchema.ServerCapabilities
+  /** The server's hint text for the model, if any. */
+  readonly instructions: string | undefined
+}
+
+/**
+ * A notification the server sent, as the client received it.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface Notification {
+  readonly method: string
+  readonly params: Readonly<Record<string, unknown>> | undefined
+}
+
+/**
+ * A progress report for a request: `progress` (not assumed to increase), optional `total` and
+ * `message`.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type Progress = McpSchema.ProgressNotificationParams
+
+/**
+ * Options every request accepts.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface RequestOptions {
+  /** Overrides the client's default timeout. `"Infinity"` waits forever. */
+  readonly timeout?: Duration.Input | undefined
+  /** Keys merged into the request's `params._meta`. */
+  readonly meta?: Readonly<Record<string, unknown>> | undefined
+  /** Receives the server's progress reports for this request (a progress token is sent). */
+  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
+}
+
+/**
+ * Options of the listing operations that fetch every page.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface ListOptions extends RequestOptions {
+  /** The most pages to fetch before failing with `PaginationLimit`. Defaults to the client's `maxPages`. */
+  readonly maxPages?: number | undefined
+}
+
+/**
+ * Tool arguments: a JSON object.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type ToolArguments = Readonly<Record<string, unknown>>
+
+/**
+ * Options of {@link McpClient} `callTool`.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface CallToolOptions extends RequestOptions {
+  /** Task augmentation (2025-11-25): ask the server to run the call as a task. */
+  readonly task?: McpSchema.TaskMetadata | undefined
+}
+
+/**
+ * A schema that decodes a tool's `structuredContent`.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type OutputSchema<A> = Schema.Decoder<A, never>
+
+/**
+ * The client service.
+ *
+ * @stability experimental
+ * @category services
+ * @since 0.1.0
+ */
+export class McpClient extends Context.Service<McpClient, {
+  readonly [TypeId]: typeof TypeId
+  /**
+   * The negotiated session. With `connect: "lazy"` the first use connects.
+   */
+  readonly session: Effect.Effect<ServerSession, McpError>
+  /**
+   * Every notification the server sends, from the moment the stream is run.
+   */
+  readonly notifications: Stream.Stream<Notification>
+  /**
+   * Checks that the server is alive.
+   */
+  readonly ping: (options?: RequestOptions) => Effect.Effect<void, McpError>
+  /**
+   * Lists every tool, following `nextCursor` across pages.
+   */
+  readonly listTools: (options?: ListOptions) => Effect.Effect<ReadonlyArray<McpSchema.Tool>, McpError>
+  /**
+   * Fetches one page of tools.
+   */
+  readonly listToolsPage: (
+    cursor?: string | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.ListToolsResult, McpError>
+  /**
+   * Calls a tool. Fails with `McpToolError` when the tool answers `isError: true`. With `output`, decodes
+   * the result's `structuredContent` with that schema and returns the decoded value.
+   */
+  readonly callTool: {
+    <A>(
+      name: string,
+      args: ToolArguments | undefined,
+      options: CallToolOptions & { readonly output: OutputSchema<A> }
+    ): Effect.Effect<A, McpError | McpToolError>
+    (
+      name: string,
+      args?: ToolArguments | undefined,
+      options?: CallToolOptions
+    ): Effect.Effect<McpSchema.CallToolResult, McpError | McpToolError>
+  }
+  /**
+   * Calls a tool and returns the full protocol result, `isError` included, without raising on it.
+   */
+  readonly callToolRaw: (
+    name: string,
+    args?: ToolArguments | undefined,
+    options?: CallToolOptions
+  ) => Effect.Effect<McpSchema.CallToolResult, McpError>
+  /**
+   * Lists every resource, following `nextCursor` across pages.
+   */
+  readonly listResources: (options?: ListOptions) => Effect.Effect<ReadonlyArray<McpSchema.Resource>, McpError>
+  /**
+   * Fetches one page of resources.
+   */
+  readonly listResourcesPage: (
+    cursor?: string | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.ListResourcesResult, McpError>
+  /**
+   * Lists every resource template, following `nextCursor` across pages.
+   */
+  readonly listResourceTemplates: (
+    options?: ListOptions
+  ) => Effect.Effect<ReadonlyArray<McpSchema.ResourceTemplate>, McpError>
+  /**
+   * Fetches one page of resource templates.
+   */
+  readonly listResourceTemplatesPage: (
+    cursor?: string | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.ListResourceTemplatesResult, McpError>
+  /**
+   * Reads a resource and returns its contents (text or base64 blob).
+   */
+  readonly readResource: (
+    uri: string,
+    options?: RequestOptions
+  ) => Effect.Effect<ReadonlyArray<McpSchema.ResourceContents>, McpError>
+  /**
+   * Reads a resource and returns the full protocol result.
+   */
+  readonly readResourceRaw: (
+    uri: string,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.ReadResourceResult, McpError>
+  /**
+   * Subscribes to updates of a resource (`notifications/resources/updated`).
+   */
+  readonly subscribeResource: (uri: string, options?: RequestOptions) => Effect.Effect<void, McpError>
+  /**
+   * Ends a subscription.
+   */
+  readonly unsubscribeResource: (uri: string, options?: RequestOptions) => Effect.Effect<void, McpError>
+  /**
+   * Lists every prompt, following `nextCursor` across pages.
+   */
+  readonly listPrompts: (options?: ListOptions) => Effect.Effect<ReadonlyArray<McpSchema.Prompt>, McpError>
+  /**
+   * Fetches one page of prompts.
+   */
+  readonly listPromptsPage: (
+    cursor?: string | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.ListPromptsResult, McpError>
+  /**
+   * Renders a prompt. Argument values that are not strings are sent as JSON text, since prompt
+   * arguments are strings on the wire.
+   */
+  readonly getPrompt: (
+    name: string,
+    args?: Readonly<Record<string, unknown>> | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<McpSchema.GetPromptResult, McpError>
+  /**
+   * Asks the server to complete an argument of a prompt or resource template.
+   */
+  readonly complete: (
+    ref: McpSchema.CompletionReference,
+    argument: { readonly name: string; readonly value: string },
+    options?: RequestOptions & { readonly context?: Readonly<Record<string, string>> | undefined }
+  ) => Effect.Effect<McpSchema.Completion, McpError>
+  /**
+   * Sets the least severe level of log messages the server sends.
+   */
+  readonly setLoggingLevel: (level: McpSchema.LoggingLevel, options?: RequestOptions) => Effect.Effect<void, McpError>
+  /**
+   * Sends any request and decodes its result with the given schema: for methods this client has no
+   * operation for (extensions, newer revisions).
+   */
+  readonly request: <A>(
+    method: string,
+    params: object | undefined,
+    result: Schema.Decoder<A, never>,
+    options?: RequestOptions
+  ) => Effect.Effect<A, McpError>
+}>()("@effect-mcp/core/McpClient") {}
+
+// -----------------------------------------------------------------------------
+// Constructors
+// -----------------------------------------------------------------------------
+
+/**
+ * The client's name and version in `initialize` when none is given.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export const defaultClientInfo: McpSchema.Implementation = { name: "effect-mcp", version: "0.1.0" }
+
+/**
+ * Options of {@link make} and {@link layer}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The client's `clientInfo`: name, version, title, description, websiteUrl, icons. */
+  readonly clientInfo?: McpSchema.Implementation | undefined
+  /** How long to wait for the handshake. Default: 30 seconds. */
+  readonly initializationTimeout?: Duration.Input | undefined
+  /** The default timeout of every request. Default: 5 minutes. `"Infinity"` waits forever. */
+  readonly timeout?: Duration.Input | undefined
+  /** `"eager"` (default) connects when the service is built; `"lazy"` on the first operation. */
+  readonly connect?: "eager" | "lazy" | undefined
+  /** The most pages a listing fetches before failing with `PaginationLimit`. Default: 1000. */
+  readonly maxPages?: number | undefined
+  /** Offer one stateful revision instead of the newest. */
+  readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
+  /** Extra client capabilities to advertise (`experimental`, `extensions`). */
+  readonly capabilities?: McpSchema.ClientCapabilities | undefined
+}
+
+const decodeListTools = decodeResult(McpSchema.ListToolsResult)
+const decodeListResources = decodeResult(McpSchema.ListResourcesResult)
+const decodeListResourceTemplates = decodeResult(McpSchema.ListResourceTemplatesResult)
+const decodeListPrompts = decodeResult(McpSchema.ListPromptsResult)
+const decodeCallTool = decodeResult(McpSchema.CallToolResult)
+const decodeReadResource = decodeResult(McpSchema.ReadResourceResult)
+const decodeGetPrompt = decodeResult(McpSchema.GetPromptResult)
+const decodeComplete = decodeResult(McpSchema.CompleteResult)
+
+const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
+  input === undefined ? fallback : Duration.fromInputUnsafe(input)
+
+/**
+ * Builds a client in the current `Scope` over the `McpTransport` in the context.
+ *
+ * **Details**
+ *
+ * With `connect: "eager"` (the default) the connection is opened and the session negotiated before
+ * the service is returned, so a server that cannot be reached fails here. The session lives until the
+ * scope closes.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const make: (options?: Options) => Effect.Effect<
+  McpClient["Service"],
+  McpError,
+  Scope.Scope | McpTransport
+> = Effect.fnUntraced(function*(options?: Options) {
+  const transport = yield* McpTransport
+  const clientScope = yield* Effect.scope
+  const notifications = yield* Effect.acquireRelease(
+    PubSub.unbounded<Engine.Notification>(),
+    PubSub.shutdown
+  )
+  const defaultTimeout = toDuration(options?.timeout, Duration.minutes(5))
+  const initializationTimeout = toDuration(options?.initializationTimeout, Duration.seconds(30))
+  const maxPages = options?.maxPages ?? 1000
+  const clientInfo = options?.clientInfo ?? defaultClientInfo
+  const capabilities: McpSchema.ClientCapabilities = { ...options?.capabilities }
+  const handlers = new Map<string, Engine.RequestHandler>()
+
+  let current: Session | undefined
+  const lock = yield* Semaphore.make(1)
+
+  const open = Effect.gen(function*() {
+    const scope = yield* Scope.fork(clientScope)
+    const exit = yield* Effect.gen(function*() {
+      const connection = yield* transport.connect
+      const engine = yield* Engine.make({ connection, handlers, notifications })
+      return yield* connectStateful(engine, {
+        clientInfo,
+        capabilities,
+        timeout: Duration.isFinite(initializationTimeout) ? initializationTimeout : undefined,
+        protocolVersion: options?.protocolVersion
+      })
+    }).pipe(Scope.provide(scope), Effect.exit)
+    if (Exit.isFailure(exit)) yield* Scope.close(scope, exit)
+    return yield* exit
+  })
+
+  const sessionEffect: Effect.Effect<Session, McpError> = Effect.suspend(() =>
+    current !== undefined ? Effect.succeed(current) : lock.withPermits(1)(Effect.suspend(() =>
+      current !== undefined ? Effect.succeed(current) : Effect.tap(open, (session) =>
+        Effect.sync(() => {
+          current = session
+        }))
+    ))
+  )
+
+  if (options?.connect !== "lazy") yield* sessionEffect
+
+  const toEngineOptions = (requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
+    timeout: requestOptions?.timeout === undefined
+      ? (Duration.isFinite(defaultTimeout) ? defaultTimeout : undefined)
+      : (() => {
+        const timeout = Duration.fromInputUnsafe(requestOptions.timeout)
+        return Duration.isFinite(timeout) ? timeout : undefined
+      })(),
+    meta: requestOptions?.meta,
+    onProgress: requestOptions?.onProgress
+  })
+
+  /** Checks the capability, then sends: a method the server lacks fails before anything is sent. */
+  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
+    Effect.flatMap(sessionEffect, (session) =>
+      Effect.andThen(
+        session.check(method),
+        session.request(method, params, toEngineOptions(requestOptions))
+      ))
+
+  const pageParams = (cursor: string | undefined): object => cursor === undefined ? {} : { cursor }
+
+  const paginate = <Page extends { readonly nextCursor?: string | null | undefined }, A>(
+    method: string,
+    fetch: (cursor: string | undefined, options: RequestOptions | undefined) => Effect.Effect<Page, McpError>,
+    items: (page: Page) => ReadonlyArray<A>,
+    listOptions: ListOptions | undefined
+  ): Effect.Effect<ReadonlyArray<A>, McpError> =>
+    Effect.gen(function*() {
+      const limit = listOptions?.maxPages ?? maxPages
+      const all: Array<A> = []
+      const seen = new Set<string>()
+      let cursor: string | undefined
+      for (let pages = 1;; pages++) {
+        const page = yield* fetch(cursor, listOptions)
+        for (const item of items(page)) all.push(item)
+        const next = page.nextCursor
+        if (next === undefined || next === null) return all
+        if (seen.has(next)) {
+          return yield* new McpProtocolError({
+            method,
+            reason: new PaginationLimit({ pages, repeatedCursor: next })
+          })
+        }
+        if (pages >= limit) {
+          return yield* new McpProtocolError({ method, reason: new PaginationLimit({ pages }) })
+        }
+        seen.add(next)
+        cursor = next
+      }
+    })
+
+  const listToolsPage = (cursor?: string, requestOptions?: RequestOptions) =>
+    send("tools/list", pageParams(cursor), requestOptions).pipe(
+      Effect.flatMap((raw) => decodeListTools("tools/list", raw))
+    )
+  const listResourcesPage = (cursor?: string, requestOptions?: RequestOptions) =>
+    send("resources/list", pageParams(cursor), requestOptions).pipe(
+      Effect.flatMap((raw) => decodeListResources("resources/list", raw))
+    )
+  const listResourceTemplatesPage = (cursor?: string, requestOptions?: RequestOptions) =>
+    send("resources/templates/list", pageParams(cursor), requestOptions).pipe(
+      Effect.flatMap((raw) => decodeListResourceTemplates("resources/templates/list", raw))
+    )
+  const listPromptsPage = (cursor?: string, requestOptions?: RequestOptions) =>
+    send("prompts/list", pageParams(cursor), requestOptions).pipe(
+      Effect.flatMap((raw) => decodeListPrompts("prompts/list", raw))
+    )
+
+  const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
+    send(
+      "tools/call",
+      callOptions?.task === undefined
+        ? { name, arguments: args ?? {} }
+        : { name, arguments: args ?? {}, task: callOptions.task },
+      callOptions
+    ).pipe(
+      Effect.flatMap((raw) => decodeCallTool("tools/call", raw)),
+      Effect.withSpan("McpClient.callTool", { attributes: { "mcp.tool": name } }, { captureStackTrace: false })
+    )
+
+  const callTool = (
+    name: string,
+    args?: ToolArguments,
+    callOptions?: CallToolOptions & { readonly output?: OutputSchema<unknown> }
+  ): Effect.Effect<unknown, McpError | McpToolError> =>
+    Effect.flatMap(callToolRaw(name, args, callOptions), (result): Effect.Effect<unknown, McpError | McpToolError> => {
+      if (result.isError === true) return Effect.fail(new McpToolError({ tool: name, result }))
+      const output = callOptions?.output
+      if (output === undefined) return Effect.succeed(result)
+      if (result.structuredContent === undefined) {
+        return Effect.fail(
+          new McpProtocolError({
+            method: "tools/call",
+            reason: new InvalidResult({ issue: `tool ${name} returned no structuredContent to decode` })
+          })
+        )
+      }
+      return decodeResult(output)("tools/call", result.structuredContent)
+    })
+
+  const readResourceRaw = (uri: string, requestOptions?: RequestOptions) =>
+    send("resources/read", { uri }, requestOptions).pipe(
+      Effect.flatMap((raw) => decodeReadResource("resources/read", raw)),
+      Effect.withSpan("McpClient.readResource", { attributes: { "mcp.uri": uri } }, { captureStackTrace: false })
+    )
+
+  const getPrompt = (name: string, args?: Readonly<Record<string, unknown>>, requestOptions?: RequestOptions) =>
+    send("prompts/get", args === undefined ? { name } : { name, arguments: serializePromptArguments(args) }, requestOptions)
+      .pipe(
+        Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw)),
+        Effect.withSpan("McpClient.getPrompt", { attributes: { "mcp.prompt": name } }, { captureStackTrace: false })
+      )
+
+  const complete = (
+    ref: McpSchema.CompletionReference,
+    argument: { readonly name: string; readonly value: string },
+    completeOptions?: RequestOptions & { readonly context?: Readonly<Record<string, string>> | undefined }
+  ) =>
+    send(
+      "completion/complete",
+      completeOptions?.context === undefined
+        ? { ref, argument }
+        : { ref, argument, context: { arguments: completeOptions.context } },
+      completeOptions
+    ).pipe(
+      Effect.flatMap((raw) => decodeComplete("completion/complete", raw)),
+      Effect.map((result) => result.completion)
+    )
+
+  return McpClient.of({
+    [TypeId]: TypeId,
+    session: sessionEffect,
+    notifications: Stream.fromPubSub(notifications),
+    ping: (requestOptions) => Effect.asVoid(send("ping", undefined, requestOptions)),
+    listTools: (listOptions) => paginate("tools/list", listToolsPage, (page) => page.tools, listOptions),
+    listToolsPage,
+    callTool: callTool as McpClient["Service"]["callTool"],
+    callToolRaw,
+    listResources: (listOptions) =>
+      paginate("resources/list", listResourcesPage, (page) => page.resources, listOptions),
+    listResourcesPage,
+    listResourceTemplates: (listOptions) =>
+      paginate(
+        "resources/templates/list",
+        listResourceTemplatesPage,
+        (page) => page.resourceTemplates,
+        listOptions
+      ),
+    listResourceTemplatesPage,
+    readResource: (uri, requestOptions) => Effect.map(readResourceRaw(uri, requestOptions), (result) => result.contents),
+    readResourceRaw,
+    subscribeResource: (uri, requestOptions) => Effect.asVoid(send("resources/subscribe", { uri }, requestOptions)),
+    unsubscribeResource: (uri, requestOptions) =>
+      Effect.asVoid(send("resources/unsubscribe", { uri }, requestOptions)),
+    listPrompts: (listOptions) => paginate("prompts/list", listPromptsPage, (page) => page.prompts, listOptions),
+    listPromptsPage,
+    getPrompt,
+    complete,
+    setLoggingLevel: (level, requestOptions) => Effect.asVoid(send("logging/setLevel", { level }, requestOptions)),
+    request: (method, params, result, requestOptions) =>
+      Effect.flatMap(send(method, params, requestOptions), (raw) => decodeResult(result)(method, raw))
+  })
+})
+
+/**
+ * Prompt arguments are strings on the wire: other values are sent as their JSON text.
+ */
+const serializePromptArguments = (args: Readonly<Record<string, unknown>>): Record<string, string> => {
+  const out: Record<string, string> = {}
+  for (const [key, value] of Object.entries(args)) {
+    if (value === undefined) continue
+    out[key] = typeof value === "string" ? value : JSON.stringify(value)
+  }
+  return out
+}
+
+/**
+ * Provides an {@link McpClient} whose session lives as long as the layer.
+ *
+ * **Example** (A client over an in-process server)
+ *
+ * ```ts
+ * import { Effect, Layer } from "effect"
+ * import { McpClient, McpInMemoryTransport } from "@effect-mcp/core"
+ *
+ * declare const ServerLayer: McpInMemoryTransport.ServerLayer
+ *
+ * const ClientLive = McpClient.layer({ timeout: "30 seconds" }).pipe(
+ *   Layer.provide(McpInMemoryTransport.layer(ServerLayer))
+ * )
+ * ```
+ *
+ * @stability experimental
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options?: Options): Layer.Layer<McpClient, McpError, McpTransport> =>
+  Layer.effect(McpClient)(make(options))

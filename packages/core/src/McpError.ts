@@ -1,0 +1,367 @@
+/**
+ * The typed errors of an MCP client.
+ *
+ * Each error is a `Schema.TaggedError`, so it can be yielded, caught by tag, encoded and compared.
+ * `McpTransportError` and `McpProtocolError` carry a tagged `reason`: catch the error broadly with
+ * `Effect.catchTag`, or one reason with `Effect.catchReason`.
+ *
+ * **Example** (Recovering from one reason)
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { McpError } from "@effect-mcp/core"
+ *
+ * declare const call: Effect.Effect<string, McpError.McpTransportError>
+ *
+ * call.pipe(Effect.catchReason("McpTransportError", "ConnectionClosed", () => Effect.succeed("offline")))
+ * ```
+ *
+ * @stability experimental
+ * @since 0.1.0
+ */
+import * as Predicate from "effect/Predicate"
+import * as Schema from "effect/Schema"
+import { CallToolResult } from "./McpSchema.ts"
+
+// -----------------------------------------------------------------------------
+// McpTransportError
+// -----------------------------------------------------------------------------
+
+/**
+ * The connection to the server ended (the server closed its side, the process exited, the stream
+ * ended) while the client still needed it.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>(
+  "@effect-mcp/core/McpError/ConnectionClosed"
+)("ConnectionClosed", {
+  description: Schema.optional(Schema.String),
+  cause: Schema.optional(Schema.Defect())
+}) {
+  override get message(): string {
+    return this.description === undefined
+      ? "The connection to the MCP server closed"
+      : `The connection to the MCP server closed: ${this.description}`
+  }
+}
+
+/**
+ * The client's own scope closed while a request was still waiting for its response.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class ClientClosed extends Schema.TaggedError<ClientClosed>("@effect-mcp/core/McpError/ClientClosed")(
+  "ClientClosed",
+  {}
+) {
+  override get message(): string {
+    return "The MCP client was closed before the server answered"
+  }
+}
+
+/**
+ * A message could not be written to the transport.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class SendFailed extends Schema.TaggedError<SendFailed>("@effect-mcp/core/McpError/SendFailed")(
+  "SendFailed",
+  {
+    description: Schema.optional(Schema.String),
+    cause: Schema.optional(Schema.Defect())
+  }
+) {
+  override get message(): string {
+    return this.description === undefined
+      ? "Could not send a message to the MCP server"
+      : `Could not send a message to the MCP server: ${this.description}`
+  }
+}
+
+/**
+ * The server sent something that is not a JSON-RPC message (not JSON, wrong envelope). The excerpt
+ * holds at most the first 200 characters.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class MalformedMessage extends Schema.TaggedError<MalformedMessage>(
+  "@effect-mcp/core/McpError/MalformedMessage"
+)("MalformedMessage", {
+  description: Schema.String,
+  excerpt: Schema.String
+}) {
+  override get message(): string {
+    return `Malformed message from the MCP server (${this.description}): ${this.excerpt}`
+  }
+}
+
+/**
+ * Why a transport failed.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type McpTransportErrorReason = ConnectionClosed | ClientClosed | SendFailed | MalformedMessage
+
+/**
+ * The schema of {@link McpTransportErrorReason}.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.1.0
+ */
+export const McpTransportErrorReason: Schema.Union<
+  [typeof ConnectionClosed, typeof ClientClosed, typeof SendFailed, typeof MalformedMessage]
+> = Schema.Union([ConnectionClosed, ClientClosed, SendFailed, MalformedMessage])
+
+/**
+ * The transport could not carry a message: the connection closed, a write failed, or the server
+ * sent garbage.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpTransportError extends Schema.TaggedError<McpTransportError>(
+  "@effect-mcp/core/McpError/McpTransportError"
+)("McpTransportError", {
+  reason: McpTransportErrorReason
+}) {
+  override readonly cause = this.reason
+
+  override get message(): string {
+    return this.reason.message
+  }
+}
+
+// -----------------------------------------------------------------------------
+// McpProtocolError
+// -----------------------------------------------------------------------------
+
+/**
+ * The server answered with a JSON-RPC error.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class RpcError extends Schema.TaggedError<RpcError>("@effect-mcp/core/McpError/RpcError")("RpcError", {
+  code: Schema.Int,
+  description: Schema.String,
+  data: Schema.optional(Schema.Json)
+}) {
+  override get message(): string {
+    return `${this.description} (code ${this.code})`
+  }
+}
+
+/**
+ * The server's result did not match the schema of the method (a required field is missing or has the
+ * wrong type). Unknown fields never cause this.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class InvalidResult extends Schema.TaggedError<InvalidResult>("@effect-mcp/core/McpError/InvalidResult")(
+  "InvalidResult",
+  {
+    issue: Schema.String
+  }
+) {
+  override get message(): string {
+    return `Invalid result: ${this.issue}`
+  }
+}
+
+/**
+ * A paginated listing did not end within the page limit, or the server handed back a cursor it had
+ * already given (a listing that would never end).
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class PaginationLimit extends Schema.TaggedError<PaginationLimit>(
+  "@effect-mcp/core/McpError/PaginationLimit"
+)("PaginationLimit", {
+  pages: Schema.Int,
+  repeatedCursor: Schema.optional(Schema.String)
+}) {
+  override get message(): string {
+    return this.repeatedCursor === undefined
+      ? `The listing did not end after ${this.pages} pages`
+      : `The server repeated the cursor ${JSON.stringify(this.repeatedCursor)} after ${this.pages} pages`
+  }
+}
+
+/**
+ * Why the server's answer could not be used.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit
+
+/**
+ * The schema of {@link McpProtocolErrorReason}.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.1.0
+ */
+export const McpProtocolErrorReason: Schema.Union<[typeof RpcError, typeof InvalidResult, typeof PaginationLimit]> =
+  Schema.Union([RpcError, InvalidResult, PaginationLimit])
+
+/**
+ * The server answered, but not with a usable result: a JSON-RPC error, a result that does not decode,
+ * or a listing that never ends.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpProtocolError extends Schema.TaggedError<McpProtocolError>(
+  "@effect-mcp/core/McpError/McpProtocolError"
+)("McpProtocolError", {
+  method: Schema.String,
+  reason: McpProtocolErrorReason
+}) {
+  override readonly cause = this.reason
+
+  override get message(): string {
+    return `${this.method}: ${this.reason.message}`
+  }
+}
+
+// -----------------------------------------------------------------------------
+// Other errors
+// -----------------------------------------------------------------------------
+
+/**
+ * A request did not complete within its timeout. The client told the server it gave up
+ * (`notifications/cancelled`) before failing.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpTimeoutError extends Schema.TaggedError<McpTimeoutError>("@effect-mcp/core/McpError/McpTimeoutError")(
+  "McpTimeoutError",
+  {
+    method: Schema.String,
+    timeoutMillis: Schema.Finite
+  }
+) {
+  override get message(): string {
+    return `${this.method} timed out after ${this.timeoutMillis} ms`
+  }
+}
+
+/**
+ * A tool answered with `isError: true`. `result` is the full protocol result; `message` is its text.
+ * Only the decoding `callTool` raises it; `callToolRaw` returns the result.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpToolError extends Schema.TaggedError<McpToolError>("@effect-mcp/core/McpError/McpToolError")(
+  "McpToolError",
+  {
+    tool: Schema.String,
+    result: CallToolResult
+  }
+) {
+  override get message(): string {
+    const text = this.result.content.flatMap((block) => block.type === "text" ? [block.text] : []).join("\n")
+    return text.length > 0 ? `Tool ${this.tool} failed: ${text}` : `Tool ${this.tool} failed`
+  }
+}
+
+/**
+ * The server did not advertise the capability a method needs, or the negotiated revision does not
+ * have the method. Nothing was sent.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpCapabilityError extends Schema.TaggedError<McpCapabilityError>(
+  "@effect-mcp/core/McpError/McpCapabilityError"
+)("McpCapabilityError", {
+  method: Schema.String,
+  capability: Schema.String,
+  protocolVersion: Schema.String
+}) {
+  override get message(): string {
+    return `${this.method} needs the server capability "${this.capability}", which the server did not advertise (protocol ${this.protocolVersion})`
+  }
+}
+
+/**
+ * Client and server have no protocol revision in common.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpVersionError extends Schema.TaggedError<McpVersionError>("@effect-mcp/core/McpError/McpVersionError")(
+  "McpVersionError",
+  {
+    requested: Schema.String,
+    received: Schema.String,
+    supported: Schema.Array(Schema.String)
+  }
+) {
+  override get message(): string {
+    return `The server answered protocol ${this.received} to ${this.requested}; this client speaks ${
+      this.supported.join(", ")
+    }`
+  }
+}
+
+/**
+ * Any error an MCP client operation can fail with (apart from `McpToolError`, which only the decoding
+ * `callTool` raises).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type McpError =
+  | McpTransportError
+  | McpProtocolError
+  | McpTimeoutError
+  | McpCapabilityError
+  | McpVersionError
+
+const tags = new Set([
+  "McpTransportError",
+  "McpProtocolError",
+  "McpTimeoutError",
+  "McpCapabilityError",
+  "McpVersionError",
+  "McpToolError"
+])
+
+/**
+ * Tells whether a value is one of this module's errors.
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.1.0
+ */
+export const isMcpError = (u: unknown): u is McpError | McpToolError =>
+  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)

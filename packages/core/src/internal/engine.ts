@@ -1,0 +1,391 @@
+/**
+ * The protocol engine: one per connection. It allocates request ids, keeps the table of pending
+ * requests, applies timeouts, turns interruption into cancellation, routes progress, answers server
+ * requests through the handlers it is given and publishes every notification.
+ *
+ * The hot path of a request is: build the message, one `Map.set`, the transport's write (one
+ * `JSON.stringify`), then on the way back the transport's `JSON.parse`, a cheap envelope check, one
+ * `Map.get` and one `Deferred` completion. No fiber is forked per request and no timer is started
+ * unless a timeout applies.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as FiberMap from "effect/FiberMap"
+import * as Option from "effect/Option"
+import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import {
+  ClientClosed,
+  ConnectionClosed,
+  InvalidResult,
+  McpProtocolError,
+  McpTimeoutError,
+  McpTransportError,
+  RpcError
+} from "../McpError.ts"
+import type { MalformedMessage } from "../McpError.ts"
+import type { ProgressNotificationParams, RequestId } from "../McpSchema.ts"
+import { ErrorCode } from "../McpSchema.ts"
+import type { McpConnection, OutgoingMessage } from "../McpTransport.ts"
+import { excerpt } from "../McpTransport.ts"
+
+/**
+ * A notification from the server, as published to subscribers.
+ */
+export interface Notification {
+  readonly method: string
+  readonly params: Record<string, unknown> | undefined
+}
+
+/**
+ * What a handler of a server request may fail with: it becomes the JSON-RPC error of the reply.
+ */
+export interface HandlerError {
+  readonly code: number
+  readonly message: string
+  readonly data?: unknown
+}
+
+/**
+ * Answers one kind of server request. `params` is the raw `params` object (validate before use).
+ */
+export type RequestHandler = (
+  params: Record<string, unknown> | undefined,
+  context: { readonly requestId: RequestId }
+) => Effect.Effect<object, HandlerError>
+
+/**
+ * Per-request options the engine understands.
+ */
+export interface RequestOptions {
+  /** No timeout when undefined. */
+  readonly timeout?: Duration.Duration | undefined
+  readonly onProgress?: ((progress: ProgressNotificationParams) => Effect.Effect<void>) | undefined
+  /** Keys merged into `params._meta`. */
+  readonly meta?: Record<string, unknown> | undefined
+  /** Whether interruption and timeouts send `notifications/cancelled` (never for `initialize`). */
+  readonly cancellable?: boolean | undefined
+}
+
+/**
+ * Errors a single request can fail with at the engine level.
+ */
+export type RequestError = McpTransportError | McpProtocolError | McpTimeoutError
+
+/**
+ * The engine of one connection.
+ */
+export interface Engine {
+  readonly request: (
+    method: string,
+    params: object | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<Record<string, unknown>, RequestError>
+  readonly notify: (method: string, params?: object) => Effect.Effect<void, McpTransportError>
+  /** Completes when the connection is gone, with the reason. */
+  readonly closed: Deferred.Deferred<never, McpTransportError>
+}
+
+interface Pending {
+  readonly method: string
+  readonly deferred: Deferred.Deferred<Record<string, unknown>, McpTransportError | McpProtocolError>
+  readonly onProgress: ((progress: ProgressNotificationParams) => Effect.Effect<void>) | undefined
+}
+
+type JsonRecord = Record<string, unknown>
+
+const isRecord = (u: unknown): u is JsonRecord => typeof u === "object" && u !== null && !Array.isArray(u)
+const isId = (u: unknown): u is RequestId => typeof u === "string" || (typeof u === "number" && Number.isInteger(u))
+
+const describe = (message: unknown): string => {
+  const text = typeof message === "string" ? message : JSON.stringify(message)
+  return excerpt(text ?? String(message))
+}
+
+/**
+ * Builds the engine of a connection. Its reader fiber and the fibers of running server-request
+ * handlers live in the given scope; closing it fails every pending request with `ClientClosed`.
+ */
+export const make = Effect.fnUntraced(function*(options: {
+  readonly connection: McpConnection
+  readonly handlers: ReadonlyMap<string, RequestHandler>
+  readonly notifications: PubSub.PubSub<Notification>
+  readonly serverName?: string | undefined
+}): Effect.fn.Return<Engine, never, Scope.Scope> {
+  const { connection, handlers, notifications } = options
+  const pending = new Map<RequestId, Pending>()
+  const closed = yield* Deferred.make<never, McpTransportError>()
+  let closedWith: McpTransportError | undefined
+  let nextId = 0
+  const running = yield* FiberMap.make<RequestId>()
+
+  const failAll = (error: McpTransportError): void => {
+    if (closedWith !== undefined) return
+    closedWith = error
+    Deferred.doneUnsafe(closed, Effect.fail(error))
+    for (const entry of pending.values()) {
+      Deferred.doneUnsafe(entry.deferred, Effect.fail(error))
+    }
+    pending.clear()
+  }
+
+  const reportMalformed = (description: string, message: unknown) =>
+    Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
+      Effect.annotateLogs({
+        "mcp.server": options.serverName ?? "",
+        "mcp.reason": description,
+        "mcp.message": describe(message)
+      })
+    )
+
+  const send = (message: OutgoingMessage) => connection.send(message)
+
+  const reply = (id: RequestId, exit: Exit.Exit<object, HandlerError>) =>
+    send(
+      Exit.isSuccess(exit)
+        ? { jsonrpc: "2.0", id, result: exit.value }
+        : {
+          jsonrpc: "2.0",
+          id,
+          error: Option.match(Cause.findErrorOption(exit.cause), {
+            onNone: () => ({ code: ErrorCode.InternalError, message: "Internal error in the client's handler" }),
+            onSome: toErrorObject
+          })
+        }
+    ).pipe(
+      Effect.catch((error) =>
+        Effect.logWarning("MCP: could not answer a server request").pipe(
+          Effect.annotateLogs({ "mcp.requestId": String(id), "mcp.reason": error.message })
+        )
+      )
+    )
+
+  const onServerRequest = (message: JsonRecord, id: RequestId, method: string): Effect.Effect<void> => {
+    const params = isRecord(message.params) ? message.params : undefined
+    if (method === "ping") return reply(id, Exit.succeed({}))
+    const handler = handlers.get(method)
+    if (handler === undefined) {
+      return send({
+        jsonrpc: "2.0",
+        id,
+        error: { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` }
+      }).pipe(Effect.ignore)
+    }
+    return FiberMap.run(
+      running,
+      id,
+      handler(params, { requestId: id }).pipe(
+        Effect.exit,
+        Effect.flatMap((exit) => Exit.hasInterrupts(exit) ? Effect.void : reply(id, exit))
+      ),
+      { startImmediately: true }
+    ).pipe(Effect.asVoid)
+  }
+
+  const onNotification = (method: string, params: JsonRecord | undefined): Effect.Effect<void> => {
+    if (method === "notifications/progress" && params !== undefined && isId(params.progressToken)) {
+      const entry = pending.get(params.progressToken)
+      const publish = PubSub.publish(notifications, { method, params })
+      // progress for a finished request is dropped quietly
+      if (entry?.onProgress === undefined || typeof params.progress !== "number") return publish
+      return entry.onProgress(params as unknown as ProgressNotificationParams).pipe(
+        Effect.catchCause((cause) =>
+          Effect.logWarning("MCP: the progress handler failed").pipe(Effect.annotateLogs("mcp.cause", String(cause)))
+        ),
+        Effect.andThen(publish)
+      )
+    }
+    if (method === "notifications/cancelled" && params !== undefined && isId(params.requestId)) {
+      return FiberMap.remove(running, params.requestId).pipe(
+        Effect.andThen(PubSub.publish(notifications, { method, params }))
+      )
+    }
+    return PubSub.publish(notifications, { method, params }).pipe(Effect.asVoid)
+  }
+
+  const onResponse = (message: JsonRecord, id: RequestId): Effect.Effect<void> => {
+    const entry = pending.get(id)
+    if (entry === undefined) return reportMalformed("response to an unknown request id", message)
+    pending.delete(id)
+    if (isRecord(message.result)) {
+      Deferred.doneUnsafe(entry.deferred, Effect.succeed(message.result))
+      return Effect.void
+    }
+    const error = message.error
+    if (isRecord(error) && typeof error.code === "number" && typeof error.message === "string") {
+      Deferred.doneUnsafe(
+        entry.deferred,
+        Effect.fail(
+          new McpProtocolError({
+            method: entry.method,
+            reason: new RpcError({
+              code: Math.trunc(error.code),
+              description: error.message,
+              ...(error.data === undefined ? {} : { data: error.data as never })
+            })
+          })
+        )
+      )
+      return Effect.void
+    }
+    Deferred.doneUnsafe(
+      entry.deferred,
+      Effect.fail(
+        new McpProtocolError({
+          method: entry.method,
+          reason: new InvalidResult({ issue: `the response has neither a result object nor an error object: ${describe(message)}` })
+        })
+      )
+    )
+    return reportMalformed("response without a valid result or error", message)
+  }
+
+  const handleIncoming = (message: unknown): Effect.Effect<void> => {
+    if (!isRecord(message)) {
+      if (Array.isArray(message)) return Effect.forEach(message, handleIncoming, { discard: true })
+      return reportMalformed("not a JSON object", message)
+    }
+    const method = message.method
+    const id = message.id
+    if (message.jsonrpc !== "2.0") {
+      // still release a caller waiting on this id, so that nothing hangs on a broken server
+      const entry = isId(id) ? pending.get(id) : undefined
+      if (entry !== undefined && method === undefined) {
+        pending.delete(id as RequestId)
+        Deferred.doneUnsafe(
+          entry.deferred,
+          Effect.fail(
+            new McpProtocolError({
+              method: entry.method,
+              reason: new InvalidResult({ issue: `not a JSON-RPC 2.0 response: ${describe(message)}` })
+            })
+          )
+        )
+      }
+      return reportMalformed("missing or wrong \"jsonrpc\" version", message)
+    }
+    if (typeof method === "string") {
+      if (id === undefined) return onNotification(method, isRecord(message.params) ? message.params : undefined)
+      if (isId(id)) return onServerRequest(message, id, method)
+      return reportMalformed("request with an invalid id", message)
+    }
+    if (isId(id)) return onResponse(message, id)
+    if (isRecord(message.error)) {
+      return Effect.logWarning("MCP: the server reported an error that answers no request").pipe(
+        Effect.annotateLogs({ "mcp.server": options.serverName ?? "", "mcp.message": describe(message) })
+      )
+    }
+    return reportMalformed("neither a request, a notification nor a response", message)
+  }
+
+  // The reader: every message the server sends outside a request's own stream.
+  yield* connection.incoming.pipe(
+    Stream.runForEach(handleIncoming),
+    Effect.onExit((exit) =>
+      Effect.sync(() =>
+        failAll(
+          Exit.isSuccess(exit)
+            ? new McpTransportError({
+              reason: new ConnectionClosed({ description: "the server closed the connection" })
+            })
+            : Exit.hasInterrupts(exit)
+            ? new McpTransportError({ reason: new ClientClosed() })
+            : Option.getOrElse(Cause.findErrorOption(exit.cause), () =>
+              new McpTransportError({
+                reason: new ConnectionClosed({ description: "the transport failed", cause: Cause.squash(exit.cause) })
+              }))
+        )
+      )
+    ),
+    Effect.forkScoped({ startImmediately: true })
+  )
+  yield* Effect.addFinalizer(() => Effect.sync(() => failAll(new McpTransportError({ reason: new ClientClosed() }))))
+
+  const notify = (method: string, params?: object) =>
+    send(params === undefined ? { jsonrpc: "2.0", method } : { jsonrpc: "2.0", method, params })
+
+  const scope = yield* Effect.scope
+  const cancel = (id: RequestId, reason: string) =>
+    notify("notifications/cancelled", { requestId: id, reason }).pipe(
+      Effect.ignore,
+      Effect.forkIn(scope),
+      Effect.asVoid
+    )
+
+  const request = (
+    method: string,
+    params: object | undefined,
+    requestOptions?: RequestOptions
+  ): Effect.Effect<Record<string, unknown>, RequestError> =>
+    Effect.suspend(() => {
+      if (closedWith !== undefined) return Effect.fail(closedWith)
+      const id = nextId++
+      const onProgress = requestOptions?.onProgress
+      const meta = requestOptions?.meta
+      let finalParams: object | undefined = params
+      if (onProgress !== undefined || meta !== undefined) {
+        const base = params as { readonly _meta?: object } | undefined
+        finalParams = {
+          ...params,
+          _meta: { ...base?._meta, ...meta, ...(onProgress === undefined ? {} : { progressToken: id }) }
+        }
+      }
+      const deferred = Deferred.makeUnsafe<Record<string, unknown>, McpTransportError | McpProtocolError>()
+      pending.set(id, { method, deferred, onProgress })
+      const message: OutgoingMessage = finalParams === undefined
+        ? { jsonrpc: "2.0", id, method }
+        : { jsonrpc: "2.0", id, method, params: finalParams }
+      const exchange = connection.request === undefined
+        ? Effect.andThen(send(message), Deferred.await(deferred))
+        : Stream.runForEach(connection.request(message), handleIncoming).pipe(
+          Effect.andThen(Deferred.await(deferred))
+        )
+      const cancellable = requestOptions?.cancellable !== false
+      const timeout = requestOptions?.timeout
+      const timed = timeout === undefined || !Duration.isFinite(timeout)
+        ? exchange
+        : Effect.timeoutOrElse(exchange, {
+          duration: timeout,
+          orElse: () =>
+            Effect.andThen(
+              cancellable ? cancel(id, "timeout") : Effect.void,
+              Effect.fail(new McpTimeoutError({ method, timeoutMillis: Duration.toMillis(timeout) }))
+            )
+        })
+      return timed.pipe(
+        Effect.onInterrupt(() => cancellable && pending.has(id) ? cancel(id, "interrupted") : Effect.void),
+        Effect.ensuring(Effect.sync(() => pending.delete(id)))
+      )
+    })
+
+  return { request, notify, closed }
+})
+
+const toErrorObject = (error: HandlerError): { code: number; message: string; data?: unknown } =>
+  error.data === undefined
+    ? { code: error.code, message: error.message }
+    : { code: error.code, message: error.message, data: error.data }
+
+/**
+ * Builds the JSON-RPC error a request handler fails with.
+ */
+export const handlerError = (code: number, message: string, data?: unknown): HandlerError =>
+  data === undefined ? { code, message } : { code, message, data }
+
+/**
+ * Reports malformed input from a transport (a frame that is not JSON) through the logger.
+ */
+export const reportMalformedFrame = (error: MalformedMessage, serverName?: string) =>
+  Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
+    Effect.annotateLogs({
+      "mcp.server": serverName ?? "",
+      "mcp.reason": error.description,
+      "mcp.message": error.excerpt
+    })
+  )

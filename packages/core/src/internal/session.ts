@@ -1,0 +1,146 @@
+/**
+ * The era seam. A `Session` is what the client talks to once a connection is open: it knows the
+ * negotiated revision, what the server offers, and how a request travels in that era. Client
+ * operations only ever call `Session.request` and `Session.check`, so a new era is a new
+ * `connect…` function here, not a change to the operations.
+ *
+ * - The stateful era (2024-11-05 … 2025-11-25), implemented by {@link connectStateful}: the
+ *   `initialize` handshake, `notifications/initialized`, then plain requests; interruption sends
+ *   `notifications/cancelled`.
+ * - The stateless era (2026-07-28) will be `connectStateless`: `server/discover` instead of the
+ *   handshake, the `io.modelcontextprotocol/*` `_meta` keys added to every request by `request`,
+ *   `input_required` rounds looped inside `request`, and `check` refusing the removed methods.
+ *
+ * @internal
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import { InvalidResult, McpCapabilityError, McpProtocolError, McpVersionError } from "../McpError.ts"
+import type { McpError } from "../McpError.ts"
+import type * as McpSchema from "../McpSchema.ts"
+import {
+  InitializeResult,
+  isStatefulProtocolVersion,
+  LATEST_STATEFUL_PROTOCOL_VERSION,
+  STATEFUL_PROTOCOL_VERSIONS
+} from "../McpSchema.ts"
+import type { Engine, RequestOptions } from "./engine.ts"
+
+/**
+ * The protocol era of a session.
+ */
+export type Era = "stateful" | "stateless"
+
+/**
+ * An open, negotiated session with a server.
+ */
+export interface Session {
+  readonly era: Era
+  readonly protocolVersion: string
+  readonly serverInfo: McpSchema.Implementation
+  readonly capabilities: McpSchema.ServerCapabilities
+  readonly instructions: string | undefined
+  /** Sends a request in this era's way and returns the raw result object. */
+  readonly request: (
+    method: string,
+    params: object | undefined,
+    options?: RequestOptions
+  ) => Effect.Effect<Record<string, unknown>, McpError>
+  /** Sends a notification, if the era has it. */
+  readonly notify: (method: string, params?: object) => Effect.Effect<void, McpError>
+  /** Fails when the negotiated revision or the server's capabilities do not allow the method. */
+  readonly check: (method: string) => Effect.Effect<void, McpCapabilityError>
+}
+
+/**
+ * The server capability each client→server method needs in the stateful era.
+ */
+const requiredCapability: Record<string, (capabilities: McpSchema.ServerCapabilities) => boolean> = {
+  "tools/list": (c) => c.tools !== undefined,
+  "tools/call": (c) => c.tools !== undefined,
+  "resources/list": (c) => c.resources !== undefined,
+  "resources/templates/list": (c) => c.resources !== undefined,
+  "resources/read": (c) => c.resources !== undefined,
+  "resources/subscribe": (c) => c.resources?.subscribe === true,
+  "resources/unsubscribe": (c) => c.resources?.subscribe === true,
+  "prompts/list": (c) => c.prompts !== undefined,
+  "prompts/get": (c) => c.prompts !== undefined,
+  "completion/complete": (c) => c.completions !== undefined,
+  "logging/setLevel": (c) => c.logging !== undefined,
+  "tasks/list": (c) => c.tasks !== undefined,
+  "tasks/get": (c) => c.tasks !== undefined,
+  "tasks/result": (c) => c.tasks !== undefined,
+  "tasks/cancel": (c) => c.tasks !== undefined
+}
+
+const capabilityName: Record<string, string> = {
+  "resources/subscribe": "resources.subscribe",
+  "resources/unsubscribe": "resources.subscribe",
+  "completion/complete": "completions"
+}
+
+/**
+ * Decodes a raw result with a schema, turning a mismatch into `McpProtocolError(InvalidResult)`.
+ */
+export const decodeResult = <S extends Schema.Decoder<unknown>>(schema: S) => {
+  const decode = Schema.decodeUnknownEffect(schema)
+  return (method: string, raw: unknown): Effect.Effect<S["Type"], McpProtocolError, S["DecodingServices"]> =>
+    Effect.mapError(decode(raw), (error) =>
+      new McpProtocolError({
+        method,
+        reason: new InvalidResult({ issue: SchemaIssue.makeFormatterDefault()(error.issue) })
+      }))
+}
+
+const decodeInitializeResult = decodeResult(InitializeResult)
+
+/**
+ * Opens a stateful session: `initialize`, check the answered revision, `notifications/initialized`.
+ */
+export const connectStateful = Effect.fnUntraced(function*(engine: Engine, options: {
+  readonly clientInfo: McpSchema.Implementation
+  readonly capabilities: McpSchema.ClientCapabilities
+  readonly timeout: Duration.Duration | undefined
+  readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
+}): Effect.fn.Return<Session, McpError> {
+  const requested = options.protocolVersion ?? LATEST_STATEFUL_PROTOCOL_VERSION
+  const raw = yield* engine.request("initialize", {
+    protocolVersion: requested,
+    capabilities: options.capabilities,
+    clientInfo: options.clientInfo
+  }, { timeout: options.timeout, cancellable: false })
+  const result = yield* decodeInitializeResult("initialize", raw)
+  if (!isStatefulProtocolVersion(result.protocolVersion)) {
+    return yield* new McpVersionError({
+      requested,
+      received: result.protocolVersion,
+      supported: STATEFUL_PROTOCOL_VERSIONS
+    })
+  }
+  yield* engine.notify("notifications/initialized")
+  const protocolVersion = result.protocolVersion
+  const capabilities = result.capabilities
+  return {
+    era: "stateful",
+    protocolVersion,
+    serverInfo: result.serverInfo,
+    capabilities,
+    instructions: result.instructions,
+    request: engine.request,
+    notify: engine.notify,
+    check: (method) => {
+      const allowed = requiredCapability[method]
+      return allowed === undefined || allowed(capabilities)
+        ? Effect.void
+        : Effect.fail(
+          new McpCapabilityError({
+            method,
+            capability: capabilityName[method] ?? method.split("/")[0]!,
+            protocolVersion
+          })
+        )
+    }
+  }
+})
