@@ -408,12 +408,14 @@ export const make: (options?: Options) => Effect.Effect<
   })
 
   const sessionEffect: Effect.Effect<Session, McpError> = Effect.suspend(() =>
-    current !== undefined ? Effect.succeed(current) : lock.withPermits(1)(Effect.suspend(() =>
-      current !== undefined ? Effect.succeed(current) : Effect.tap(open, (session) =>
-        Effect.sync(() => {
-          current = session
-        }))
-    ))
+    current !== undefined ?
+      Effect.succeed(current) :
+      lock.withPermits(1)(Effect.suspend(() =>
+        current !== undefined ? Effect.succeed(current) : Effect.tap(open, (session) =>
+          Effect.sync(() => {
+            current = session
+          }))
+      ))
   )
 
   if (options?.connect !== "lazy") yield* sessionEffect
@@ -525,7 +527,11 @@ export const make: (options?: Options) => Effect.Effect<
     )
 
   const getPrompt = (name: string, args?: Readonly<Record<string, unknown>>, requestOptions?: RequestOptions) =>
-    send("prompts/get", args === undefined ? { name } : { name, arguments: serializePromptArguments(args) }, requestOptions)
+    send(
+      "prompts/get",
+      args === undefined ? { name } : { name, arguments: serializePromptArguments(args) },
+      requestOptions
+    )
       .pipe(
         Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw)),
         Effect.withSpan("McpClient.getPrompt", { attributes: { "mcp.prompt": name } }, { captureStackTrace: false })
@@ -567,11 +573,11 @@ export const make: (options?: Options) => Effect.Effect<
         listOptions
       ),
     listResourceTemplatesPage,
-    readResource: (uri, requestOptions) => Effect.map(readResourceRaw(uri, requestOptions), (result) => result.contents),
+    readResource: (uri, requestOptions) =>
+      Effect.map(readResourceRaw(uri, requestOptions), (result) => result.contents),
     readResourceRaw,
     subscribeResource: (uri, requestOptions) => Effect.asVoid(send("resources/subscribe", { uri }, requestOptions)),
-    unsubscribeResource: (uri, requestOptions) =>
-      Effect.asVoid(send("resources/unsubscribe", { uri }, requestOptions)),
+    unsubscribeResource: (uri, requestOptions) => Effect.asVoid(send("resources/unsubscribe", { uri }, requestOptions)),
     listPrompts: (listOptions) => paginate("prompts/list", listPromptsPage, (page) => page.prompts, listOptions),
     listPromptsPage,
     getPrompt,

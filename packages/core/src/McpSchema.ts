@@ -469,7 +469,13 @@ export type ToolResultContent = typeof ToolResultContent.Type
  * @category schemas
  * @since 0.1.0
  */
-export const SamplingContent = Schema.Union([TextContent, ImageContent, AudioContent, ToolUseContent, ToolResultContent])
+export const SamplingContent = Schema.Union([
+  TextContent,
+  ImageContent,
+  AudioContent,
+  ToolUseContent,
+  ToolResultContent
+])
 
 /**
  * @stability experimental

@@ -19,10 +19,10 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import type { McpTransportError } from "./McpError.ts"
 import { MalformedMessage } from "./McpError.ts"
 import type { RequestId } from "./McpSchema.ts"
@@ -118,3 +118,40 @@ export const parseFrame = (text: string): Result.Result<unknown, MalformedMessag
  * @since 0.1.0
  */
 export const excerpt = (text: string): string => text.length > 200 ? `${text.slice(0, 200)}…` : text
+
+/**
+ * Logs a frame that is not JSON (at warning level, with an excerpt) instead of failing the connection:
+ * one bad line never takes down the requests around it.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const reportMalformed = (error: MalformedMessage): Effect.Effect<void> =>
+  Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
+    Effect.annotateLogs({ "mcp.reason": error.description, "mcp.message": error.excerpt })
+  )
+
+/**
+ * Turns a stream of newline-delimited JSON chunks (text or UTF-8 bytes, split anywhere) into parsed
+ * messages. Blank lines are skipped; lines that are not JSON are logged and skipped.
+ *
+ * @stability experimental
+ * @category combinators
+ * @since 0.1.0
+ */
+export const decodeNdjson = <E, R>(chunks: Stream.Stream<string | Uint8Array, E, R>): Stream.Stream<unknown, E, R> =>
+  Stream.suspend(() => {
+    const decoder = new TextDecoder()
+    return chunks.pipe(
+      Stream.map((chunk) => typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })),
+      Stream.splitLines,
+      Stream.filterMapEffect((line): Effect.Effect<Result.Result<unknown, void>> => {
+        if (line.trim().length === 0) return Effect.succeed(Result.failVoid)
+        const parsed = parseFrame(line)
+        return Result.isSuccess(parsed)
+          ? Effect.succeed(Result.succeed(parsed.success))
+          : Effect.as(reportMalformed(parsed.failure), Result.failVoid)
+      })
+    )
+  })

@@ -29,7 +29,6 @@ import {
   McpTransportError,
   RpcError
 } from "../McpError.ts"
-import type { MalformedMessage } from "../McpError.ts"
 import type { ProgressNotificationParams, RequestId } from "../McpSchema.ts"
 import { ErrorCode } from "../McpSchema.ts"
 import type { McpConnection, OutgoingMessage } from "../McpTransport.ts"
@@ -239,7 +238,9 @@ export const make = Effect.fnUntraced(function*(options: {
       Effect.fail(
         new McpProtocolError({
           method: entry.method,
-          reason: new InvalidResult({ issue: `the response has neither a result object nor an error object: ${describe(message)}` })
+          reason: new InvalidResult({
+            issue: `the response has neither a result object nor an error object: ${describe(message)}`
+          })
         })
       )
     )
@@ -377,15 +378,3 @@ const toErrorObject = (error: HandlerError): { code: number; message: string; da
  */
 export const handlerError = (code: number, message: string, data?: unknown): HandlerError =>
   data === undefined ? { code, message } : { code, message, data }
-
-/**
- * Reports malformed input from a transport (a frame that is not JSON) through the logger.
- */
-export const reportMalformedFrame = (error: MalformedMessage, serverName?: string) =>
-  Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
-    Effect.annotateLogs({
-      "mcp.server": serverName ?? "",
-      "mcp.reason": error.description,
-      "mcp.message": error.excerpt
-    })
-  )

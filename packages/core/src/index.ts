@@ -1,0 +1,62 @@
+/**
+ * @effect-mcp/core: the MCP client for Effect applications.
+ *
+ * @stability experimental
+ * @since 0.1.0
+ */
+
+/**
+ * Schema-derived generators of every MCP wire message, for property-based tests.
+ *
+ * @since 0.1.0
+ */
+export * as McpArbitrary from "./McpArbitrary.ts"
+
+/**
+ * The scoped MCP client service and its operations.
+ *
+ * @since 0.1.0
+ */
+export * as McpClient from "./McpClient.ts"
+
+/**
+ * A test kit: a client connected to an in-process Effect `McpServer`.
+ *
+ * @since 0.1.0
+ */
+export * as McpClientTest from "./McpClientTest.ts"
+
+/**
+ * The typed errors of MCP client operations.
+ *
+ * @since 0.1.0
+ */
+export * as McpError from "./McpError.ts"
+
+/**
+ * A transport to an Effect `McpServer` running in the same process.
+ *
+ * @since 0.1.0
+ */
+export * as McpInMemoryTransport from "./McpInMemoryTransport.ts"
+
+/**
+ * A transport of two in-memory queues with a scripted server side, for tests.
+ *
+ * @since 0.1.0
+ */
+export * as McpQueueTransport from "./McpQueueTransport.ts"
+
+/**
+ * Wire schemas of every MCP message, stateful revisions 2024-11-05 … 2025-11-25.
+ *
+ * @since 0.1.0
+ */
+export * as McpSchema from "./McpSchema.ts"
+
+/**
+ * The transport service every transport implements.
+ *
+ * @since 0.1.0
+ */
+export * as McpTransport from "./McpTransport.ts"
