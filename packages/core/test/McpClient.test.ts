@@ -1,0 +1,349 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Schema from "effect/Schema"
+import * as McpClient from "../src/McpClient.ts"
+import * as McpClientTest from "../src/McpClientTest.ts"
+import * as McpError from "../src/McpError.ts"
+import * as McpQueueTransport from "../src/McpQueueTransport.ts"
+import * as EffectServer from "./fixtures/EffectServer.ts"
+import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+
+describe("McpClient against an in-process Effect McpServer", () => {
+  it.layer(McpClientTest.layer(EffectServer.layer(), { clientInfo: { name: "tests", version: "9.9.9" } }))(
+    "every operation",
+    (it) => {
+      it.effect("negotiates the newest stateful revision and exposes the server's details", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const session = yield* client.session
+          assert.strictEqual(session.era, "stateful")
+          assert.strictEqual(session.protocolVersion, "2025-11-25")
+          assert.strictEqual(session.serverInfo.name, "test-server")
+          assert.strictEqual(session.serverInfo.version, "1.2.3")
+          assert.strictEqual(session.instructions, "Use the tools wisely")
+          assert.isDefined(session.capabilities.tools)
+          assert.strictEqual(session.capabilities.resources?.subscribe, true)
+        }))
+
+      it.effect("lists every tool with its schemas", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const tools = yield* client.listTools()
+          assert.deepStrictEqual(tools.map((tool) => tool.name).sort(), ["add", "count", "divide", "echo", "hang"])
+          const add = tools.find((tool) => tool.name === "add")!
+          assert.strictEqual(add.description, "Add two numbers")
+          assert.strictEqual(add.inputSchema.type, "object")
+          assert.deepStrictEqual(add.inputSchema.required, ["a", "b"])
+        }))
+
+      it.effect("calls a tool and returns the protocol result", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const result = yield* client.callTool("echo", { text: "héllo" })
+          assert.deepStrictEqual(result.content, [{ type: "text", text: "héllo" }])
+          assert.notStrictEqual(result.isError, true)
+        }))
+
+      it.effect("decodes structuredContent with an output schema", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const sum = yield* client.callTool("add", { a: 2, b: 40 }, {
+            output: Schema.Struct({ sum: Schema.Number })
+          })
+          assert.deepStrictEqual(sum, { sum: 42 })
+        }))
+
+      it.effect("fails with InvalidResult when structuredContent does not match the output schema", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const error = yield* client.callTool("add", { a: 2, b: 40 }, {
+            output: Schema.Struct({ total: Schema.String })
+          }).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpProtocolError)
+          assert.strictEqual(error.method, "tools/call")
+          assert.strictEqual(error.reason._tag, "InvalidResult")
+        }))
+
+      it.effect("raises McpToolError when the tool answers isError, with the tool's message", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const error = yield* client.callTool("divide", { a: 1, b: 0 }).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpToolError)
+          assert.strictEqual(error.tool, "divide")
+          assert.strictEqual(error.result.isError, true)
+          assert.include(error.message, "division by zero")
+        }))
+
+      it.effect("callToolRaw returns an isError result without raising", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const result = yield* client.callToolRaw("divide", { a: 1, b: 0 })
+          assert.strictEqual(result.isError, true)
+          const ok = yield* client.callToolRaw("divide", { a: 9, b: 3 })
+          assert.notStrictEqual(ok.isError, true)
+          assert.deepStrictEqual(ok.content, [{ type: "text", text: "3" }])
+        }))
+
+      it.effect("invalid arguments come back as a tool error the model can read (2025-11-25)", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const error = yield* client.callTool("add", { a: "one" }).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpToolError)
+          assert.strictEqual(error.result.isError, true)
+          assert.isTrue(error.result.content.length > 0)
+        }))
+
+      it.effect("routes progress notifications to the call's handler, in order", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const seen: Array<McpClient.Progress> = []
+          const result = yield* client.callTool("count", { n: 4 }, {
+            onProgress: (progress) => Effect.sync(() => seen.push(progress))
+          })
+          assert.deepStrictEqual(result.structuredContent, { counted: 4 })
+          assert.deepStrictEqual(seen.map((p) => [p.progress, p.total, p.message]), [
+            [1, 4, "step 1"],
+            [2, 4, "step 2"],
+            [3, 4, "step 3"],
+            [4, 4, "step 4"]
+          ])
+        }))
+
+      it.effect("lists resources and templates, reads text", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const resources = yield* client.listResources()
+          assert.deepStrictEqual(resources.map((r) => [r.uri, r.name, r.mimeType]), [[
+            "memo://readme",
+            "readme",
+            "text/plain"
+          ]])
+          const templates = yield* client.listResourceTemplates()
+          assert.deepStrictEqual(templates.map((t) => t.uriTemplate), ["memo://notes/{param0}"])
+          const contents = yield* client.readResource("memo://readme")
+          assert.strictEqual(contents.length, 1)
+          assert.strictEqual("text" in contents[0]! ? contents[0].text : undefined, "hello from the readme")
+          const note = yield* client.readResourceRaw("memo://notes/42")
+          assert.deepStrictEqual(note.contents, [{ uri: "memo://notes/42", text: "note 42" }])
+        }))
+
+      it.effect("reading an unknown resource is a JSON-RPC error", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const error = yield* client.readResource("memo://nope").pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpProtocolError)
+          assert.strictEqual(error.reason._tag, "RpcError")
+        }))
+
+      it.effect("lists prompts and renders one, sending non-string arguments as JSON", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const prompts = yield* client.listPrompts()
+          assert.deepStrictEqual(prompts.map((p) => p.name), ["greet"])
+          assert.deepStrictEqual(prompts[0]!.arguments?.map((a) => a.name), ["who", "times"])
+          const rendered = yield* client.getPrompt("greet", { who: "Ada", times: 3 })
+          assert.deepStrictEqual(rendered.messages, [{ role: "user", content: { type: "text", text: "Hello Ada x3" } }])
+          const structured = yield* client.getPrompt("greet", { who: { first: "Ada" }, times: [1, 2] })
+          assert.deepStrictEqual(
+            structured.messages[0]!.content,
+            { type: "text", text: "Hello {\"first\":\"Ada\"} x[1,2]" }
+          )
+        }))
+
+      it.effect("completes a template argument", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const completion = yield* client.complete(
+            { type: "ref/resource", uri: "memo://notes/{param0}" },
+            { name: "param0", value: "b" }
+          )
+          assert.deepStrictEqual(completion.values, ["beta"])
+        }))
+
+      it.effect("sets the log level, subscribes and unsubscribes, pings", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          yield* client.setLoggingLevel("warning")
+          yield* client.subscribeResource("memo://readme")
+          yield* client.unsubscribeResource("memo://readme")
+          yield* client.ping()
+        }))
+
+      it.effect("an unknown tool is a JSON-RPC error", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const error = yield* client.callTool("nope").pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpProtocolError)
+          assert.strictEqual(error.reason._tag, "RpcError")
+        }))
+
+      it.effect("serves concurrent calls on one session", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const sums = yield* Effect.forEach(
+            Array.from({ length: 50 }, (_, i) => i),
+            (i) => client.callTool("add", { a: i, b: 1 }, { output: Schema.Struct({ sum: Schema.Number }) }),
+            { concurrency: "unbounded" }
+          )
+          assert.deepStrictEqual(sums.map((s) => s.sum), Array.from({ length: 50 }, (_, i) => i + 1))
+        }))
+
+      it.effect("the generic request decodes with the caller's schema", () =>
+        Effect.gen(function*() {
+          const client = yield* McpClient.McpClient
+          const result = yield* client.request(
+            "tools/call",
+            { name: "echo", arguments: { text: "raw" } },
+            Schema.Struct({ content: Schema.Array(Schema.Struct({ text: Schema.String })) })
+          )
+          assert.strictEqual(result.content[0]!.text, "raw")
+        }))
+    }
+  )
+
+  it.effect("offers an older revision when pinned and the server accepts it", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(EffectServer.layer(), { protocolVersion: "2024-11-05" })
+      const session = yield* client.session
+      assert.strictEqual(session.protocolVersion, "2024-11-05")
+      const tools = yield* client.listTools()
+      assert.isTrue(tools.length > 0)
+    }))
+
+  it.effect("each session gets a fresh server; closing one leaves the other working", () =>
+    Effect.gen(function*() {
+      const server = EffectServer.layer()
+      const first = yield* McpClientTest.makeClient(server).pipe(Effect.scoped, Effect.exit)
+      assert.isTrue(Exit.isSuccess(first))
+      const second = yield* McpClientTest.makeClient(server)
+      const result = yield* second.callTool("echo", { text: "again" })
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "again" }])
+    }))
+})
+
+describe("McpClient against a scripted server", () => {
+  it.effect("sends clientInfo and the capabilities, then notifications/initialized", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make({ clientInfo: { name: "tests", version: "1.0.0", title: "Tests" } }).pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({ log })))
+      )
+      const init = log[0]!
+      assert.strictEqual(init.method, "initialize")
+      assert.deepStrictEqual(init.params, {
+        protocolVersion: "2025-11-25",
+        capabilities: {},
+        clientInfo: { name: "tests", version: "1.0.0", title: "Tests" }
+      })
+      // a ping round trip: the peer has read everything written before it
+      yield* client.ping()
+      assert.strictEqual(log[1]?.method, "notifications/initialized")
+      assert.isUndefined(log[1]?.id)
+    }))
+
+  it.effect("a method the server did not advertise fails before anything is sent", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({ log, initialize: { capabilities: {} } })))
+      )
+      const error = yield* client.callTool("add", {}).pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpCapabilityError)
+      assert.strictEqual(error.method, "tools/call")
+      assert.strictEqual(error.capability, "tools")
+      const errors = yield* Effect.all([
+        client.listPrompts().pipe(Effect.flip),
+        client.readResource("x://y").pipe(Effect.flip),
+        client.complete({ type: "ref/prompt", name: "p" }, { name: "a", value: "" }).pipe(Effect.flip),
+        client.setLoggingLevel("info").pipe(Effect.flip),
+        client.subscribeResource("x://y").pipe(Effect.flip)
+      ])
+      assert.deepStrictEqual(errors.map((e) => e._tag), Array(5).fill("McpCapabilityError"))
+      assert.deepStrictEqual(errors.map((e) => e._tag === "McpCapabilityError" ? e.capability : ""), [
+        "prompts",
+        "resources",
+        "completions",
+        "logging",
+        "resources.subscribe"
+      ])
+      yield* client.ping()
+      assert.deepStrictEqual(log.map((m) => m.method), ["initialize", "notifications/initialized", "ping"])
+    }))
+
+  it.effect("a server answering a revision this client does not speak fails with McpVersionError", () =>
+    Effect.gen(function*() {
+      const error = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({ initialize: { protocolVersion: "1999-01-01" } }))),
+        Effect.flip
+      )
+      assert.instanceOf(error, McpError.McpVersionError)
+      assert.strictEqual(error.received, "1999-01-01")
+      assert.strictEqual(error.requested, "2025-11-25")
+    }))
+
+  it.effect("an initialize result missing a required field fails with InvalidResult", () =>
+    Effect.gen(function*() {
+      const error = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({ initialize: { serverInfo: { name: "x" } } }))),
+        Effect.flip
+      )
+      assert.instanceOf(error, McpError.McpProtocolError)
+      assert.strictEqual(error.method, "initialize")
+      assert.strictEqual(error.reason._tag, "InvalidResult")
+      assert.include(error.message, "version")
+    }))
+
+  it.effect("lazy connect opens the session on first use only", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make({ connect: "lazy" }).pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          log,
+          onMessage: (message) =>
+            Effect.succeed(message.method === "tools/list" ? { result: { tools: [] } } : undefined)
+        })))
+      )
+      yield* Effect.yieldNow
+      assert.strictEqual(log.length, 0)
+      const [a, b] = yield* Effect.all([client.listTools(), client.listTools()], { concurrency: 2 })
+      assert.deepStrictEqual([a, b], [[], []])
+      assert.strictEqual(log.filter((m) => m.method === "initialize").length, 1)
+    }))
+
+  it.effect("per-call _meta is sent with the request", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          log,
+          onMessage: () => Effect.succeed({ result: { content: [] } })
+        })))
+      )
+      yield* client.callTool("t", { x: 1 }, { meta: { "example.com/trace": "abc" }, onProgress: () => Effect.void })
+      const call = log.find((m) => m.method === "tools/call")!
+      assert.deepStrictEqual(call.params, {
+        name: "t",
+        arguments: { x: 1 },
+        _meta: { "example.com/trace": "abc", progressToken: call.id }
+      })
+    }))
+
+  it.effect("keeps fields it does not know in results", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          onMessage: () =>
+            Effect.succeed({
+              result: {
+                tools: [{ name: "t", inputSchema: { type: "object" }, "x-future": { a: 1 } }],
+                "x-page": true
+              }
+            })
+        })))
+      )
+      const page = yield* client.listToolsPage()
+      assert.deepStrictEqual(page.tools[0]!["x-future"], { a: 1 })
+      assert.strictEqual(page["x-page"], true)
+    }))
+})
