@@ -386,6 +386,27 @@ export const ResourceContents = Schema.Union([TextResourceContents, BlobResource
 export type ResourceContents = typeof ResourceContents.Type
 
 /**
+ * Tells text contents from blob contents. (Open objects may carry any key, so `"text" in contents`
+ * does not narrow the union; this guard does.)
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.1.0
+ */
+export const isTextResourceContents = (contents: ResourceContents): contents is TextResourceContents =>
+  typeof contents.text === "string"
+
+/**
+ * Tells blob contents from text contents.
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.1.0
+ */
+export const isBlobResourceContents = (contents: ResourceContents): contents is BlobResourceContents =>
+  typeof contents.blob === "string" && typeof contents.text !== "string"
+
+/**
  * A resource embedded in a prompt message or tool result.
  *
  * @stability experimental

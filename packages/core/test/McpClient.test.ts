@@ -6,6 +6,7 @@ import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
 import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
+import * as McpSchema from "../src/McpSchema.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 
@@ -123,7 +124,9 @@ describe("McpClient against an in-process Effect McpServer", () => {
           assert.deepStrictEqual(templates.map((t) => t.uriTemplate), ["memo://notes/{param0}"])
           const contents = yield* client.readResource("memo://readme")
           assert.strictEqual(contents.length, 1)
-          assert.strictEqual("text" in contents[0]! ? contents[0].text : undefined, "hello from the readme")
+          const [readme] = contents
+          assert.isTrue(readme !== undefined && McpSchema.isTextResourceContents(readme))
+          assert.strictEqual(readme?.text, "hello from the readme")
           const note = yield* client.readResourceRaw("memo://notes/42")
           assert.deepStrictEqual(note.contents, [{ uri: "memo://notes/42", text: "note 42" }])
         }))

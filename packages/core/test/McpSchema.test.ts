@@ -69,6 +69,19 @@ describe("McpSchema", () => {
     assert.strictEqual(Schema.decodeUnknownExit(McpSchema.ContentBlock)({ type: "video" })._tag, "Failure")
   })
 
+  it("guards tell text contents from blob contents", () => {
+    const text = { uri: "a", text: "t" }
+    const blob = { uri: "b", blob: "AA==" }
+    assert.deepStrictEqual([McpSchema.isTextResourceContents(text), McpSchema.isTextResourceContents(blob)], [
+      true,
+      false
+    ])
+    assert.deepStrictEqual([McpSchema.isBlobResourceContents(text), McpSchema.isBlobResourceContents(blob)], [
+      false,
+      true
+    ])
+  })
+
   it("reads both elicitation modes", () => {
     const decode = Schema.decodeUnknownSync(McpSchema.ElicitRequestParams)
     const url = decode({ mode: "url", message: "m", url: "https://x", elicitationId: "e" })

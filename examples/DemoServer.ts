@@ -1,0 +1,105 @@
+/**
+ * The embedded server the examples talk to: an Effect `McpServer` (from `effect/ai`) with tools (one
+ * reporting progress, one that can fail), a resource, a resource template with completion, and a
+ * prompt. It runs in-process: no network, no child process.
+ */
+import { Effect, Layer, Schema } from "effect"
+import { McpProtocol, McpSchema, McpServer, Tool, Toolkit } from "effect/ai"
+
+const Add = Tool.make("add", {
+  description: "Add two numbers",
+  parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }),
+  success: Schema.Struct({ sum: Schema.Number })
+})
+
+const Forecast = Tool.make("forecast", {
+  description: "Weather forecast for a city (reports progress while it 'computes')",
+  parameters: Schema.Struct({ city: Schema.String, days: Schema.Number }),
+  success: Schema.Struct({
+    city: Schema.String,
+    days: Schema.Array(Schema.Struct({ day: Schema.Number, celsius: Schema.Number, sky: Schema.String }))
+  }),
+  dependencies: [McpSchema.McpServerClient]
+})
+
+const Divide = Tool.make("divide", {
+  description: "Divide a by b",
+  parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }),
+  success: Schema.Number,
+  failure: Schema.String,
+  failureMode: "return"
+})
+
+const Sleep = Tool.make("sleep", {
+  description: "Wait for the given number of milliseconds, then answer",
+  parameters: Schema.Struct({ millis: Schema.Number }),
+  success: Schema.String
+})
+
+const Tools = Toolkit.make(Add, Forecast, Divide, Sleep)
+
+const skies = ["sunny", "cloudy", "rain", "snow"] as const
+
+const ToolsLive = Tools.toLayer(Effect.gen(function*() {
+  const server = yield* McpServer.McpServer
+  return Tools.of({
+    add: ({ a, b }) => Effect.succeed({ sum: a + b }),
+    sleep: ({ millis }) => Effect.as(Effect.sleep(millis), `slept ${millis} ms`),
+    divide: ({ a, b }) => b === 0 ? Effect.fail("cannot divide by zero") : Effect.succeed(a / b),
+    forecast: Effect.fnUntraced(function*({ city, days }) {
+      const client = yield* McpSchema.McpServerClient
+      const token = client.requestMetadata?.progressToken as string | number | undefined
+      const out: Array<{ day: number; celsius: number; sky: string }> = []
+      for (let day = 1; day <= days; day++) {
+        out.push({ day, celsius: 10 + ((city.length * 7 + day * 3) % 15), sky: skies[(city.length + day) % 4]! })
+        if (token !== undefined) {
+          yield* server.notifications["notifications/progress"]({
+            progressToken: token,
+            progress: day,
+            total: days,
+            message: `day ${day} of ${days}`
+          }).pipe(Effect.orDie)
+        }
+      }
+      return { city, days: out }
+    })
+  })
+}))
+
+const Registrations = Layer.mergeAll(
+  McpServer.toolkit(Tools).pipe(Layer.provide(ToolsLive)),
+  McpServer.resource({
+    uri: "docs://readme",
+    name: "readme",
+    description: "What this server is",
+    mimeType: "text/markdown",
+    content: Effect.succeed("# Demo server\nAn Effect McpServer running in the same process as its client.")
+  }),
+  McpServer.resource`docs://cities/${Schema.String}`({
+    name: "city",
+    description: "Facts about a city",
+    mimeType: "text/plain",
+    completion: {
+      param0: (prefix: string) =>
+        Effect.succeed(["Oslo", "Osaka", "Ottawa", "Lima"].filter((c) => c.startsWith(prefix)))
+    },
+    content: (_uri, city) => Effect.succeed(`${city}: a fine place to be.`)
+  }),
+  McpServer.prompt({
+    name: "trip-plan",
+    description: "Plan a trip",
+    parameters: { city: Schema.String, days: Schema.String },
+    content: ({ city, days }) => Effect.succeed(`Plan a ${days}-day trip to ${city}. Use the forecast tool.`)
+  })
+)
+
+/**
+ * The demo server as a layer over `Stdio`: give it to `McpInMemoryTransport.layer`.
+ */
+export const DemoServer = McpServer.layerStdio({
+  name: "demo-server",
+  version: "1.0.0",
+  instructions: "Call forecast before planning a trip.",
+  protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18, McpProtocol.v2025_03_26, McpProtocol.v2024_11_05],
+  registrations: Registrations
+})

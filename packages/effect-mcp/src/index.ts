@@ -1,0 +1,63 @@
+/**
+ * effect-mcp: the MCP client toolkit for Effect applications. This front door re-exports every
+ * package of the toolkit; import from here, or from the individual `@effect-mcp/*` packages.
+ *
+ * @stability experimental
+ * @since 0.1.0
+ */
+
+/**
+ * Schema-derived generators of every MCP wire message, for property-based tests.
+ *
+ * @since 0.1.0
+ */
+export { McpArbitrary } from "@effect-mcp/core"
+
+/**
+ * The scoped MCP client service and its operations.
+ *
+ * @since 0.1.0
+ */
+export { McpClient } from "@effect-mcp/core"
+
+/**
+ * A test kit: a client connected to an in-process Effect `McpServer`.
+ *
+ * @since 0.1.0
+ */
+export { McpClientTest } from "@effect-mcp/core"
+
+/**
+ * The typed errors of MCP client operations.
+ *
+ * @since 0.1.0
+ */
+export { McpError } from "@effect-mcp/core"
+
+/**
+ * A transport to an Effect `McpServer` running in the same process.
+ *
+ * @since 0.1.0
+ */
+export { McpInMemoryTransport } from "@effect-mcp/core"
+
+/**
+ * A transport of two in-memory queues with a scripted server side, for tests.
+ *
+ * @since 0.1.0
+ */
+export { McpQueueTransport } from "@effect-mcp/core"
+
+/**
+ * Wire schemas of every MCP message.
+ *
+ * @since 0.1.0
+ */
+export { McpSchema } from "@effect-mcp/core"
+
+/**
+ * The transport service every transport implements.
+ *
+ * @since 0.1.0
+ */
+export { McpTransport } from "@effect-mcp/core"
