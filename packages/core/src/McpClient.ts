@@ -26,6 +26,7 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -34,12 +35,18 @@ import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
 import type * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
-import * as Semaphore from "effect/Semaphore"
 import * as Stream from "effect/Stream"
 import * as Engine from "./internal/engine.ts"
 import { connectStateful, decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
-import { InvalidResult, McpProtocolError, McpToolError, PaginationLimit } from "./McpError.ts"
+import {
+  ClientClosed,
+  InvalidResult,
+  McpProtocolError,
+  McpToolError,
+  McpTransportError,
+  PaginationLimit
+} from "./McpError.ts"
 import type { McpError } from "./McpError.ts"
 import * as McpSchema from "./McpSchema.ts"
 import { McpTransport } from "./McpTransport.ts"
@@ -142,16 +149,13 @@ export interface ListOptions extends RequestOptions {
 export type ToolArguments = Readonly<Record<string, unknown>>
 
 /**
- * Options of {@link McpClient} `callTool`.
+ * Options of {@link McpClient} `callTool`. (Task-augmented calls come with the tasks support.)
  *
  * @stability experimental
  * @category models
  * @since 0.1.0
  */
-export interface CallToolOptions extends RequestOptions {
-  /** Task augmentation (2025-11-25): ask the server to run the call as a task. */
-  readonly task?: McpSchema.TaskMetadata | undefined
-}
+export type CallToolOptions = RequestOptions
 
 /**
  * A schema that decodes a tool's `structuredContent`.
@@ -341,8 +345,11 @@ export interface Options {
   readonly maxPages?: number | undefined
   /** Offer one stateful revision instead of the newest. */
   readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
-  /** Extra client capabilities to advertise (`experimental`, `extensions`). */
-  readonly capabilities?: McpSchema.ClientCapabilities | undefined
+  /**
+   * Extra client capabilities to advertise: `experimental` and `extensions`. The others (sampling,
+   * elicitation, roots) are advertised by the handler layers that serve them.
+   */
+  readonly capabilities?: Pick<McpSchema.ClientCapabilities, "experimental" | "extensions"> | undefined
 }
 
 const decodeListTools = decodeResult(McpSchema.ListToolsResult)
@@ -388,37 +395,61 @@ export const make: (options?: Options) => Effect.Effect<
   const capabilities: McpSchema.ClientCapabilities = { ...options?.capabilities }
   const handlers = new Map<string, Engine.RequestHandler>()
 
-  let current: Session | undefined
-  const lock = yield* Semaphore.make(1)
+  let current: { readonly session: Session; readonly info: ServerSession } | undefined
+  let connecting: Deferred.Deferred<{ readonly session: Session; readonly info: ServerSession }, McpError> | undefined
 
+  // One attempt: the connection lives in a child scope of the client's, closed again if the attempt fails
+  // or is interrupted.
   const open = Effect.gen(function*() {
     const scope = yield* Scope.fork(clientScope)
-    const exit = yield* Effect.gen(function*() {
+    return yield* Effect.gen(function*() {
       const connection = yield* transport.connect
       const engine = yield* Engine.make({ connection, handlers, notifications })
-      return yield* connectStateful(engine, {
+      const session = yield* connectStateful(engine, {
         clientInfo,
         capabilities,
         timeout: Duration.isFinite(initializationTimeout) ? initializationTimeout : undefined,
         protocolVersion: options?.protocolVersion
       })
-    }).pipe(Scope.provide(scope), Effect.exit)
-    if (Exit.isFailure(exit)) yield* Scope.close(scope, exit)
-    return yield* exit
+      const info: ServerSession = {
+        era: session.era,
+        protocolVersion: session.protocolVersion,
+        serverInfo: session.serverInfo,
+        capabilities: session.capabilities,
+        instructions: session.instructions
+      }
+      return { session, info }
+    }).pipe(
+      Scope.provide(scope),
+      Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
+    )
   })
 
-  const sessionEffect: Effect.Effect<Session, McpError> = Effect.suspend(() =>
-    current !== undefined ?
-      Effect.succeed(current) :
-      lock.withPermits(1)(Effect.suspend(() =>
-        current !== undefined ? Effect.succeed(current) : Effect.tap(open, (session) =>
-          Effect.sync(() => {
-            current = session
-          }))
-      ))
-  )
+  // The attempt runs in a fiber of the client's scope, shared by every caller waiting for it: a caller
+  // that is interrupted stops waiting, not connecting, and N callers wait for one attempt, not N.
+  const connected = Effect.suspend(() => {
+    if (current !== undefined) return Effect.succeed(current)
+    if (connecting !== undefined) return Deferred.await(connecting)
+    const attempt = Deferred.makeUnsafe<{ readonly session: Session; readonly info: ServerSession }, McpError>()
+    connecting = attempt
+    return open.pipe(
+      Effect.onExit((exit) =>
+        Effect.suspend(() => {
+          connecting = undefined
+          if (Exit.isSuccess(exit)) current = exit.value
+          return Deferred.done(
+            attempt,
+            Exit.hasInterrupts(exit) ? Exit.fail(new McpTransportError({ reason: new ClientClosed() })) : exit
+          )
+        })
+      ),
+      Effect.forkIn(clientScope),
+      Effect.andThen(Deferred.await(attempt))
+    )
+  })
+  const sessionEffect: Effect.Effect<Session, McpError> = Effect.map(connected, (c) => c.session)
 
-  if (options?.connect !== "lazy") yield* sessionEffect
+  if (options?.connect !== "lazy") yield* connected
 
   const toEngineOptions = (requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
     timeout: requestOptions?.timeout === undefined
@@ -489,13 +520,7 @@ export const make: (options?: Options) => Effect.Effect<
     )
 
   const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    send(
-      "tools/call",
-      callOptions?.task === undefined
-        ? { name, arguments: args ?? {} }
-        : { name, arguments: args ?? {}, task: callOptions.task },
-      callOptions
-    ).pipe(
+    send("tools/call", { name, arguments: args ?? {} }, callOptions).pipe(
       Effect.flatMap((raw) => decodeCallTool("tools/call", raw)),
       Effect.withSpan("McpClient.callTool", { attributes: { "mcp.tool": name } }, { captureStackTrace: false })
     )
@@ -555,7 +580,7 @@ export const make: (options?: Options) => Effect.Effect<
 
   return McpClient.of({
     [TypeId]: TypeId,
-    session: sessionEffect,
+    session: Effect.map(connected, (c) => c.info),
     notifications: Stream.fromPubSub(notifications),
     ping: (requestOptions) => Effect.asVoid(send("ping", undefined, requestOptions)),
     listTools: (listOptions) => paginate("tools/list", listToolsPage, (page) => page.tools, listOptions),

@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
@@ -312,6 +314,125 @@ describe("McpClient against a scripted server", () => {
       const [a, b] = yield* Effect.all([client.listTools(), client.listTools()], { concurrency: 2 })
       assert.deepStrictEqual([a, b], [[], []])
       assert.strictEqual(log.filter((m) => m.method === "initialize").length, 1)
+    }))
+
+  it.effect("a server refusing the offered revision with its supported list gets a second offer", () =>
+    Effect.gen(function*() {
+      const offers: Array<unknown> = []
+      const peer = (versions: ReadonlyArray<string>) => (p: McpQueueTransport.Peer) =>
+        Effect.gen(function*() {
+          while (true) {
+            const message = (yield* Effect.orDie(p.receive)) as ScriptedPeer.ClientMessage
+            if (message.method !== "initialize") continue
+            const offered = message.params?.protocolVersion as string
+            offers.push(offered)
+            yield* p.send(
+              versions.includes(offered)
+                ? {
+                  jsonrpc: "2.0",
+                  id: message.id,
+                  result: ScriptedPeer.initializeResult({ protocolVersion: offered })
+                }
+                : {
+                  jsonrpc: "2.0",
+                  id: message.id,
+                  error: {
+                    code: -32602,
+                    message: "Unsupported protocol version",
+                    data: { supported: versions, requested: offered }
+                  }
+                }
+            )
+          }
+        })
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(peer(["2025-03-26", "2099-01-01"])))
+      )
+      assert.strictEqual((yield* client.session).protocolVersion, "2025-03-26")
+      assert.deepStrictEqual(offers, ["2025-11-25", "2025-03-26"])
+      const error = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(peer(["2099-01-01"]))),
+        Effect.flip
+      )
+      assert.instanceOf(error, McpError.McpVersionError)
+      assert.strictEqual(error.received, "2099-01-01")
+    }))
+
+  it.effect("completion needs no capability on a 2024-11-05 session", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          log,
+          initialize: { protocolVersion: "2024-11-05", capabilities: { prompts: {} } },
+          onMessage: () => Effect.succeed({ result: { completion: { values: ["a"] } } })
+        })))
+      )
+      const completion = yield* client.complete({ type: "ref/prompt", name: "p" }, { name: "x", value: "" })
+      assert.deepStrictEqual(completion.values, ["a"])
+    }))
+
+  it.effect("lazy connect: concurrent callers share one attempt; an interrupted caller does not abort it", () =>
+    Effect.gen(function*() {
+      let connections = 0
+      let initializes = 0
+      const release = yield* Deferred.make<void>()
+      const transport = McpQueueTransport.layer((peer) =>
+        Effect.gen(function*() {
+          connections++
+          while (true) {
+            const message = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+            if (message.method === "initialize") {
+              initializes++
+              yield* Deferred.await(release)
+              yield* peer.send({ jsonrpc: "2.0", id: message.id, result: ScriptedPeer.initializeResult() })
+            } else if (message.method === "ping") {
+              yield* peer.send({ jsonrpc: "2.0", id: message.id, result: {} })
+            }
+          }
+        })
+      )
+      const client = yield* McpClient.make({ connect: "lazy" }).pipe(Effect.provide(transport))
+      const impatient = yield* client.ping().pipe(Effect.forkChild({ startImmediately: true }))
+      const patient = yield* Effect.all([client.ping(), client.ping()], { concurrency: 2 }).pipe(
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* Effect.yieldNow
+      yield* Fiber.interrupt(impatient)
+      yield* Deferred.succeed(release, undefined)
+      yield* Fiber.join(patient)
+      yield* client.ping()
+      assert.deepStrictEqual([connections, initializes], [1, 1])
+    }))
+
+  it.effect("lazy connect: a failed attempt is closed, and the next call tries again", () =>
+    Effect.gen(function*() {
+      let attempt = 0
+      const closedConnections: Array<number> = []
+      const transport = McpQueueTransport.layer((peer) =>
+        Effect.gen(function*() {
+          const n = ++attempt
+          yield* Effect.addFinalizer(() => Effect.sync(() => closedConnections.push(n)))
+          while (true) {
+            const message = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+            if (message.method === "initialize") {
+              yield* peer.send(
+                n === 1
+                  ? { jsonrpc: "2.0", id: message.id, error: { code: -32603, message: "not ready" } }
+                  : { jsonrpc: "2.0", id: message.id, result: ScriptedPeer.initializeResult() }
+              )
+            } else if (message.method === "ping") {
+              yield* peer.send({ jsonrpc: "2.0", id: message.id, result: {} })
+            }
+          }
+        })
+      )
+      const client = yield* McpClient.make({ connect: "lazy" }).pipe(Effect.provide(transport))
+      const first = yield* client.ping().pipe(Effect.flip)
+      assert.instanceOf(first, McpError.McpProtocolError)
+      assert.deepStrictEqual(closedConnections, [1])
+      yield* client.ping()
+      assert.strictEqual(attempt, 2)
     }))
 
   it.effect("per-call _meta is sent with the request", () =>

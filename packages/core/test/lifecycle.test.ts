@@ -88,20 +88,31 @@ describe("timeouts and cancellation", () => {
   it.effect("initialize is never cancelled, and its timeout is the initialization timeout", () =>
     Effect.gen(function*() {
       const log: Array<ScriptedPeer.ClientMessage> = []
+      const received = yield* Deferred.make<void>()
+      const closed = yield* Deferred.make<void>()
+      // a server that reads everything and answers nothing, until the connection closes
       const silent = (peer: McpQueueTransport.Peer) =>
         Effect.gen(function*() {
-          while (true) log.push((yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage)
-        })
+          while (true) {
+            log.push((yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage)
+            yield* Deferred.succeed(received, undefined)
+          }
+        }).pipe(Effect.ensuring(Deferred.succeed(closed, undefined)))
       const fiber = yield* McpClient.make({ initializationTimeout: "5 seconds" }).pipe(
         Effect.provide(McpQueueTransport.layer(silent)),
         Effect.scoped,
         Effect.flip,
         Effect.forkChild({ startImmediately: true })
       )
-      yield* TestClock.adjust("5 seconds")
+      yield* Deferred.await(received)
+      yield* TestClock.adjust("4999 millis")
+      assert.isUndefined(fiber.pollUnsafe())
+      yield* TestClock.adjust("1 millis")
       const error = yield* Fiber.join(fiber)
       assert.instanceOf(error, McpError.McpTimeoutError)
       assert.strictEqual(error.method, "initialize")
+      // the peer saw the connection close, and nothing but initialize before it
+      yield* Deferred.await(closed)
       assert.deepStrictEqual(log.map((m) => m.method), ["initialize"])
     }))
 })

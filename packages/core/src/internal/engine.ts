@@ -18,6 +18,7 @@ import * as Exit from "effect/Exit"
 import * as FiberMap from "effect/FiberMap"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
+import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import {
@@ -94,8 +95,16 @@ export interface Engine {
 interface Pending {
   readonly method: string
   readonly deferred: Deferred.Deferred<Record<string, unknown>, McpTransportError | McpProtocolError>
-  readonly onProgress: ((progress: ProgressNotificationParams) => Effect.Effect<void>) | undefined
+  /**
+   * Progress reports waiting for the caller's fiber, which runs the caller's handler: user code never
+   * runs on the reader fiber, so a slow or re-entrant handler cannot hold up other responses. Ended
+   * when the request completes. Only allocated when the caller asked for progress.
+   */
+  readonly progress: Queue.Queue<ProgressNotificationParams, Cause.Done> | undefined
 }
+
+/** How many ids of abandoned requests to remember, so their late replies are not reported as errors. */
+const ABANDONED_IDS = 256
 
 type JsonRecord = Record<string, unknown>
 
@@ -124,14 +133,29 @@ export const make = Effect.fnUntraced(function*(options: {
   let nextId = 0
   const running = yield* FiberMap.make<RequestId>()
 
+  const abandoned = new Set<RequestId>()
+
+  const complete = (
+    entry: Pending,
+    result: Effect.Effect<Record<string, unknown>, McpTransportError | McpProtocolError>
+  ): void => {
+    Deferred.doneUnsafe(entry.deferred, result)
+    if (entry.progress !== undefined) Queue.endUnsafe(entry.progress)
+  }
+
   const failAll = (error: McpTransportError): void => {
     if (closedWith !== undefined) return
     closedWith = error
     Deferred.doneUnsafe(closed, Effect.fail(error))
-    for (const entry of pending.values()) {
-      Deferred.doneUnsafe(entry.deferred, Effect.fail(error))
-    }
+    for (const entry of pending.values()) complete(entry, Effect.fail(error))
     pending.clear()
+  }
+
+  /** Forgets a request the caller gave up on; a reply that still comes is then expected, not malformed. */
+  const abandon = (id: RequestId): void => {
+    pending.delete(id)
+    abandoned.add(id)
+    if (abandoned.size > ABANDONED_IDS) abandoned.delete(abandoned.values().next().value!)
   }
 
   const reportMalformed = (description: string, message: unknown) =>
@@ -189,16 +213,12 @@ export const make = Effect.fnUntraced(function*(options: {
 
   const onNotification = (method: string, params: JsonRecord | undefined): Effect.Effect<void> => {
     if (method === "notifications/progress" && params !== undefined && isId(params.progressToken)) {
-      const entry = pending.get(params.progressToken)
-      const publish = PubSub.publish(notifications, { method, params })
-      // progress for a finished request is dropped quietly
-      if (entry?.onProgress === undefined || typeof params.progress !== "number") return publish
-      return entry.onProgress(params as unknown as ProgressNotificationParams).pipe(
-        Effect.catchCause((cause) =>
-          Effect.logWarning("MCP: the progress handler failed").pipe(Effect.annotateLogs("mcp.cause", String(cause)))
-        ),
-        Effect.andThen(publish)
-      )
+      // progress for a finished request finds no entry and is dropped quietly
+      const queue = pending.get(params.progressToken)?.progress
+      if (queue !== undefined && typeof params.progress === "number") {
+        Queue.offerUnsafe(queue, params as unknown as ProgressNotificationParams)
+      }
+      return PubSub.publish(notifications, { method, params }).pipe(Effect.asVoid)
     }
     if (method === "notifications/cancelled" && params !== undefined && isId(params.requestId)) {
       return FiberMap.remove(running, params.requestId).pipe(
@@ -210,16 +230,23 @@ export const make = Effect.fnUntraced(function*(options: {
 
   const onResponse = (message: JsonRecord, id: RequestId): Effect.Effect<void> => {
     const entry = pending.get(id)
-    if (entry === undefined) return reportMalformed("response to an unknown request id", message)
+    if (entry === undefined) {
+      if (abandoned.delete(id)) {
+        return Effect.logDebug("MCP: ignored the late reply to an abandoned request").pipe(
+          Effect.annotateLogs("mcp.requestId", String(id))
+        )
+      }
+      return reportMalformed("response to an unknown request id", message)
+    }
     pending.delete(id)
     if (isRecord(message.result)) {
-      Deferred.doneUnsafe(entry.deferred, Effect.succeed(message.result))
+      complete(entry, Effect.succeed(message.result))
       return Effect.void
     }
     const error = message.error
     if (isRecord(error) && typeof error.code === "number" && typeof error.message === "string") {
-      Deferred.doneUnsafe(
-        entry.deferred,
+      complete(
+        entry,
         Effect.fail(
           new McpProtocolError({
             method: entry.method,
@@ -233,8 +260,8 @@ export const make = Effect.fnUntraced(function*(options: {
       )
       return Effect.void
     }
-    Deferred.doneUnsafe(
-      entry.deferred,
+    complete(
+      entry,
       Effect.fail(
         new McpProtocolError({
           method: entry.method,
@@ -259,8 +286,8 @@ export const make = Effect.fnUntraced(function*(options: {
       const entry = isId(id) ? pending.get(id) : undefined
       if (entry !== undefined && method === undefined) {
         pending.delete(id as RequestId)
-        Deferred.doneUnsafe(
-          entry.deferred,
+        complete(
+          entry,
           Effect.fail(
             new McpProtocolError({
               method: entry.method,
@@ -311,13 +338,32 @@ export const make = Effect.fnUntraced(function*(options: {
   const notify = (method: string, params?: object) =>
     send(params === undefined ? { jsonrpc: "2.0", method } : { jsonrpc: "2.0", method, params })
 
-  const scope = yield* Effect.scope
   const cancel = (id: RequestId, reason: string) =>
-    notify("notifications/cancelled", { requestId: id, reason }).pipe(
-      Effect.ignore,
-      Effect.forkIn(scope),
-      Effect.asVoid
-    )
+    Effect.suspend(() => {
+      abandon(id)
+      return Effect.ignore(notify("notifications/cancelled", { requestId: id, reason }))
+    })
+
+  /** Runs the caller's progress handler; its failure is logged, never the request's. */
+  const report =
+    (onProgress: (progress: ProgressNotificationParams) => Effect.Effect<void>) =>
+    (progress: ProgressNotificationParams) =>
+      onProgress(progress).pipe(
+        Effect.catchCause((cause) =>
+          Effect.logWarning("MCP: the progress handler failed").pipe(Effect.annotateLogs("mcp.cause", String(cause)))
+        )
+      )
+
+  /** Waits for the response in the caller's fiber, running progress reports as they come. */
+  const awaitResponse = (entry: Pending, onProgress: (progress: ProgressNotificationParams) => Effect.Effect<void>) =>
+    Effect.gen(function*() {
+      const queue = entry.progress!
+      while (true) {
+        const next = yield* Effect.result(Queue.take(queue))
+        if (next._tag === "Failure") return yield* Deferred.await(entry.deferred)
+        yield* onProgress(next.success)
+      }
+    })
 
   const request = (
     method: string,
@@ -325,48 +371,103 @@ export const make = Effect.fnUntraced(function*(options: {
     requestOptions?: RequestOptions
   ): Effect.Effect<Record<string, unknown>, RequestError> =>
     Effect.suspend(() => {
-      if (closedWith !== undefined) return Effect.fail(closedWith)
-      const id = nextId++
-      const onProgress = requestOptions?.onProgress
-      const meta = requestOptions?.meta
-      let finalParams: object | undefined = params
-      if (onProgress !== undefined || meta !== undefined) {
-        const base = params as { readonly _meta?: object } | undefined
-        finalParams = {
-          ...params,
-          _meta: { ...base?._meta, ...meta, ...(onProgress === undefined ? {} : { progressToken: id }) }
-        }
-      }
-      const deferred = Deferred.makeUnsafe<Record<string, unknown>, McpTransportError | McpProtocolError>()
-      pending.set(id, { method, deferred, onProgress })
-      const message: OutgoingMessage = finalParams === undefined
-        ? { jsonrpc: "2.0", id, method }
-        : { jsonrpc: "2.0", id, method, params: finalParams }
-      const exchange = connection.request === undefined
-        ? Effect.andThen(send(message), Deferred.await(deferred))
-        : Stream.runForEach(connection.request(message), handleIncoming).pipe(
-          Effect.andThen(Deferred.await(deferred))
+      const onProgress = requestOptions?.onProgress === undefined ? undefined : report(requestOptions.onProgress)
+      return onProgress === undefined || connection.request !== undefined
+        ? start(method, params, requestOptions, onProgress, undefined)
+        : Effect.flatMap(
+          Queue.unbounded<ProgressNotificationParams, Cause.Done>(),
+          (queue) => start(method, params, requestOptions, onProgress, queue)
         )
-      const cancellable = requestOptions?.cancellable !== false
-      const timeout = requestOptions?.timeout
-      const timed = timeout === undefined || !Duration.isFinite(timeout)
-        ? exchange
-        : Effect.timeoutOrElse(exchange, {
-          duration: timeout,
-          orElse: () =>
-            Effect.andThen(
-              cancellable ? cancel(id, "timeout") : Effect.void,
+    })
+
+  const start = (
+    method: string,
+    params: object | undefined,
+    requestOptions: RequestOptions | undefined,
+    onProgress: ((progress: ProgressNotificationParams) => Effect.Effect<void>) | undefined,
+    progress: Queue.Queue<ProgressNotificationParams, Cause.Done> | undefined
+  ): Effect.Effect<Record<string, unknown>, RequestError> => {
+    if (closedWith !== undefined) return Effect.fail(closedWith)
+    const id = nextId++
+    const meta = requestOptions?.meta
+    let finalParams: object | undefined = params
+    if (onProgress !== undefined || meta !== undefined) {
+      const base = params as { readonly _meta?: object } | undefined
+      finalParams = {
+        ...params,
+        _meta: { ...base?._meta, ...meta, ...(onProgress === undefined ? {} : { progressToken: id }) }
+      }
+    }
+    const entry: Pending = { method, deferred: Deferred.makeUnsafe(), progress }
+    pending.set(id, entry)
+    const message: OutgoingMessage = finalParams === undefined
+      ? { jsonrpc: "2.0", id, method }
+      : { jsonrpc: "2.0", id, method, params: finalParams }
+    let exchange: Effect.Effect<Record<string, unknown>, RequestError>
+    if (connection.request === undefined) {
+      // channel transport: the reader fiber completes the entry
+      exchange = Effect.andThen(
+        send(message),
+        onProgress === undefined ? Deferred.await(entry.deferred) : awaitResponse(entry, onProgress)
+      )
+    } else {
+      // request-scoped transport: this fiber reads the reply stream, running its own progress inline
+      const onMessage = onProgress === undefined ? handleIncoming : (incoming: unknown) =>
+        isProgressFor(incoming, id)
+          ? Effect.andThen(
+            onProgress(incoming.params as unknown as ProgressNotificationParams),
+            PubSub.publish(notifications, { method: incoming.method, params: incoming.params })
+          )
+          : handleIncoming(incoming)
+      exchange = Stream.runForEach(connection.request(message), onMessage).pipe(
+        Effect.andThen(Effect.suspend(() => {
+          if (pending.get(id) === entry) {
+            pending.delete(id)
+            return Effect.fail(
+              new McpTransportError({
+                reason: new ConnectionClosed({ description: `the reply stream of ${method} ended without a response` })
+              })
+            )
+          }
+          return Deferred.await(entry.deferred)
+        }))
+      )
+    }
+    const cancellable = requestOptions?.cancellable !== false
+    const timeout = requestOptions?.timeout
+    const timed = timeout === undefined || !Duration.isFinite(timeout)
+      ? exchange
+      : Effect.timeoutOrElse(exchange, {
+        duration: timeout,
+        orElse: (): Effect.Effect<Record<string, unknown>, RequestError> =>
+          // the response may have landed in the same tick as the deadline: it wins
+          Deferred.isDoneUnsafe(entry.deferred)
+            ? Deferred.await(entry.deferred)
+            : Effect.andThen(
+              cancellable ? cancel(id, "timeout") : Effect.sync(() => abandon(id)),
               Effect.fail(new McpTimeoutError({ method, timeoutMillis: Duration.toMillis(timeout) }))
             )
-        })
-      return timed.pipe(
-        Effect.onInterrupt(() => cancellable && pending.has(id) ? cancel(id, "interrupted") : Effect.void),
-        Effect.ensuring(Effect.sync(() => pending.delete(id)))
-      )
-    })
+      })
+    return timed.pipe(
+      Effect.onInterrupt(() => {
+        if (pending.get(id) !== entry) return Effect.void
+        return cancellable ? cancel(id, "interrupted") : Effect.sync(() => abandon(id))
+      }),
+      Effect.ensuring(Effect.sync(() => {
+        if (pending.get(id) === entry) pending.delete(id)
+      }))
+    )
+  }
 
   return { request, notify, closed }
 })
+
+const isProgressFor = (
+  message: unknown,
+  id: RequestId
+): message is { readonly method: string; readonly params: Record<string, unknown> } =>
+  isRecord(message) && message.method === "notifications/progress" && isRecord(message.params) &&
+  message.params.progressToken === id && typeof message.params.progress === "number"
 
 const toErrorObject = (error: HandlerError): { code: number; message: string; data?: unknown } =>
   error.data === undefined

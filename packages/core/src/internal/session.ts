@@ -21,6 +21,7 @@ import { InvalidResult, McpCapabilityError, McpProtocolError, McpVersionError } 
 import type { McpError } from "../McpError.ts"
 import type * as McpSchema from "../McpSchema.ts"
 import {
+  ErrorCode,
   InitializeResult,
   isStatefulProtocolVersion,
   LATEST_STATEFUL_PROTOCOL_VERSION,
@@ -57,7 +58,10 @@ export interface Session {
 /**
  * The server capability each client→server method needs in the stateful era.
  */
-const requiredCapability: Record<string, (capabilities: McpSchema.ServerCapabilities) => boolean> = {
+const requiredCapability: Record<
+  string,
+  (capabilities: McpSchema.ServerCapabilities, protocolVersion: string) => boolean
+> = {
   "tools/list": (c) => c.tools !== undefined,
   "tools/call": (c) => c.tools !== undefined,
   "resources/list": (c) => c.resources !== undefined,
@@ -67,18 +71,21 @@ const requiredCapability: Record<string, (capabilities: McpSchema.ServerCapabili
   "resources/unsubscribe": (c) => c.resources?.subscribe === true,
   "prompts/list": (c) => c.prompts !== undefined,
   "prompts/get": (c) => c.prompts !== undefined,
-  "completion/complete": (c) => c.completions !== undefined,
+  // 2024-11-05 had completion without a capability for it
+  "completion/complete": (c, version) => version === "2024-11-05" || c.completions !== undefined,
   "logging/setLevel": (c) => c.logging !== undefined,
-  "tasks/list": (c) => c.tasks !== undefined,
+  "tasks/list": (c) => c.tasks?.["list"] !== undefined,
   "tasks/get": (c) => c.tasks !== undefined,
   "tasks/result": (c) => c.tasks !== undefined,
-  "tasks/cancel": (c) => c.tasks !== undefined
+  "tasks/cancel": (c) => c.tasks?.["cancel"] !== undefined
 }
 
 const capabilityName: Record<string, string> = {
   "resources/subscribe": "resources.subscribe",
   "resources/unsubscribe": "resources.subscribe",
-  "completion/complete": "completions"
+  "completion/complete": "completions",
+  "tasks/list": "tasks.list",
+  "tasks/cancel": "tasks.cancel"
 }
 
 /**
@@ -96,6 +103,16 @@ export const decodeResult = <S extends Schema.Decoder<unknown>>(schema: S) => {
 
 const decodeInitializeResult = decodeResult(InitializeResult)
 
+/** The `supported` list of an "unsupported protocol version" error (-32602), if it is one. */
+const unsupportedVersionData = (error: McpProtocolError): ReadonlyArray<string> | undefined => {
+  const reason = error.reason
+  if (reason._tag !== "RpcError" || reason.code !== ErrorCode.InvalidParams) return undefined
+  const data = reason.data
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined
+  const supported = (data as { readonly supported?: unknown }).supported
+  return Array.isArray(supported) && supported.every((v) => typeof v === "string") ? supported : undefined
+}
+
 /**
  * Opens a stateful session: `initialize`, check the answered revision, `notifications/initialized`.
  */
@@ -105,20 +122,36 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
   readonly timeout: Duration.Duration | undefined
   readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
 }): Effect.fn.Return<Session, McpError> {
+  const offer = (protocolVersion: string) =>
+    engine.request("initialize", {
+      protocolVersion,
+      capabilities: options.capabilities,
+      clientInfo: options.clientInfo
+    }, { timeout: options.timeout, cancellable: false })
   const requested = options.protocolVersion ?? LATEST_STATEFUL_PROTOCOL_VERSION
-  const raw = yield* engine.request("initialize", {
-    protocolVersion: requested,
-    capabilities: options.capabilities,
-    clientInfo: options.clientInfo
-  }, { timeout: options.timeout, cancellable: false })
-  const result = yield* decodeInitializeResult("initialize", raw)
-  if (!isStatefulProtocolVersion(result.protocolVersion)) {
+  const raw = yield* offer(requested).pipe(
+    Effect.catchTag("McpProtocolError", (error): Effect.Effect<Record<string, unknown>, McpError> => {
+      // A server that refuses the offered revision answers -32602 with the ones it supports: offer the
+      // newest of those this client speaks, once.
+      const supported = unsupportedVersionData(error)
+      if (supported === undefined) return Effect.fail(error)
+      const retry = STATEFUL_PROTOCOL_VERSIONS.find((version) => version !== requested && supported.includes(version))
+      return retry === undefined
+        ? Effect.fail(
+          new McpVersionError({ requested, received: supported.join(", "), supported: STATEFUL_PROTOCOL_VERSIONS })
+        )
+        : offer(retry)
+    })
+  )
+  // check the revision before the shape: a revision this client does not speak may have another shape
+  if (typeof raw.protocolVersion === "string" && !isStatefulProtocolVersion(raw.protocolVersion)) {
     return yield* new McpVersionError({
       requested,
-      received: result.protocolVersion,
+      received: raw.protocolVersion,
       supported: STATEFUL_PROTOCOL_VERSIONS
     })
   }
+  const result = yield* decodeInitializeResult("initialize", raw)
   yield* engine.notify("notifications/initialized")
   const protocolVersion = result.protocolVersion
   const capabilities = result.capabilities
@@ -132,7 +165,7 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
     notify: engine.notify,
     check: (method) => {
       const allowed = requiredCapability[method]
-      return allowed === undefined || allowed(capabilities)
+      return allowed === undefined || allowed(capabilities, protocolVersion)
         ? Effect.void
         : Effect.fail(
           new McpCapabilityError({
