@@ -64,7 +64,7 @@ describe("engine", () => {
               yield* ok(peer, message.id)
               return yield* Deferred.succeed(pinged, undefined)
             }
-            const token = (message.params?._meta as { progressToken: number }).progressToken
+            const token = (message.params!._meta as { progressToken: number }).progressToken
             yield* peer.send({
               jsonrpc: "2.0",
               method: "notifications/progress",
@@ -87,7 +87,7 @@ describe("engine", () => {
         serve: answering(log, (message, peer) =>
           Effect.gen(function*() {
             if (message.method === "ping") return yield* ok(peer, message.id)
-            const progressToken = (message.params?._meta as { progressToken: number }).progressToken
+            const progressToken = (message.params!._meta as { progressToken: number }).progressToken
             const progress = (n: number) =>
               peer.send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: n } })
             yield* progress(1)
