@@ -52,6 +52,8 @@ import * as McpSchema from "./McpSchema.ts"
 import { McpTransport } from "./McpTransport.ts"
 
 /**
+ * The type id that marks an {@link McpClient} service.
+ *
  * @stability experimental
  * @category type ids
  * @since 0.1.0

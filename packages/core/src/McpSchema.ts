@@ -81,6 +81,8 @@ export const open = <const Fields extends Schema.Struct.Fields>(fields: Fields) 
 export const JsonObject = Schema.Record(Schema.String, Schema.Json)
 
 /**
+ * The decoded type of {@link JsonObject}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -97,6 +99,8 @@ export type JsonObject = typeof JsonObject.Type
 export const RequestId = Schema.Union([Schema.String, Schema.Int])
 
 /**
+ * The decoded type of {@link RequestId}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -113,6 +117,8 @@ export type RequestId = typeof RequestId.Type
 export const ProgressToken = Schema.Union([Schema.String, Schema.Int])
 
 /**
+ * The decoded type of {@link ProgressToken}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -141,6 +147,8 @@ const Finite = Schema.Finite
 export const RequestMeta = open({ progressToken: optional(ProgressToken) })
 
 /**
+ * The decoded type of {@link RequestMeta}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -169,6 +177,8 @@ export const Icon = open({
 })
 
 /**
+ * The decoded type of {@link Icon}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -194,6 +204,8 @@ export const Implementation = open({
 })
 
 /**
+ * The decoded type of {@link Implementation}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -210,6 +222,8 @@ export type Implementation = typeof Implementation.Type
 export const Role = Schema.Literals(["user", "assistant"])
 
 /**
+ * The decoded type of {@link Role}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -230,6 +244,8 @@ export const Annotations = open({
 })
 
 /**
+ * The decoded type of {@link Annotations}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -252,6 +268,8 @@ const annotated = { annotations: optional(Annotations), ...meta }
 export const TextContent = open({ type: Schema.Literal("text"), text: Schema.String, ...annotated })
 
 /**
+ * The decoded type of {@link TextContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -273,6 +291,8 @@ export const ImageContent = open({
 })
 
 /**
+ * The decoded type of {@link ImageContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -294,6 +314,8 @@ export const AudioContent = open({
 })
 
 /**
+ * The decoded type of {@link AudioContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -321,6 +343,8 @@ const resourceFields = {
 export const ResourceLink = open({ type: Schema.Literal("resource_link"), ...resourceFields })
 
 /**
+ * The decoded type of {@link ResourceLink}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -342,6 +366,8 @@ export const TextResourceContents = open({
 })
 
 /**
+ * The decoded type of {@link TextResourceContents}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -363,6 +389,8 @@ export const BlobResourceContents = open({
 })
 
 /**
+ * The decoded type of {@link BlobResourceContents}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -379,6 +407,8 @@ export type BlobResourceContents = typeof BlobResourceContents.Type
 export const ResourceContents = Schema.Union([TextResourceContents, BlobResourceContents])
 
 /**
+ * The decoded type of {@link ResourceContents}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -416,6 +446,8 @@ export const isBlobResourceContents = (contents: ResourceContents): contents is 
 export const EmbeddedResource = open({ type: Schema.Literal("resource"), resource: ResourceContents, ...annotated })
 
 /**
+ * The decoded type of {@link EmbeddedResource}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -432,6 +464,8 @@ export type EmbeddedResource = typeof EmbeddedResource.Type
 export const ContentBlock = Schema.Union([TextContent, ImageContent, AudioContent, ResourceLink, EmbeddedResource])
 
 /**
+ * The decoded type of {@link ContentBlock}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -454,6 +488,8 @@ export const ToolUseContent = open({
 })
 
 /**
+ * The decoded type of {@link ToolUseContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -477,6 +513,8 @@ export const ToolResultContent = open({
 })
 
 /**
+ * The decoded type of {@link ToolResultContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -499,6 +537,8 @@ export const SamplingContent = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link SamplingContent}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -526,6 +566,8 @@ export const ClientCapabilities = open({
 })
 
 /**
+ * The decoded type of {@link ClientCapabilities}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -553,6 +595,8 @@ export const ServerCapabilities = open({
 })
 
 /**
+ * The decoded type of {@link ServerCapabilities}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -574,6 +618,8 @@ export const InitializeRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link InitializeRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -596,6 +642,8 @@ export const InitializeResult = open({
 })
 
 /**
+ * The decoded type of {@link InitializeResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -612,6 +660,8 @@ export type InitializeResult = typeof InitializeResult.Type
 export const EmptyResult = open({ ...meta })
 
 /**
+ * The decoded type of {@link EmptyResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -628,6 +678,8 @@ export type EmptyResult = typeof EmptyResult.Type
 export const RequestParams = open({ ...requestParams })
 
 /**
+ * The decoded type of {@link RequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -644,6 +696,8 @@ export type RequestParams = typeof RequestParams.Type
 export const PaginatedRequestParams = open({ cursor: optional(Cursor), ...requestParams })
 
 /**
+ * The decoded type of {@link PaginatedRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -673,6 +727,8 @@ export const ToolAnnotations = open({
 })
 
 /**
+ * The decoded type of {@link ToolAnnotations}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -710,6 +766,8 @@ export const Tool = open({
 })
 
 /**
+ * The decoded type of {@link Tool}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -726,6 +784,8 @@ export type Tool = typeof Tool.Type
 export const ListToolsResult = open({ tools: Schema.Array(Tool), ...page })
 
 /**
+ * The decoded type of {@link ListToolsResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -742,6 +802,8 @@ export type ListToolsResult = typeof ListToolsResult.Type
 export const TaskMetadata = open({ ttl: optional(Finite) })
 
 /**
+ * The decoded type of {@link TaskMetadata}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -763,6 +825,8 @@ export const CallToolRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link CallToolRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -784,6 +848,8 @@ export const CallToolResult = open({
 })
 
 /**
+ * The decoded type of {@link CallToolResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -804,6 +870,8 @@ export type CallToolResult = typeof CallToolResult.Type
 export const Resource = open(resourceFields)
 
 /**
+ * The decoded type of {@link Resource}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -828,6 +896,8 @@ export const ResourceTemplate = open({
 })
 
 /**
+ * The decoded type of {@link ResourceTemplate}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -844,6 +914,8 @@ export type ResourceTemplate = typeof ResourceTemplate.Type
 export const ListResourcesResult = open({ resources: Schema.Array(Resource), ...page })
 
 /**
+ * The decoded type of {@link ListResourcesResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -860,6 +932,8 @@ export type ListResourcesResult = typeof ListResourcesResult.Type
 export const ListResourceTemplatesResult = open({ resourceTemplates: Schema.Array(ResourceTemplate), ...page })
 
 /**
+ * The decoded type of {@link ListResourceTemplatesResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -876,6 +950,8 @@ export type ListResourceTemplatesResult = typeof ListResourceTemplatesResult.Typ
 export const ResourceRequestParams = open({ uri: Schema.String, ...requestParams })
 
 /**
+ * The decoded type of {@link ResourceRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -892,6 +968,8 @@ export type ResourceRequestParams = typeof ResourceRequestParams.Type
 export const ReadResourceResult = open({ contents: Schema.Array(ResourceContents), ...meta })
 
 /**
+ * The decoded type of {@link ReadResourceResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -933,6 +1011,8 @@ export const Prompt = open({
 })
 
 /**
+ * The decoded type of {@link Prompt}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -949,6 +1029,8 @@ export type Prompt = typeof Prompt.Type
 export const ListPromptsResult = open({ prompts: Schema.Array(Prompt), ...page })
 
 /**
+ * The decoded type of {@link ListPromptsResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -969,6 +1051,8 @@ export const GetPromptRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link GetPromptRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -985,6 +1069,8 @@ export type GetPromptRequestParams = typeof GetPromptRequestParams.Type
 export const PromptMessage = open({ role: Role, content: ContentBlock })
 
 /**
+ * The decoded type of {@link PromptMessage}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1005,6 +1091,8 @@ export const GetPromptResult = open({
 })
 
 /**
+ * The decoded type of {@link GetPromptResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1043,6 +1131,8 @@ export const ResourceTemplateReference = open({ type: Schema.Literal("ref/resour
 export const CompletionReference = Schema.Union([PromptReference, ResourceTemplateReference])
 
 /**
+ * The decoded type of {@link CompletionReference}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1064,6 +1154,8 @@ export const CompleteRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link CompleteRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1084,6 +1176,8 @@ export const Completion = open({
 })
 
 /**
+ * The decoded type of {@link Completion}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1100,6 +1194,8 @@ export type Completion = typeof Completion.Type
 export const CompleteResult = open({ completion: Completion, ...meta })
 
 /**
+ * The decoded type of {@link CompleteResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1129,6 +1225,8 @@ export const LoggingLevel = Schema.Literals([
 ])
 
 /**
+ * The decoded type of {@link LoggingLevel}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1159,6 +1257,8 @@ export const LoggingMessageNotificationParams = open({
 })
 
 /**
+ * The decoded type of {@link LoggingMessageNotificationParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1181,6 +1281,8 @@ export const ProgressNotificationParams = open({
 })
 
 /**
+ * The decoded type of {@link ProgressNotificationParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1201,6 +1303,8 @@ export const CancelledNotificationParams = open({
 })
 
 /**
+ * The decoded type of {@link CancelledNotificationParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1243,6 +1347,8 @@ export const SamplingMessage = open({
 })
 
 /**
+ * The decoded type of {@link SamplingMessage}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1264,6 +1370,8 @@ export const ModelPreferences = open({
 })
 
 /**
+ * The decoded type of {@link ModelPreferences}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1302,6 +1410,8 @@ export const CreateMessageRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link CreateMessageRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1324,6 +1434,8 @@ export const CreateMessageResult = open({
 })
 
 /**
+ * The decoded type of {@link CreateMessageResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1354,6 +1466,8 @@ export const ElicitFormRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link ElicitFormRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1377,6 +1491,8 @@ export const ElicitUrlRequestParams = open({
 })
 
 /**
+ * The decoded type of {@link ElicitUrlRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1393,6 +1509,8 @@ export type ElicitUrlRequestParams = typeof ElicitUrlRequestParams.Type
 export const ElicitRequestParams = Schema.Union([ElicitUrlRequestParams, ElicitFormRequestParams])
 
 /**
+ * The decoded type of {@link ElicitRequestParams}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1415,6 +1533,8 @@ export const ElicitResult = open({
 })
 
 /**
+ * The decoded type of {@link ElicitResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1444,6 +1564,8 @@ export const ElicitationCompleteNotificationParams = open({ elicitationId: Schem
 export const Root = open({ uri: Schema.String, name: optional(Schema.String), ...meta })
 
 /**
+ * The decoded type of {@link Root}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1460,6 +1582,8 @@ export type Root = typeof Root.Type
 export const ListRootsResult = open({ roots: Schema.Array(Root), ...meta })
 
 /**
+ * The decoded type of {@link ListRootsResult}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1499,6 +1623,8 @@ const taskFields = {
 export const Task = open(taskFields)
 
 /**
+ * The decoded type of {@link Task}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1596,6 +1722,8 @@ export const ClientRequest = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link ClientRequest}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1621,6 +1749,8 @@ export const ServerRequest = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link ServerRequest}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1643,6 +1773,8 @@ export const ClientNotification = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link ClientNotification}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1669,6 +1801,8 @@ export const ServerNotification = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link ServerNotification}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1733,6 +1867,8 @@ export const JsonRpcErrorObject = open({
 })
 
 /**
+ * The decoded type of {@link JsonRpcErrorObject}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0
@@ -1807,6 +1943,8 @@ export const JsonRpcMessage = Schema.Union([
 ])
 
 /**
+ * The decoded type of {@link JsonRpcMessage}.
+ *
  * @stability experimental
  * @category models
  * @since 0.1.0

@@ -124,6 +124,35 @@ describe("engine", () => {
       ])
     }))
 
+  it.effect("each request's timeout fires at its own deadline, whatever order they were sent in", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const engine = yield* makeEngine({ serve: answering(log, () => Effect.void) })
+      const call = (millis: number) =>
+        engine.request("slow", { millis }, { timeout: Duration.millis(millis) }).pipe(
+          Effect.flip,
+          Effect.forkChild({ startImmediately: true })
+        )
+      const long = yield* call(5000)
+      const short = yield* call(1000) // an earlier deadline after a later one
+      const middle = yield* call(3000)
+      const answered = yield* engine.request("slow", {}, { timeout: Duration.millis(2000) }).pipe(
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* TestClock.adjust("999 millis")
+      assert.deepStrictEqual([long, short, middle].map((f) => f.pollUnsafe()), [undefined, undefined, undefined])
+      yield* TestClock.adjust("1 millis")
+      assert.instanceOf(yield* Fiber.join(short), McpError.McpTimeoutError)
+      assert.isUndefined(middle.pollUnsafe())
+      yield* Fiber.interrupt(answered) // a finished request leaves no deadline behind
+      yield* TestClock.adjust("2 seconds")
+      const error = yield* Fiber.join(middle)
+      assert.strictEqual(error._tag === "McpTimeoutError" ? error.timeoutMillis : 0, 3000)
+      assert.isUndefined(long.pollUnsafe())
+      yield* TestClock.adjust("2 seconds")
+      assert.instanceOf(yield* Fiber.join(long), McpError.McpTimeoutError)
+    }))
+
   it.effect("a late reply to a timed-out request is expected, not reported as malformed", () =>
     Effect.gen(function*() {
       const logs: Array<ScriptedPeer.LogEntry> = []

@@ -5,16 +5,18 @@
  *
  * The hot path of a request is: build the message, one `Map.set`, the transport's write (one
  * `JSON.stringify`), then on the way back the transport's `JSON.parse`, a cheap envelope check, one
- * `Map.get` and one `Deferred` completion. No fiber is forked per request and no timer is started
- * unless a timeout applies.
+ * `Map.get` and one `Deferred` completion. No fiber is forked and no timer started per request on a
+ * channel transport: deadlines go in a map that one keeper fiber watches.
  *
  * @internal
  */
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
 import * as FiberMap from "effect/FiberMap"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
@@ -94,13 +96,20 @@ export interface Engine {
 
 interface Pending {
   readonly method: string
-  readonly deferred: Deferred.Deferred<Record<string, unknown>, McpTransportError | McpProtocolError>
+  readonly deferred: Deferred.Deferred<Record<string, unknown>, RequestError>
   /**
    * Progress reports waiting for the caller's fiber, which runs the caller's handler: user code never
    * runs on the reader fiber, so a slow or re-entrant handler cannot hold up other responses. Ended
    * when the request completes. Only allocated when the caller asked for progress.
    */
   readonly progress: Queue.Queue<ProgressNotificationParams, Cause.Done> | undefined
+}
+
+interface Deadline {
+  readonly due: number
+  readonly millis: number
+  readonly entry: Pending
+  readonly cancellable: boolean
 }
 
 /** How many ids of abandoned requests to remember, so their late replies are not reported as errors. */
@@ -135,10 +144,7 @@ export const make = Effect.fnUntraced(function*(options: {
 
   const abandoned = new Set<RequestId>()
 
-  const complete = (
-    entry: Pending,
-    result: Effect.Effect<Record<string, unknown>, McpTransportError | McpProtocolError>
-  ): void => {
+  const complete = (entry: Pending, result: Effect.Effect<Record<string, unknown>, RequestError>): void => {
     Deferred.doneUnsafe(entry.deferred, result)
     if (entry.progress !== undefined) Queue.endUnsafe(entry.progress)
   }
@@ -344,6 +350,57 @@ export const make = Effect.fnUntraced(function*(options: {
       return Effect.ignore(notify("notifications/cancelled", { requestId: id, reason }))
     })
 
+  // Timeouts of channel transports: one fiber per engine (the keeper) sleeps until the earliest deadline
+  // and fails what is due, instead of a timer and a race per request. With one timeout for every
+  // request, deadlines arrive in order and the keeper is never restarted.
+  const clock = yield* Clock.Clock
+  const engineScope = yield* Effect.scope
+  const deadlines = new Map<RequestId, Deadline>()
+  let keeper: Fiber.Fiber<void> | undefined
+  let keeperDue = Infinity
+
+  const expire = (id: RequestId, deadline: Deadline) =>
+    Effect.suspend(() => {
+      if (pending.get(id) !== deadline.entry) return Effect.void
+      complete(
+        deadline.entry,
+        Effect.fail(new McpTimeoutError({ method: deadline.entry.method, timeoutMillis: deadline.millis }))
+      )
+      return deadline.cancellable ? cancel(id, "timeout") : Effect.sync(() => abandon(id))
+    })
+
+  const keep: Effect.Effect<void> = Effect.gen(function*() {
+    while (true) {
+      const now = clock.currentTimeMillisUnsafe()
+      let next = Infinity
+      for (const [id, deadline] of deadlines) {
+        if (deadline.due <= now) {
+          deadlines.delete(id)
+          yield* Effect.uninterruptible(expire(id, deadline))
+        } else if (deadline.due < next) {
+          next = deadline.due
+        }
+      }
+      if (next === Infinity) {
+        keeper = undefined
+        keeperDue = Infinity
+        return
+      }
+      keeperDue = next
+      yield* Effect.sleep(next - now)
+    }
+  })
+
+  const schedule = (id: RequestId, deadline: Deadline): Effect.Effect<void> => {
+    deadlines.set(id, deadline)
+    if (keeper !== undefined && deadline.due >= keeperDue) return Effect.void
+    keeper?.interruptUnsafe()
+    keeperDue = deadline.due
+    return Effect.map(Effect.forkIn(keep, engineScope, { startImmediately: true }), (fiber) => {
+      if (fiber.pollUnsafe() === undefined) keeper = fiber
+    })
+  }
+
   /** Runs the caller's progress handler; its failure is logged, never the request's. */
   const report =
     (onProgress: (progress: ProgressNotificationParams) => Effect.Effect<void>) =>
@@ -437,6 +494,16 @@ export const make = Effect.fnUntraced(function*(options: {
     const timeout = requestOptions?.timeout
     const timed = timeout === undefined || !Duration.isFinite(timeout)
       ? exchange
+      : connection.request === undefined
+      ? Effect.andThen(
+        schedule(id, {
+          due: clock.currentTimeMillisUnsafe() + Duration.toMillis(timeout),
+          millis: Duration.toMillis(timeout),
+          entry,
+          cancellable
+        }),
+        exchange
+      )
       : Effect.timeoutOrElse(exchange, {
         duration: timeout,
         orElse: (): Effect.Effect<Record<string, unknown>, RequestError> =>
@@ -454,6 +521,7 @@ export const make = Effect.fnUntraced(function*(options: {
         return cancellable ? cancel(id, "interrupted") : Effect.sync(() => abandon(id))
       }),
       Effect.ensuring(Effect.sync(() => {
+        deadlines.delete(id)
         if (pending.get(id) === entry) pending.delete(id)
       }))
     )
