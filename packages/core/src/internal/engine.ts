@@ -358,6 +358,7 @@ export const make = Effect.fnUntraced(function*(options: {
   const deadlines = new Map<RequestId, Deadline>()
   let keeper: Fiber.Fiber<void> | undefined
   let keeperDue = Infinity
+  let keeperGeneration = 0
 
   const expire = (id: RequestId, deadline: Deadline) =>
     Effect.suspend(() => {
@@ -369,35 +370,40 @@ export const make = Effect.fnUntraced(function*(options: {
       return deadline.cancellable ? cancel(id, "timeout") : Effect.sync(() => abandon(id))
     })
 
-  const keep: Effect.Effect<void> = Effect.gen(function*() {
-    while (true) {
-      const now = clock.currentTimeMillisUnsafe()
-      let next = Infinity
-      for (const [id, deadline] of deadlines) {
-        if (deadline.due <= now) {
-          deadlines.delete(id)
-          yield* Effect.uninterruptible(expire(id, deadline))
-        } else if (deadline.due < next) {
-          next = deadline.due
+  const keep = (generation: number): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      while (true) {
+        const now = clock.currentTimeMillisUnsafe()
+        let next = Infinity
+        for (const [id, deadline] of deadlines) {
+          if (deadline.due <= now) {
+            deadlines.delete(id)
+            yield* Effect.uninterruptible(expire(id, deadline))
+          } else if (deadline.due < next) {
+            next = deadline.due
+          }
         }
+        if (next === Infinity) {
+          // a keeper replaced while it was busy must not unregister its successor
+          if (generation === keeperGeneration) {
+            keeper = undefined
+            keeperDue = Infinity
+          }
+          return
+        }
+        if (generation === keeperGeneration) keeperDue = next
+        yield* Effect.sleep(next - now)
       }
-      if (next === Infinity) {
-        keeper = undefined
-        keeperDue = Infinity
-        return
-      }
-      keeperDue = next
-      yield* Effect.sleep(next - now)
-    }
-  })
+    })
 
   const schedule = (id: RequestId, deadline: Deadline): Effect.Effect<void> => {
     deadlines.set(id, deadline)
     if (keeper !== undefined && deadline.due >= keeperDue) return Effect.void
     keeper?.interruptUnsafe()
     keeperDue = deadline.due
-    return Effect.map(Effect.forkIn(keep, engineScope, { startImmediately: true }), (fiber) => {
-      if (fiber.pollUnsafe() === undefined) keeper = fiber
+    const generation = ++keeperGeneration
+    return Effect.map(Effect.forkIn(keep(generation), engineScope, { startImmediately: true }), (fiber) => {
+      if (fiber.pollUnsafe() === undefined && generation === keeperGeneration) keeper = fiber
     })
   }
 
