@@ -366,6 +366,10 @@ const decodeComplete = decodeResult(McpSchema.CompleteResult)
 const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
   input === undefined ? fallback : Duration.fromInputUnsafe(input)
 
+/** A timeout of `Infinity` is no timeout. */
+const finite = (duration: Duration.Duration): Duration.Duration | undefined =>
+  Duration.isFinite(duration) ? duration : undefined
+
 /**
  * Builds a client in the current `Scope` over the `McpTransport` in the context.
  *
@@ -390,8 +394,8 @@ export const make: (options?: Options) => Effect.Effect<
     PubSub.unbounded<Engine.Notification>(),
     PubSub.shutdown
   )
-  const defaultTimeout = toDuration(options?.timeout, Duration.minutes(5))
-  const initializationTimeout = toDuration(options?.initializationTimeout, Duration.seconds(30))
+  const defaultTimeout = finite(toDuration(options?.timeout, Duration.minutes(5)))
+  const initializationTimeout = finite(toDuration(options?.initializationTimeout, Duration.seconds(30)))
   const maxPages = options?.maxPages ?? 1000
   const clientInfo = options?.clientInfo ?? defaultClientInfo
   const capabilities: McpSchema.ClientCapabilities = { ...options?.capabilities }
@@ -410,7 +414,7 @@ export const make: (options?: Options) => Effect.Effect<
       const session = yield* connectStateful(engine, {
         clientInfo,
         capabilities,
-        timeout: Duration.isFinite(initializationTimeout) ? initializationTimeout : undefined,
+        timeout: initializationTimeout,
         protocolVersion: options?.protocolVersion
       })
       const info: ServerSession = {
@@ -455,22 +459,24 @@ export const make: (options?: Options) => Effect.Effect<
 
   const toEngineOptions = (requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
     timeout: requestOptions?.timeout === undefined
-      ? (Duration.isFinite(defaultTimeout) ? defaultTimeout : undefined)
-      : (() => {
-        const timeout = Duration.fromInputUnsafe(requestOptions.timeout)
-        return Duration.isFinite(timeout) ? timeout : undefined
-      })(),
+      ? defaultTimeout
+      : finite(Duration.fromInputUnsafe(requestOptions.timeout)),
     meta: requestOptions?.meta,
     onProgress: requestOptions?.onProgress
   })
 
+  const sendOn = (
+    session: Session,
+    method: string,
+    params: object | undefined,
+    requestOptions: RequestOptions | undefined
+  ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(requestOptions)))
+
   /** Checks the capability, then sends: a method the server lacks fails before anything is sent. */
   const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    Effect.flatMap(sessionEffect, (session) =>
-      Effect.andThen(
-        session.check(method),
-        session.request(method, params, toEngineOptions(requestOptions))
-      ))
+    current !== undefined
+      ? sendOn(current.session, method, params, requestOptions)
+      : Effect.flatMap(sessionEffect, (session) => sendOn(session, method, params, requestOptions))
 
   const pageParams = (cursor: string | undefined): object => cursor === undefined ? {} : { cursor }
 
