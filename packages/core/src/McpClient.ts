@@ -33,10 +33,13 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
+import * as Queue from "effect/Queue"
+import * as Result from "effect/Result"
 import type * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Engine from "./internal/engine.ts"
+import * as Handlers from "./internal/handlers.ts"
 import { connectStateful, decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
 import {
@@ -160,6 +163,17 @@ export type ToolArguments = Readonly<Record<string, unknown>>
 export type CallToolOptions = RequestOptions
 
 /**
+ * An event of {@link McpClient} `callToolStream`: a progress report, or the result (always last).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export type ToolCallEvent =
+  | { readonly _tag: "Progress"; readonly progress: Progress }
+  | { readonly _tag: "Result"; readonly result: McpSchema.CallToolResult }
+
+/**
  * A schema that decodes a tool's `structuredContent`.
  *
  * @stability experimental
@@ -185,6 +199,23 @@ export class McpClient extends Context.Service<McpClient, {
    * Every notification the server sends, from the moment the stream is run.
    */
   readonly notifications: Stream.Stream<Notification>
+  /**
+   * Emits each time the server says its tools changed (`notifications/tools/list_changed`).
+   */
+  readonly toolListChanged: Stream.Stream<void>
+  /**
+   * Emits each time the server says its resources changed (`notifications/resources/list_changed`).
+   */
+  readonly resourceListChanged: Stream.Stream<void>
+  /**
+   * Emits each time the server says its prompts changed (`notifications/prompts/list_changed`).
+   */
+  readonly promptListChanged: Stream.Stream<void>
+  /**
+   * Emits the URI of each subscribed resource the server says was updated
+   * (`notifications/resources/updated`, after `subscribeResource`).
+   */
+  readonly resourceUpdated: Stream.Stream<string>
   /**
    * Checks that the server is alive.
    */
@@ -216,6 +247,15 @@ export class McpClient extends Context.Service<McpClient, {
       options?: CallToolOptions
     ): Effect.Effect<McpSchema.CallToolResult, McpError | McpToolError>
   }
+  /**
+   * Calls a tool as a `Stream`: its progress reports, then its result, then the end. Fails like
+   * `callTool`. Stopping the stream early cancels the call.
+   */
+  readonly callToolStream: (
+    name: string,
+    args?: ToolArguments | undefined,
+    options?: CallToolOptions
+  ) => Stream.Stream<ToolCallEvent, McpError | McpToolError>
   /**
    * Calls a tool and returns the full protocol result, `isError` included, without raising on it.
    */
@@ -398,8 +438,8 @@ export const make: (options?: Options) => Effect.Effect<
   const initializationTimeout = finite(toDuration(options?.initializationTimeout, Duration.seconds(30)))
   const maxPages = options?.maxPages ?? 1000
   const clientInfo = options?.clientInfo ?? defaultClientInfo
-  const capabilities: McpSchema.ClientCapabilities = { ...options?.capabilities }
-  const handlers = new Map<string, Engine.RequestHandler>()
+  const handlers = yield* Handlers.make(options?.capabilities)
+  const progressHandler = handlers.progress
 
   let current: { readonly session: Session; readonly info: ServerSession } | undefined
   let connecting: Deferred.Deferred<{ readonly session: Session; readonly info: ServerSession }, McpError> | undefined
@@ -410,13 +450,27 @@ export const make: (options?: Options) => Effect.Effect<
     const scope = yield* Scope.fork(clientScope)
     return yield* Effect.gen(function*() {
       const connection = yield* transport.connect
-      const engine = yield* Engine.make({ connection, handlers, notifications })
+      const engine = yield* Engine.make({
+        connection,
+        handlers: handlers.requests,
+        notifications,
+        observe: handlers.observe
+      })
       const session = yield* connectStateful(engine, {
         clientInfo,
-        capabilities,
+        capabilities: handlers.capabilities,
         timeout: initializationTimeout,
         protocolVersion: options?.protocolVersion
       })
+      handlers.setServerName(session.serverInfo.name)
+      const changes = handlers.roots?.changes
+      if (changes !== undefined) {
+        // tell the server each time the roots change, for as long as this connection lives
+        yield* changes.pipe(
+          Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
+          Effect.forkScoped
+        )
+      }
       const info: ServerSession = {
         era: session.era,
         protocolVersion: session.protocolVersion,
@@ -457,12 +511,14 @@ export const make: (options?: Options) => Effect.Effect<
 
   if (options?.connect !== "lazy") yield* connected
 
-  const toEngineOptions = (requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
+  const toEngineOptions = (method: string, requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
     timeout: requestOptions?.timeout === undefined
       ? defaultTimeout
       : finite(Duration.fromInputUnsafe(requestOptions.timeout)),
     meta: requestOptions?.meta,
-    onProgress: requestOptions?.onProgress
+    // the call's own handler wins over the client-level one
+    onProgress: requestOptions?.onProgress ??
+      (progressHandler === undefined ? undefined : (progress) => progressHandler.handle(progress, { method }))
   })
 
   const sendOn = (
@@ -470,7 +526,7 @@ export const make: (options?: Options) => Effect.Effect<
     method: string,
     params: object | undefined,
     requestOptions: RequestOptions | undefined
-  ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(requestOptions)))
+  ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(method, requestOptions)))
 
   /** Checks the capability, then sends: a method the server lacks fails before anything is sent. */
   const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
@@ -586,8 +642,32 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.map((result) => result.completion)
     )
 
+  const notificationsOf = (method: string) =>
+    Stream.filter(Stream.fromPubSub(notifications), (notification) => notification.method === method)
+
+  const callToolStream = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
+    Stream.callback<ToolCallEvent, McpError | McpToolError>((queue) =>
+      callTool(name, args, {
+        ...callOptions,
+        onProgress: (progress) => Effect.asVoid(Queue.offer(queue, { _tag: "Progress", progress }))
+      }).pipe(
+        Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result: result as McpSchema.CallToolResult })),
+        Effect.andThen(Queue.end(queue)),
+        Effect.catch((error) => Queue.fail(queue, error))
+      )
+    )
+
   return McpClient.of({
     [TypeId]: TypeId,
+    toolListChanged: Stream.map(notificationsOf("notifications/tools/list_changed"), () => undefined),
+    resourceListChanged: Stream.map(notificationsOf("notifications/resources/list_changed"), () => undefined),
+    promptListChanged: Stream.map(notificationsOf("notifications/prompts/list_changed"), () => undefined),
+    resourceUpdated: Stream.filterMap(
+      notificationsOf("notifications/resources/updated"),
+      (notification) =>
+        typeof notification.params?.uri === "string" ? Result.succeed(notification.params.uri) : Result.failVoid
+    ),
+    callToolStream,
     session: Effect.map(connected, (c) => c.info),
     notifications: Stream.fromPubSub(notifications),
     ping: (requestOptions) => Effect.asVoid(send("ping", undefined, requestOptions)),

@@ -333,6 +333,42 @@ export class McpVersionError extends Schema.TaggedError<McpVersionError>("@effec
 }
 
 /**
+ * The error a handler of a server request (sampling, elicitation, roots) fails with to answer the
+ * server with a JSON-RPC error of its choosing. Any other failure of a handler is answered with
+ * `-32603` (internal error) and its message.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class McpHandlerError extends Schema.TaggedError<McpHandlerError>("@effect-mcp/core/McpError/McpHandlerError")(
+  "McpHandlerError",
+  {
+    code: Schema.Int,
+    description: Schema.String,
+    data: Schema.optional(Schema.Json)
+  }
+) {
+  override get message(): string {
+    return `${this.description} (code ${this.code})`
+  }
+}
+
+/**
+ * Turns any failure of a handler into the JSON-RPC error the server receives: an `McpHandlerError` as
+ * is, anything else as an internal error (-32603) with its message.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const toHandlerError = (error: unknown): McpHandlerError =>
+  error instanceof McpHandlerError ? error : new McpHandlerError({
+    code: -32603,
+    description: error instanceof Error ? error.message : typeof error === "string" ? error : "the handler failed"
+  })
+
+/**
  * Any error an MCP client operation can fail with (apart from `McpToolError`, which only the decoding
  * `callTool` raises).
  *

@@ -27,6 +27,13 @@ export * as McpClient from "./McpClient.ts"
 export * as McpClientTest from "./McpClientTest.ts"
 
 /**
+ * Answers the servers' elicitation requests (form and URL modes).
+ *
+ * @since 0.1.0
+ */
+export * as McpElicitation from "./McpElicitation.ts"
+
+/**
  * The typed errors of MCP client operations.
  *
  * @since 0.1.0
@@ -41,11 +48,46 @@ export * as McpError from "./McpError.ts"
 export * as McpInMemoryTransport from "./McpInMemoryTransport.ts"
 
 /**
+ * What the client does with the servers' log messages.
+ *
+ * @since 0.1.0
+ */
+export * as McpLogging from "./McpLogging.ts"
+
+/**
+ * A catch-all observer of every server request and notification.
+ *
+ * @since 0.1.0
+ */
+export * as McpMessages from "./McpMessages.ts"
+
+/**
+ * A client-level handler for progress reports.
+ *
+ * @since 0.1.0
+ */
+export * as McpProgress from "./McpProgress.ts"
+
+/**
  * A transport of two in-memory queues with a scripted server side, for tests.
  *
  * @since 0.1.0
  */
 export * as McpQueueTransport from "./McpQueueTransport.ts"
+
+/**
+ * The roots the client exposes to servers.
+ *
+ * @since 0.1.0
+ */
+export * as McpRoots from "./McpRoots.ts"
+
+/**
+ * Answers the servers' sampling requests, with a handler or an `effect/ai` LanguageModel.
+ *
+ * @since 0.1.0
+ */
+export * as McpSampling from "./McpSampling.ts"
 
 /**
  * Wire schemas of every MCP message, stateful revisions 2024-11-05 … 2025-11-25.

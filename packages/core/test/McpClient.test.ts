@@ -33,7 +33,18 @@ describe("McpClient against an in-process Effect McpServer", () => {
         Effect.gen(function*() {
           const client = yield* McpClient.McpClient
           const tools = yield* client.listTools()
-          assert.deepStrictEqual(tools.map((tool) => tool.name).sort(), ["add", "count", "divide", "echo", "hang"])
+          assert.deepStrictEqual(tools.map((tool) => tool.name).sort(), [
+            "add",
+            "ask_model",
+            "ask_user",
+            "count",
+            "divide",
+            "echo",
+            "hang",
+            "list_roots",
+            "log_all",
+            "touch"
+          ])
           const add = tools.find((tool) => tool.name === "add")!
           assert.strictEqual(add.description, "Add two numbers")
           assert.strictEqual(add.inputSchema.type, "object")

@@ -61,3 +61,45 @@ export { McpSchema } from "@effect-mcp/core"
  * @since 0.1.0
  */
 export { McpTransport } from "@effect-mcp/core"
+
+/**
+ * Answers the servers' elicitation requests (form and URL modes).
+ *
+ * @since 0.1.0
+ */
+export { McpElicitation } from "@effect-mcp/core"
+
+/**
+ * What the client does with the servers' log messages.
+ *
+ * @since 0.1.0
+ */
+export { McpLogging } from "@effect-mcp/core"
+
+/**
+ * A catch-all observer of every server request and notification.
+ *
+ * @since 0.1.0
+ */
+export { McpMessages } from "@effect-mcp/core"
+
+/**
+ * A client-level handler for progress reports.
+ *
+ * @since 0.1.0
+ */
+export { McpProgress } from "@effect-mcp/core"
+
+/**
+ * The roots the client exposes to servers.
+ *
+ * @since 0.1.0
+ */
+export { McpRoots } from "@effect-mcp/core"
+
+/**
+ * Answers the servers' sampling requests, with a handler or an `effect/ai` LanguageModel.
+ *
+ * @since 0.1.0
+ */
+export { McpSampling } from "@effect-mcp/core"

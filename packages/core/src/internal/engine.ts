@@ -46,6 +46,18 @@ export interface Notification {
 }
 
 /**
+ * A message the server sent on its own initiative, as observers see it.
+ */
+export type ServerMessage =
+  | {
+    readonly _tag: "Request"
+    readonly id: RequestId
+    readonly method: string
+    readonly params: Record<string, unknown> | undefined
+  }
+  | { readonly _tag: "Notification"; readonly method: string; readonly params: Record<string, unknown> | undefined }
+
+/**
  * What a handler of a server request may fail with: it becomes the JSON-RPC error of the reply.
  */
 export interface HandlerError {
@@ -133,6 +145,11 @@ export const make = Effect.fnUntraced(function*(options: {
   readonly connection: McpConnection
   readonly handlers: ReadonlyMap<string, RequestHandler>
   readonly notifications: PubSub.PubSub<Notification>
+  /**
+   * Sees every server request and notification as it is read. Called on the reader fiber: it must only
+   * hand the message on (to a queue), never do work.
+   */
+  readonly observe?: ((message: ServerMessage) => void) | undefined
   readonly serverName?: string | undefined
 }): Effect.fn.Return<Engine, never, Scope.Scope> {
   const { connection, handlers, notifications } = options
@@ -197,6 +214,7 @@ export const make = Effect.fnUntraced(function*(options: {
 
   const onServerRequest = (message: JsonRecord, id: RequestId, method: string): Effect.Effect<void> => {
     const params = isRecord(message.params) ? message.params : undefined
+    options.observe?.({ _tag: "Request", id, method, params })
     if (method === "ping") return reply(id, Exit.succeed({}))
     const handler = handlers.get(method)
     if (handler === undefined) {
@@ -218,6 +236,7 @@ export const make = Effect.fnUntraced(function*(options: {
   }
 
   const onNotification = (method: string, params: JsonRecord | undefined): Effect.Effect<void> => {
+    options.observe?.({ _tag: "Notification", method, params })
     if (method === "notifications/progress" && params !== undefined && isId(params.progressToken)) {
       // progress for a finished request finds no entry and is dropped quietly
       const queue = pending.get(params.progressToken)?.progress

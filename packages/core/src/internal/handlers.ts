@@ -1,0 +1,201 @@
+/**
+ * Turns the handler services in the context (logging, progress, sampling, elicitation, roots,
+ * messages) into what the engine needs: the capabilities to advertise, the server-request handlers,
+ * and an observer that feeds the client's dispatcher fiber.
+ *
+ * A service that is not provided adds no capability and no handler, so the server's request for it is
+ * answered "method not found" at once.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Queue from "effect/Queue"
+import * as Schema from "effect/Schema"
+import * as SchemaIssue from "effect/SchemaIssue"
+import type * as Scope from "effect/Scope"
+import * as McpElicitation from "../McpElicitation.ts"
+import type { McpHandlerError } from "../McpError.ts"
+import * as McpLogging from "../McpLogging.ts"
+import * as McpMessages from "../McpMessages.ts"
+import * as McpProgress from "../McpProgress.ts"
+import * as McpRoots from "../McpRoots.ts"
+import * as McpSampling from "../McpSampling.ts"
+import * as McpSchema from "../McpSchema.ts"
+import type { HandlerError, RequestHandler, ServerMessage } from "./engine.ts"
+import { handlerError } from "./engine.ts"
+
+/**
+ * What the client installs for the services in its context.
+ */
+export interface Handlers {
+  readonly capabilities: McpSchema.ClientCapabilities
+  readonly requests: ReadonlyMap<string, RequestHandler>
+  /** Hands a server message to the dispatcher fiber. */
+  readonly observe: (message: ServerMessage) => void
+  readonly progress: McpProgress.Service | undefined
+  readonly roots: McpRoots.Service | undefined
+  /** Records the server's name, for the handlers' context and log annotations. */
+  readonly setServerName: (name: string) => void
+}
+
+const fromHandlerError = (error: McpHandlerError): HandlerError =>
+  handlerError(error.code, error.description, error.data)
+
+const decodeParams = <S extends Schema.Decoder<unknown>>(schema: S) => {
+  const decode = Schema.decodeUnknownEffect(schema)
+  return (params: unknown): Effect.Effect<S["Type"], HandlerError, S["DecodingServices"]> =>
+    Effect.mapError(
+      decode(params ?? {}),
+      (error) => handlerError(McpSchema.ErrorCode.InvalidParams, SchemaIssue.makeFormatterDefault()(error.issue))
+    )
+}
+
+const decodeCreateMessage = decodeParams(McpSchema.CreateMessageRequestParams)
+const decodeElicit = decodeParams(McpSchema.ElicitRequestParams)
+const decodeLogMessage = Schema.decodeUnknownOption(McpSchema.LoggingMessageNotificationParams)
+
+/**
+ * Reads the handler services and starts the dispatcher fiber in the current scope.
+ */
+export const make = Effect.fnUntraced(function*(
+  extraCapabilities: McpSchema.ClientCapabilities | undefined
+): Effect.fn.Return<Handlers, never, Scope.Scope> {
+  const logging = yield* McpLogging.McpLogging
+  const progress = yield* McpProgress.McpProgress
+  const sampling = yield* McpSampling.McpSampling
+  const elicitation = yield* McpElicitation.McpElicitation
+  const roots = yield* McpRoots.McpRoots
+  const messages = yield* McpMessages.McpMessages
+  let serverName = ""
+
+  const capabilities: Record<string, unknown> = { ...extraCapabilities }
+  const requests = new Map<string, RequestHandler>()
+
+  if (sampling !== undefined) {
+    capabilities.sampling = {
+      ...(sampling.capabilities.context ? { context: {} } : {}),
+      ...(sampling.capabilities.tools ? { tools: {} } : {})
+    }
+    requests.set(
+      "sampling/createMessage",
+      (params, { requestId }) =>
+        Effect.flatMap(decodeCreateMessage(params), (request) =>
+          // a client that did not declare sampling.tools MUST refuse a request with tools
+          (request.tools !== undefined || request.toolChoice !== undefined) && !sampling.capabilities.tools
+            ? Effect.fail(
+              handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support tools in sampling")
+            )
+            : Effect.mapError(sampling.createMessage(request, { requestId, server: serverName }), fromHandlerError))
+    )
+  }
+
+  if (elicitation !== undefined) {
+    capabilities.elicitation = {
+      ...(elicitation.capabilities.form ? { form: {} } : {}),
+      ...(elicitation.capabilities.url ? { url: {} } : {})
+    }
+    requests.set(
+      "elicitation/create",
+      (params, { requestId }) =>
+        Effect.flatMap(decodeElicit(params), (decoded): Effect.Effect<object, HandlerError> => {
+          const context = { requestId, server: serverName }
+          if (decoded.mode === "url") {
+            const url = decoded as McpSchema.ElicitUrlRequestParams
+            if (!elicitation.capabilities.url) {
+              return Effect.fail(
+                handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support URL elicitation")
+              )
+            }
+            return Effect.mapError(
+              elicitation.elicit({
+                _tag: "Url",
+                message: url.message,
+                url: url.url,
+                elicitationId: url.elicitationId,
+                params: url
+              }, context),
+              fromHandlerError
+            )
+          }
+          const form = decoded as McpSchema.ElicitFormRequestParams
+          if (!elicitation.capabilities.form) {
+            return Effect.fail(
+              handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support form elicitation")
+            )
+          }
+          return elicitation.elicit({
+            _tag: "Form",
+            message: form.message,
+            requestedSchema: form.requestedSchema,
+            defaults: McpElicitation.defaultsOf(form.requestedSchema),
+            params: form
+          }, context).pipe(
+            Effect.map((result) => McpElicitation.applyDefaults(form.requestedSchema, result)),
+            Effect.mapError(fromHandlerError)
+          )
+        })
+    )
+  }
+
+  if (roots !== undefined) {
+    capabilities.roots = { listChanged: roots.changes !== undefined }
+    requests.set("roots/list", () => Effect.map(roots.list, (list) => ({ roots: list })))
+  }
+
+  // The dispatcher: one fiber for the client, running observers and notification handlers in order,
+  // off the reader fiber.
+  const inbox = yield* Effect.acquireRelease(Queue.unbounded<ServerMessage>(), Queue.shutdown)
+  const guard = (what: string) => (effect: Effect.Effect<void>) =>
+    Effect.catchCause(effect, (cause) =>
+      Cause.hasInterruptsOnly(cause)
+        ? Effect.interrupt
+        : Effect.logWarning(`MCP: the ${what} handler failed`).pipe(
+          Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
+        ))
+  const dispatch = (message: ServerMessage): Effect.Effect<void> => {
+    const observed = messages === undefined ? Effect.void : guard("message")(messages.handle(message))
+    if (message._tag !== "Notification") return observed
+    if (message.method === "notifications/message") {
+      const params = decodeLogMessage(message.params)
+      if (params._tag === "None") {
+        return Effect.andThen(
+          observed,
+          Effect.logWarning("MCP: ignored a malformed log message from the server").pipe(
+            Effect.annotateLogs("mcp.server", serverName)
+          )
+        )
+      }
+      const entry: McpLogging.LogEntry = {
+        level: params.value.level,
+        logger: params.value.logger,
+        data: params.value.data,
+        server: serverName
+      }
+      return Effect.andThen(observed, guard("logging")(logging.handle(entry)))
+    }
+    if (message.method === "notifications/elicitation/complete" && elicitation?.onComplete !== undefined) {
+      const id = message.params?.elicitationId
+      if (typeof id === "string") return Effect.andThen(observed, guard("elicitation")(elicitation.onComplete(id)))
+    }
+    return observed
+  }
+  yield* Queue.take(inbox).pipe(
+    Effect.flatMap(dispatch),
+    Effect.forever,
+    Effect.forkScoped({ startImmediately: true })
+  )
+
+  return {
+    capabilities: capabilities as McpSchema.ClientCapabilities,
+    requests,
+    observe: (message) => {
+      Queue.offerUnsafe(inbox, message)
+    },
+    progress,
+    roots,
+    setServerName: (name) => {
+      serverName = name
+    }
+  }
+})
