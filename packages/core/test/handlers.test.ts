@@ -22,6 +22,17 @@ import * as McpSampling from "../src/McpSampling.ts"
 import type * as McpSchema from "../src/McpSchema.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+import * as SdkServer from "./fixtures/SdkServer.ts"
+
+/**
+ * Lets other fibers run until `done()` holds: handlers run on the client's dispatcher fiber, so a reply
+ * the caller already has does not mean they ran. No clock involved; fails if it never holds.
+ */
+const waitUntil = (done: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 10_000 && !done(); i++) yield* Effect.yieldNow
+    assert.isTrue(done(), "the condition never held")
+  })
 
 /** The text of a tool result's first content block, parsed as JSON. */
 const jsonOf = (result: McpSchema.CallToolResult): unknown => {
@@ -79,7 +90,7 @@ describe("McpLogging", () => {
       )
       yield* client.setLoggingLevel("debug")
       yield* client.callTool("log_all")
-      yield* client.ping() // the dispatcher runs in order: entries logged before the reply are in
+      yield* waitUntil(() => entries.length === 8)
       assert.deepStrictEqual(entries.map((e) => e.level), [...EffectServer.levels])
       assert.deepStrictEqual(entries[3], {
         level: "warning",
@@ -99,8 +110,9 @@ describe("McpLogging", () => {
       )
       yield* client.setLoggingLevel("debug")
       yield* client.callTool("log_all")
-      yield* client.ping()
-      const server = logs.filter((entry) => entry.annotations["mcp.server"] === "test-server")
+      const fromServer = () => logs.filter((entry) => entry.annotations["mcp.server"] === "test-server")
+      yield* waitUntil(() => fromServer().length === 8)
+      const server = fromServer()
       assert.deepStrictEqual(server.map((entry) => entry.level), [
         "Debug",
         "Info",
@@ -124,9 +136,9 @@ describe("McpLogging", () => {
       )
       yield* client.setLoggingLevel("debug")
       yield* client.callTool("log_all")
-      yield* client.ping()
-      const server = logs.filter((entry) => entry.annotations["mcp.server"] === "test-server")
-      assert.strictEqual(server.length, 8)
+      const fromServer = () => logs.filter((entry) => entry.annotations["mcp.server"] === "test-server")
+      yield* waitUntil(() => fromServer().length === 8)
+      const server = fromServer()
       assert.isTrue(server.every((entry) => entry.level === "Debug"))
       assert.deepStrictEqual(server.map((entry) => entry.annotations["mcp.level"]), [...EffectServer.levels])
     }))
@@ -154,8 +166,7 @@ describe("McpLogging", () => {
       )
       yield* client.setLoggingLevel("debug")
       yield* client.callTool("log_all")
-      yield* client.ping()
-      assert.strictEqual(seen, 8)
+      yield* waitUntil(() => seen === 8)
     }))
 })
 
@@ -576,8 +587,7 @@ describe("McpRoots", () => {
       yield* client.ping()
       yield* SubscriptionRef.set(roots, ["/x"])
       yield* SubscriptionRef.set(roots, ["/y"])
-      yield* Effect.yieldNow
-      yield* client.ping()
+      yield* waitUntil(() => log.filter((m) => m.method === "notifications/roots/list_changed").length === 2)
       assert.deepStrictEqual(log[0]!.params?.capabilities, { roots: { listChanged: true } })
       assert.strictEqual(log.filter((m) => m.method === "notifications/roots/list_changed").length, 2)
     }))
@@ -605,7 +615,7 @@ describe("McpMessages and typed notification streams", () => {
       yield* client.callTool("list_roots")
       yield* client.subscribeResource("memo://readme") // the server only tells subscribers of updates
       yield* client.callTool("touch")
-      yield* client.ping()
+      yield* waitUntil(() => seen.length === 5)
       assert.deepStrictEqual(seen, [
         "Request roots/list",
         "Notification notifications/tools/list_changed",
@@ -630,5 +640,90 @@ describe("McpMessages and typed notification streams", () => {
       assert.strictEqual((yield* Fiber.join(prompts)).length, 1)
       assert.strictEqual((yield* Fiber.join(resources)).length, 1)
       assert.deepStrictEqual(yield* Fiber.join(updated), ["memo://readme"])
+    }))
+})
+
+describe("against the official SDK server", () => {
+  const events = { rootsListChanged: 0 }
+
+  it.effect("sampling with tools: the handler sees tools and tool choice, and answers with tool_use", () =>
+    Effect.gen(function*() {
+      const seen: Array<McpSchema.CreateMessageRequestParams> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpSampling.layer(
+          (request) =>
+            Effect.sync(() => {
+              seen.push(request)
+              return {
+                role: "assistant" as const,
+                content: { type: "tool_use" as const, id: "call-1", name: "weather", input: { city: "Oslo" } },
+                model: "test",
+                stopReason: "toolUse"
+              }
+            }),
+          { tools: true }
+        ))
+      )
+      const result = yield* client.callTool("sample_with_tools", { city: "Oslo" })
+      assert.deepStrictEqual(jsonOf(result), {
+        role: "assistant",
+        content: { type: "tool_use", id: "call-1", name: "weather", input: { city: "Oslo" } },
+        model: "test",
+        stopReason: "toolUse"
+      })
+      assert.deepStrictEqual(seen[0]!.tools?.map((tool) => tool.name), ["weather"])
+      assert.deepStrictEqual(seen[0]!.toolChoice, { mode: "required" })
+    }))
+
+  it.effect("URL elicitation: the handler gets the URL, accepts, and hears the completion", () =>
+    Effect.gen(function*() {
+      const completed = yield* Deferred.make<string>()
+      const urls: Array<string> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpElicitation.layer(
+          (request) =>
+            Effect.sync(() => {
+              if (request._tag === "Url") urls.push(`${request.elicitationId} ${request.url}`)
+              return McpElicitation.accept()
+            }),
+          { url: true, onComplete: (id) => Effect.asVoid(Deferred.succeed(completed, id)) }
+        ))
+      )
+      const result = yield* client.callTool("elicit_url")
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "accept" }])
+      assert.deepStrictEqual(urls, ["elicit-1 https://auth.example.com/start?session=abc"])
+      assert.strictEqual(yield* Deferred.await(completed), "elicit-1")
+    }))
+
+  it.effect("roots before and after a change, with the server told of the change", () =>
+    Effect.gen(function*() {
+      const roots = yield* SubscriptionRef.make<ReadonlyArray<McpRoots.RootInput>>(["/one"])
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpRoots.layerSubscriptionRef(roots))
+      )
+      assert.deepStrictEqual(jsonOf(yield* client.callTool("list_roots")), [{ uri: "file:///one" }])
+      const before = events.rootsListChanged
+      yield* SubscriptionRef.set(roots, ["/two"])
+      yield* waitUntil(() => events.rootsListChanged === before + 1)
+      assert.deepStrictEqual(jsonOf(yield* client.callTool("list_roots")), [{ uri: "file:///two" }])
+    }))
+
+  it.effect("logging from the SDK server reaches the handler", () =>
+    Effect.gen(function*() {
+      const entries: Array<McpLogging.LogEntry> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpLogging.layer((entry) => Effect.sync(() => entries.push(entry))))
+      )
+      yield* client.setLoggingLevel("debug")
+      yield* client.callTool("log_levels")
+      yield* waitUntil(() => entries.length === 2)
+      assert.deepStrictEqual(entries, [
+        { level: "info", logger: "sdk", data: "at info", server: "sdk-server" },
+        { level: "error", logger: "sdk", data: "at error", server: "sdk-server" }
+      ])
     }))
 })
