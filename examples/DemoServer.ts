@@ -36,7 +36,40 @@ const Sleep = Tool.make("sleep", {
   success: Schema.String
 })
 
-const Tools = Toolkit.make(Add, Forecast, Divide, Sleep)
+const Diagnose = Tool.make("diagnose", {
+  description: "Run a self-check, logging what it finds at several levels",
+  parameters: Tool.EmptyParams,
+  success: Schema.String
+})
+
+const Summarize = Tool.make("summarize", {
+  description: "Summarize a text with the client's model (sampling)",
+  parameters: Schema.Struct({ text: Schema.String }),
+  success: Schema.String,
+  dependencies: [McpSchema.McpServerClient]
+})
+
+const Signup = Tool.make("signup", {
+  description: "Sign the user up for the newsletter (asks them through elicitation)",
+  parameters: Tool.EmptyParams,
+  success: Schema.String,
+  dependencies: [McpSchema.McpServerClient]
+})
+
+const Workspace = Tool.make("workspace", {
+  description: "Show the client's roots",
+  parameters: Tool.EmptyParams,
+  success: Schema.String,
+  dependencies: [McpSchema.McpServerClient]
+})
+
+const Reload = Tool.make("reload", {
+  description: "Reload the catalogue: tools, prompts and resources change",
+  parameters: Tool.EmptyParams,
+  success: Schema.String
+})
+
+const Tools = Toolkit.make(Add, Forecast, Divide, Sleep, Diagnose, Summarize, Signup, Workspace, Reload)
 
 const skies = ["sunny", "cloudy", "rain", "snow"] as const
 
@@ -44,6 +77,58 @@ const ToolsLive = Tools.toLayer(Effect.gen(function*() {
   const server = yield* McpServer.McpServer
   return Tools.of({
     add: ({ a, b }) => Effect.succeed({ sum: a + b }),
+    diagnose: () =>
+      Effect.all([
+        server.notifications["notifications/message"]({ level: "debug", logger: "selfcheck", data: "starting" }),
+        server.notifications["notifications/message"]({ level: "info", logger: "selfcheck", data: "disk ok" }),
+        server.notifications["notifications/message"]({
+          level: "warning",
+          logger: "selfcheck",
+          data: { cache: "cold", hitRate: 0.12 }
+        }),
+        server.notifications["notifications/message"]({ level: "error", logger: "selfcheck", data: "clock skew 2s" })
+      ]).pipe(Effect.orDie, Effect.as("self-check done: 1 warning, 1 error")),
+    summarize: Effect.fnUntraced(function*({ text }) {
+      const client = yield* (yield* McpSchema.McpServerClient).getClient
+      const result = yield* client.createMessage({
+        messages: [{ role: "user", content: { type: "text", text: `Summarize in one line:\n${text}` } }],
+        systemPrompt: "You write one-line summaries.",
+        maxTokens: 60
+      }).pipe(Effect.orDie)
+      const first = [result.content].flat()[0]
+      return first?.type === "text" ? `${first.text} (by ${result.model})` : "(no text)"
+    }, Effect.scoped),
+    signup: Effect.fnUntraced(function*() {
+      const client = yield* (yield* McpSchema.McpServerClient).getClient
+      const request = yield* Schema.decodeUnknownEffect(McpSchema.ElicitRequestFormParams)({
+        mode: "form",
+        message: "Sign up for the weekly forecast?",
+        requestedSchema: {
+          type: "object",
+          properties: {
+            email: { type: "string", format: "email", title: "E-mail" },
+            city: { type: "string", title: "Home city", default: "Oslo" },
+            weekly: { type: "boolean", title: "Weekly digest", default: true }
+          },
+          required: ["email"]
+        }
+      }).pipe(Effect.orDie)
+      const result = yield* client.elicit(request).pipe(Effect.orDie)
+      return result.action === "accept"
+        ? `signed up: ${JSON.stringify(result.content)}`
+        : `no sign-up (${result.action})`
+    }, Effect.scoped),
+    workspace: Effect.fnUntraced(function*() {
+      const client = yield* (yield* McpSchema.McpServerClient).getClient
+      const { roots } = yield* client.listRoots().pipe(Effect.orDie)
+      return roots.length === 0 ? "no roots" : roots.map((root) => root.name ?? root.uri).join(", ")
+    }, Effect.scoped),
+    reload: () =>
+      Effect.all([
+        server.notifications["notifications/tools/list_changed"]({}),
+        server.notifications["notifications/prompts/list_changed"]({}),
+        server.notifications["notifications/resources/list_changed"]({})
+      ]).pipe(Effect.orDie, Effect.as("reloaded")),
     sleep: ({ millis }) => Effect.as(Effect.sleep(millis), `slept ${millis} ms`),
     divide: ({ a, b }) => b === 0 ? Effect.fail("cannot divide by zero") : Effect.succeed(a / b),
     forecast: Effect.fnUntraced(function*({ city, days }) {
