@@ -105,13 +105,87 @@ export class MalformedMessage extends Schema.TaggedError<MalformedMessage>(
 }
 
 /**
+ * The server process could not be started: the executable is missing, not executable, or the OS
+ * refused. `description` carries the OS error (`ENOENT`, `EACCES`, …).
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class SpawnFailed extends Schema.TaggedError<SpawnFailed>("@effect-mcp/core/McpError/SpawnFailed")(
+  "SpawnFailed",
+  {
+    command: Schema.String,
+    description: Schema.String,
+    cause: Schema.optional(Schema.Defect())
+  }
+) {
+  override get message(): string {
+    return `Could not start the MCP server ${JSON.stringify(this.command)}: ${this.description}`
+  }
+}
+
+/**
+ * The server process exited (or was killed) while the client needed it. Carries the exit code or
+ * signal and the last lines the server wrote to stderr.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class ProcessExited extends Schema.TaggedError<ProcessExited>("@effect-mcp/core/McpError/ProcessExited")(
+  "ProcessExited",
+  {
+    command: Schema.String,
+    exitCode: Schema.optional(Schema.Int),
+    signal: Schema.optional(Schema.String),
+    stderr: Schema.Array(Schema.String)
+  }
+) {
+  override get message(): string {
+    const how = this.signal !== undefined
+      ? `was killed by ${this.signal}`
+      : this.exitCode !== undefined
+      ? `exited with code ${this.exitCode}`
+      : "exited"
+    const tail = this.stderr.length === 0 ? "" : `; last stderr lines:\n${this.stderr.join("\n")}`
+    return `The MCP server ${JSON.stringify(this.command)} ${how}${tail}`
+  }
+}
+
+/**
+ * The server sent a message larger than the transport's cap. The connection is closed: what follows
+ * could not be trusted to be framed right.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>(
+  "@effect-mcp/core/McpError/MessageTooLarge"
+)("MessageTooLarge", {
+  maxBytes: Schema.Int
+}) {
+  override get message(): string {
+    return `The MCP server sent a message larger than ${this.maxBytes} bytes`
+  }
+}
+
+/**
  * Why a transport failed.
  *
  * @stability experimental
  * @category models
  * @since 0.1.0
  */
-export type McpTransportErrorReason = ConnectionClosed | ClientClosed | SendFailed | MalformedMessage
+export type McpTransportErrorReason =
+  | ConnectionClosed
+  | ClientClosed
+  | SendFailed
+  | MalformedMessage
+  | SpawnFailed
+  | ProcessExited
+  | MessageTooLarge
 
 /**
  * The schema of {@link McpTransportErrorReason}.
@@ -121,8 +195,24 @@ export type McpTransportErrorReason = ConnectionClosed | ClientClosed | SendFail
  * @since 0.1.0
  */
 export const McpTransportErrorReason: Schema.Union<
-  [typeof ConnectionClosed, typeof ClientClosed, typeof SendFailed, typeof MalformedMessage]
-> = Schema.Union([ConnectionClosed, ClientClosed, SendFailed, MalformedMessage])
+  [
+    typeof ConnectionClosed,
+    typeof ClientClosed,
+    typeof SendFailed,
+    typeof MalformedMessage,
+    typeof SpawnFailed,
+    typeof ProcessExited,
+    typeof MessageTooLarge
+  ]
+> = Schema.Union([
+  ConnectionClosed,
+  ClientClosed,
+  SendFailed,
+  MalformedMessage,
+  SpawnFailed,
+  ProcessExited,
+  MessageTooLarge
+])
 
 /**
  * The transport could not carry a message: the connection closed, a write failed, or the server
