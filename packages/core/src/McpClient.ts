@@ -25,6 +25,7 @@
  * @stability experimental
  * @since 0.1.0
  */
+import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -35,6 +36,7 @@ import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -388,6 +390,14 @@ export interface Options {
   /** Offer one stateful revision instead of the newest. */
   readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
   /**
+   * What to do when the connection dies while the session is open (a server process exited, a
+   * connection dropped): requests in flight fail at once with the transport's error, then the client
+   * reconnects (a new connection from the transport, a new handshake) on this schedule. With `false`
+   * it stays disconnected until the next operation, which tries once. Default: up to 5 attempts, from
+   * 100 ms apart, doubling.
+   */
+  readonly reconnect?: Schedule.Schedule<unknown, McpError> | false | undefined
+  /**
    * Extra client capabilities to advertise: `experimental` and `extensions`. The others (sampling,
    * elicitation, roots) are advertised by the handler layers that serve them.
    */
@@ -463,6 +473,11 @@ export const make: (options?: Options) => Effect.Effect<
         protocolVersion: options?.protocolVersion
       })
       handlers.setServerName(session.serverInfo.name)
+      // when this connection dies, forget it (and reconnect, if the policy says so)
+      yield* Deferred.await(engine.closed).pipe(
+        Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
+        Effect.forkIn(clientScope)
+      )
       const changes = handlers.roots?.changes
       if (changes !== undefined) {
         // tell the server each time the roots change, for as long as this connection lives
@@ -484,6 +499,25 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
     )
   })
+
+  const reconnect = options?.reconnect === false
+    ? undefined
+    : options?.reconnect ?? Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
+
+  const onConnectionLost = (scope: Scope.Closeable): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      current = undefined
+      yield* Scope.close(scope, Exit.void)
+      if (reconnect === undefined) return
+      yield* connected.pipe(
+        Effect.retry(reconnect),
+        Effect.catchCause((cause) =>
+          Effect.logWarning("MCP: could not reconnect to the server").pipe(
+            Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
+          )
+        )
+      )
+    })
 
   // The attempt runs in a fiber of the client's scope, shared by every caller waiting for it: a caller
   // that is interrupted stops waiting, not connecting, and N callers wait for one attempt, not N.
@@ -530,9 +564,11 @@ export const make: (options?: Options) => Effect.Effect<
 
   /** Checks the capability, then sends: a method the server lacks fails before anything is sent. */
   const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    current !== undefined
-      ? sendOn(current.session, method, params, requestOptions)
-      : Effect.flatMap(sessionEffect, (session) => sendOn(session, method, params, requestOptions))
+    Effect.suspend(() =>
+      current !== undefined
+        ? sendOn(current.session, method, params, requestOptions)
+        : Effect.flatMap(sessionEffect, (session) => sendOn(session, method, params, requestOptions))
+    )
 
   const pageParams = (cursor: string | undefined): object => cursor === undefined ? {} : { cursor }
 

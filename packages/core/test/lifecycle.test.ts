@@ -3,6 +3,7 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
@@ -12,6 +13,13 @@ import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+
+/** Lets other fibers run until `done()` holds (no clock involved). */
+const waitUntil = (done: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 10_000 && !done(); i++) yield* Effect.yieldNow
+    assert.isTrue(done(), "the condition never held")
+  })
 
 describe("timeouts and cancellation", () => {
   it.effect("a request that never answers fails with McpTimeoutError; the server observes the cancellation", () =>
@@ -142,19 +150,76 @@ describe("closing", () => {
       assert.strictEqual(after.reason._tag, "ClientClosed")
     }))
 
-  it.effect("a server that closes the connection fails pending and later requests with ConnectionClosed", () =>
+  it.effect("a connection that dies fails requests in flight at once, then the client reconnects", () =>
     Effect.gen(function*() {
+      let connections = 0
       const client = yield* McpClient.make().pipe(
-        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
-          onMessage: (message, peer) => message.method === "tools/call" ? peer.close : Effect.void
-        })))
+        Effect.provide(McpQueueTransport.layer((peer) => {
+          connections++
+          return ScriptedPeer.serve({
+            onMessage: (message, peer) =>
+              message.method === "tools/call"
+                ? peer.close
+                : message.method === "tools/list"
+                ? Effect.succeed({ result: { tools: [] } })
+                : Effect.void
+          })(peer)
+        }))
       )
       const error = yield* client.callTool("x", {}, { timeout: "Infinity" }).pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTransportError)
       assert.strictEqual(error.reason._tag, "ConnectionClosed")
-      const later = yield* client.listTools().pipe(Effect.flip)
-      assert.instanceOf(later, McpError.McpTransportError)
-      assert.strictEqual(later.reason._tag, "ConnectionClosed")
+      // a new connection and a new handshake, on the default reconnect schedule
+      yield* TestClock.adjust("100 millis")
+      const tools = yield* client.listTools()
+      assert.deepStrictEqual([tools, connections], [[], 2])
+      assert.strictEqual((yield* client.session).protocolVersion, "2025-11-25")
+    }))
+
+  it.effect("with reconnect: false, the next operation reconnects once, on demand", () =>
+    Effect.gen(function*() {
+      let connections = 0
+      const client = yield* McpClient.make({ reconnect: false }).pipe(
+        Effect.provide(McpQueueTransport.layer((peer) => {
+          connections++
+          return ScriptedPeer.serve({
+            onMessage: (message, peer) =>
+              message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
+          })(peer)
+        }))
+      )
+      yield* client.callTool("x").pipe(Effect.flip)
+      yield* TestClock.adjust("10 seconds")
+      assert.strictEqual(connections, 1)
+      yield* client.listTools()
+      assert.strictEqual(connections, 2)
+    }))
+
+  it.effect("reconnection gives up after the schedule, and the next operation tries again", () =>
+    Effect.gen(function*() {
+      let connections = 0
+      const logs: Array<ScriptedPeer.LogEntry> = []
+      const client = yield* McpClient.make({ reconnect: Schedule.recurs(2) }).pipe(
+        Effect.provide(ScriptedPeer.captureLogs(logs)),
+        Effect.provide(McpQueueTransport.layer((peer) => {
+          connections++
+          // the first connection works until tools/call; the next three refuse the handshake
+          return connections === 1 || connections > 4
+            ? ScriptedPeer.serve({
+              onMessage: (message, peer) =>
+                message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
+            })(peer)
+            : Effect.gen(function*() {
+              const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+              yield* peer.send({ jsonrpc: "2.0", id: init.id, error: { code: -32603, message: "starting up" } })
+            })
+        }))
+      )
+      yield* client.callTool("x").pipe(Effect.flip)
+      yield* waitUntil(() => logs.some((entry) => String(entry.message).includes("could not reconnect")))
+      assert.strictEqual(connections, 4) // 1 + the first attempt + 2 retries
+      yield* client.listTools()
+      assert.strictEqual(connections, 5)
     }))
 
   it.effect("closing the scope stops the server, ends the notification stream and every client fiber", () =>
