@@ -1,0 +1,200 @@
+/**
+ * The inbound framing of the stdio transport: turns the bytes a server writes on stdout, split
+ * anywhere, into the JSON values of its newline-delimited messages.
+ *
+ * Each input chunk is scanned once for `\n`. A line that ends inside the chunk it started in is
+ * decoded straight from a view of that chunk; the pieces of a line that spans chunks are kept as
+ * views and joined once, into one buffer of exactly the line's length, when its `\n` arrives. Every
+ * byte is therefore scanned once and copied at most once, whatever the chunking, and a UTF-8
+ * character split across chunks decodes right because whole lines are decoded.
+ *
+ * Blank lines are skipped, lines that are not JSON are logged and skipped, and a line longer than the
+ * cap fails the stream. Validating the JSON-RPC envelope is left to the client.
+ *
+ * @internal
+ * @stability experimental
+ * @since 0.1.0
+ */
+import { McpTransportError, MessageTooLarge } from "@effect-mcp/core/McpError"
+import type { MalformedMessage } from "@effect-mcp/core/McpError"
+import { parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import * as Arr from "effect/Array"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Pull from "effect/Pull"
+import * as Result from "effect/Result"
+import * as Stream from "effect/Stream"
+
+/**
+ * Options of {@link decodeLines}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface FramingOptions {
+  /**
+   * The largest message accepted, in bytes of UTF-8 without its line ending (`\n` or `\r\n`).
+   * Defaults to {@link DEFAULT_MAX_MESSAGE_BYTES}.
+   */
+  readonly maxMessageBytes?: number | undefined
+}
+
+/**
+ * The default cap on the size of one message: 256 MiB.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 268_435_456
+
+/**
+ * Turns a stream of stdout chunks (UTF-8 bytes, split anywhere) into the JSON values of its lines.
+ *
+ * **Details**
+ *
+ * A trailing `\r` is stripped, so `\r\n` line endings work. Blank (whitespace-only) lines are skipped
+ * silently; lines that are not JSON are logged with `reportMalformed` and skipped. A last line without
+ * its `\n` is still parsed when the input ends. The work is linear in the input size: each byte is
+ * scanned once and copied at most once.
+ *
+ * **Gotchas**
+ *
+ * A message longer than `maxMessageBytes` fails the stream with an `McpTransportError` whose reason is
+ * `MessageTooLarge`, as soon as the buffered part of it exceeds the cap: the line is never buffered
+ * whole. Messages before it are emitted first.
+ *
+ * The type parameters sit on the returned function, so that both `decodeLines(options)(stdout)` and
+ * `stdout.pipe(decodeLines(options))` infer the error and requirements of the input.
+ *
+ * @stability experimental
+ * @category combinators
+ * @since 0.1.0
+ */
+export const decodeLines =
+  (options?: FramingOptions) =>
+  <E, R>(chunks: Stream.Stream<Uint8Array, E, R>): Stream.Stream<unknown, E | McpTransportError, R> => {
+    const maxBytes = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes)))
+  }
+
+const LF = 0x0a
+const CR = 0x0d
+
+/**
+ * The framer of one run of the stream: its state lives in this closure.
+ */
+const makePull = <E>(
+  upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, E, void>,
+  maxBytes: number
+): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+  const decoder = new TextDecoder()
+  // The pieces of the line being received (views of the input chunks) and their total length.
+  let pieces: Array<Uint8Array> = []
+  let buffered = 0
+  // What the current pull emits, and the lines to report before it.
+  let values: Array<unknown> = []
+  let malformed: Array<MalformedMessage> | undefined
+  // Set once the input ended, or once a message was too large (failed on the next pull).
+  let done = false
+  let failure: McpTransportError | undefined
+
+  const tooLarge = (): false => {
+    pieces = []
+    buffered = 0
+    failure = new McpTransportError({ reason: new MessageTooLarge({ maxBytes }) })
+    return false
+  }
+
+  const parseLine = (line: Uint8Array): void => {
+    if (line.length === 0) return
+    const text = decoder.decode(line)
+    if (text.trim().length === 0) return
+    const parsed = parseFrame(text)
+    if (Result.isSuccess(parsed)) {
+      values.push(parsed.success)
+    } else if (malformed === undefined) {
+      malformed = [parsed.failure]
+    } else {
+      malformed.push(parsed.failure)
+    }
+  }
+
+  // Completes the line made of the buffered pieces followed by `chunk[start, end)`. Returns false
+  // when the line is too large.
+  const endLine = (chunk: Uint8Array, start: number, end: number): boolean => {
+    const total = buffered + end - start
+    const last = end > start ? chunk[end - 1] : buffered > 0 ? pieces[pieces.length - 1].at(-1) : undefined
+    const length = last === CR ? total - 1 : total
+    if (length > maxBytes) return tooLarge()
+    if (buffered === 0) {
+      parseLine(chunk.subarray(start, start + length))
+      return true
+    }
+    const line = new Uint8Array(length)
+    let offset = 0
+    for (let i = 0; i < pieces.length && offset < length; i++) {
+      const piece = pieces[i]
+      const n = Math.min(piece.length, length - offset)
+      line.set(n === piece.length ? piece : piece.subarray(0, n), offset)
+      offset += n
+    }
+    if (offset < length) line.set(chunk.subarray(start, start + length - offset), offset)
+    pieces = []
+    buffered = 0
+    parseLine(line)
+    return true
+  }
+
+  // Scans one chunk once for line ends. Returns false when a line is too large.
+  const onChunk = (chunk: Uint8Array): boolean => {
+    let start = 0
+    let end = chunk.indexOf(LF)
+    while (end !== -1) {
+      if (!endLine(chunk, start, end)) return false
+      start = end + 1
+      end = chunk.indexOf(LF, start)
+    }
+    if (start < chunk.length) {
+      buffered += chunk.length - start
+      // One byte over the cap may be the `\r` of a `\r\n`; anything more is too large.
+      if (buffered > maxBytes && (buffered > maxBytes + 1 || chunk[chunk.length - 1] !== CR)) return tooLarge()
+      pieces.push(start === 0 ? chunk : chunk.subarray(start))
+    }
+    return true
+  }
+
+  const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+    const out = values
+    const reports = malformed
+    values = []
+    malformed = undefined
+    const next = Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
+    return reports === undefined
+      ? next
+      : Effect.andThen(Effect.forEach(reports, reportMalformed, { discard: true }), next)
+  }
+
+  const onChunks = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>) => {
+    for (let i = 0; i < chunks.length; i++) {
+      if (!onChunk(chunks[i])) break
+    }
+    return emit()
+  }
+
+  const onDone = () => {
+    done = true
+    // The last line had no `\n`: complete it with an empty tail.
+    if (buffered > 0) endLine(pieces[0], 0, 0)
+    return emit()
+  }
+
+  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> = Effect.suspend(() => {
+    if (failure !== undefined) return Effect.fail(failure)
+    if (done) return Cause.done()
+    return Pull.matchEffect(upstream, { onSuccess: onChunks, onFailure: Effect.failCause, onDone })
+  })
+
+  return pull
+}
