@@ -134,10 +134,17 @@ interface Running {
 
 const encoder = new TextEncoder()
 
-const signalOf = (cause: unknown): string | undefined => {
-  const match = /signal: '(\w+)'/.exec(String(cause))
-  return match?.[1]
+/** The OS error under a platform error (its `cause`), which has the useful message and code. */
+const osError = (error: unknown): string => {
+  const cause = typeof error === "object" && error !== null && "cause" in error ? error.cause : undefined
+  if (cause instanceof Error) {
+    const code = (cause as { readonly code?: unknown }).code
+    return typeof code === "string" && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message
+  }
+  return error instanceof Error ? error.message : String(error)
 }
+
+const signalOf = (error: unknown): string | undefined => /signal: '(\w+)'/.exec(osError(error))?.[1]
 
 /**
  * Builds the transport in the current scope (which, with `keepAlive`, owns the process).
@@ -189,7 +196,7 @@ export const make = Effect.fnUntraced(function*(
       })).pipe(
         Effect.mapError((error) =>
           new McpTransportError({
-            reason: new SpawnFailed({ command: commandLine, description: error.message, cause: error })
+            reason: new SpawnFailed({ command: commandLine, description: osError(error), cause: error })
           })
         )
       )
