@@ -621,9 +621,14 @@ export const make: (options?: Options) => Effect.Effect<
 
   const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
     send("tools/call", { name, arguments: args ?? {} }, callOptions).pipe(
-      Effect.flatMap((raw) => decodeCallTool("tools/call", raw)),
-      Effect.withSpan("McpClient.callTool", { attributes: { "mcp.tool": name } }, { captureStackTrace: false })
+      Effect.flatMap((raw) => isPlainToolResult(raw) ? Effect.succeed(raw) : decodeCallTool("tools/call", raw))
     )
+
+  // output schemas are compiled once each, not once per call
+  const outputDecoders = new WeakMap<
+    OutputSchema<unknown>,
+    (method: string, raw: unknown) => Effect.Effect<unknown, McpProtocolError>
+  >()
 
   const callTool = (
     name: string,
@@ -642,13 +647,17 @@ export const make: (options?: Options) => Effect.Effect<
           })
         )
       }
-      return decodeResult(output)("tools/call", result.structuredContent)
+      let decode = outputDecoders.get(output)
+      if (decode === undefined) {
+        decode = decodeResult(output)
+        outputDecoders.set(output, decode)
+      }
+      return decode("tools/call", result.structuredContent)
     })
 
   const readResourceRaw = (uri: string, requestOptions?: RequestOptions) =>
     send("resources/read", { uri }, requestOptions).pipe(
-      Effect.flatMap((raw) => decodeReadResource("resources/read", raw)),
-      Effect.withSpan("McpClient.readResource", { attributes: { "mcp.uri": uri } }, { captureStackTrace: false })
+      Effect.flatMap((raw) => decodeReadResource("resources/read", raw))
     )
 
   const getPrompt = (name: string, args?: Readonly<Record<string, unknown>>, requestOptions?: RequestOptions) =>
@@ -657,10 +666,7 @@ export const make: (options?: Options) => Effect.Effect<
       args === undefined ? { name } : { name, arguments: serializePromptArguments(args) },
       requestOptions
     )
-      .pipe(
-        Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw)),
-        Effect.withSpan("McpClient.getPrompt", { attributes: { "mcp.prompt": name } }, { captureStackTrace: false })
-      )
+      .pipe(Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw)))
 
   const complete = (
     ref: McpSchema.CompletionReference,
@@ -736,6 +742,25 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.flatMap(send(method, params, requestOptions), (raw) => decodeResult(result)(method, raw))
   })
 })
+
+const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/**
+ * The common tool result, checked by hand: text blocks without annotations, an optional boolean
+ * `isError`, an optional object `_meta`. Every such value is a valid `CallToolResult` (results arrive
+ * parsed from JSON, so every field is JSON), and it is the hot path, so the Schema decoder is skipped
+ * for it. Anything else, or anything in doubt, goes through the decoder.
+ */
+const isPlainToolResult = (raw: Record<string, unknown>): raw is McpSchema.CallToolResult => {
+  const content = raw.content
+  if (!Array.isArray(content)) return false
+  for (const block of content) {
+    if (!isObject(block) || block.type !== "text" || typeof block.text !== "string") return false
+    if (block.annotations !== undefined || (block._meta !== undefined && !isObject(block._meta))) return false
+  }
+  return (raw.isError === undefined || typeof raw.isError === "boolean") &&
+    (raw._meta === undefined || isObject(raw._meta))
+}
 
 /**
  * Prompt arguments are strings on the wire: other values are sent as their JSON text.

@@ -125,7 +125,8 @@ export class McpStdioStderr extends Context.Service<McpStdioStderr, {
 interface Running {
   readonly scope: Scope.Closeable
   readonly pid: number
-  readonly stdin: Queue.Queue<Uint8Array, Cause.Done>
+  /** Lines waiting to be written; the writer takes all that are there and writes them at once. */
+  readonly stdin: Queue.Queue<string, Cause.Done>
   /** Completes when the process is gone, with the error requests should fail with. */
   readonly gone: Deferred.Deferred<never, McpTransportError>
   /** Where stdout messages go: the current session's inbox, if any. */
@@ -201,7 +202,7 @@ export const make = Effect.fnUntraced(function*(
         )
       )
       const gone = yield* Deferred.make<never, McpTransportError>()
-      const stdin = yield* Queue.unbounded<Uint8Array, Cause.Done>()
+      const stdin = yield* Queue.unbounded<string, Cause.Done>()
       const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
       const tail: Array<string> = []
 
@@ -233,8 +234,14 @@ export const make = Effect.fnUntraced(function*(
         )
       }
 
-      // stdin: one writer fiber; closing the queue is EOF for the server
-      yield* Stream.fromQueue(stdin).pipe(
+      // stdin: one writer fiber, one write for all the lines waiting; closing the queue is EOF. The
+      // writer yields before each batch so that concurrent callers fill it: fewer, larger writes.
+      yield* Stream.fromEffectRepeat(
+        Effect.andThen(
+          Effect.yieldNow,
+          Effect.map(Queue.takeAll(stdin), (lines) => encoder.encode(lines.length === 1 ? lines[0] : lines.join("")))
+        )
+      ).pipe(
         Stream.run(handle.stdin),
         Effect.catchCause((cause) =>
           Effect.logDebug("MCP: writing to the server's stdin failed").pipe(
@@ -367,7 +374,7 @@ export const make = Effect.fnUntraced(function*(
       send: (message) =>
         Deferred.isDoneUnsafe(running.gone)
           ? Deferred.await(running.gone)
-          : Queue.offer(running.stdin, encoder.encode(encodeLine(message))).pipe(
+          : Queue.offer(running.stdin, encodeLine(message)).pipe(
             Effect.flatMap((offered) =>
               offered
                 ? Effect.void
