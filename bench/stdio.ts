@@ -13,7 +13,7 @@ import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import { NodeServices } from "@effect/platform-node"
 import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Exit, ManagedRuntime, Scope } from "effect"
 import { spawn } from "node:child_process"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
@@ -23,8 +23,8 @@ const server = {
   command: process.execPath,
   args: [fileURLToPath(new URL("./servers/echo-server.ts", import.meta.url))]
 }
-const SEQUENTIAL = quick ? 300 : 2000
-const CONCURRENT = quick ? 1000 : 8000
+const SEQUENTIAL = quick ? 300 : 4000
+const CONCURRENT = quick ? 1000 : 40000
 const BIG_ROUNDS = quick ? 10 : 40
 const COLD_ROUNDS = quick ? 3 : 7
 const MiB = "x".repeat(1024 * 1024)
@@ -51,27 +51,32 @@ const promiseCalls = (call: Session["call"]) => async (count: number, concurrenc
 
 // -- this client ---------------------------------------------------------------------------------
 
+// One runtime with the platform services for the whole run; each connection builds a client in its own
+// scope, as an application would.
+const platform = ManagedRuntime.make(NodeServices.layer)
+
 const effectMcp: Driver = {
   name: "effect-mcp",
   connect: async () => {
-    const layer = McpClient.layer({ timeout: "60 seconds" }).pipe(
-      Layer.provide(McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })),
-      Layer.provide(NodeServices.layer)
+    const scope = await platform.runPromise(Scope.make())
+    const client = await platform.runPromise(
+      McpClient.make({ timeout: "60 seconds" }).pipe(
+        Effect.provide(McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })),
+        Scope.provide(scope)
+      )
     )
-    const runtime = ManagedRuntime.make(layer)
-    const client = await runtime.runPromise(Effect.service(McpClient.McpClient))
     return {
-      call: (name, args) => runtime.runPromise(client.callToolRaw(name, args)),
+      call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),
       // the Effect idiom: the whole loop is one program
       calls: (count, concurrency) =>
-        runtime.runPromise(
+        platform.runPromise(
           Effect.forEach(
             Array.from({ length: count }, (_, i) => i),
             (i) => client.callToolRaw("add", { a: i, b: 1 }),
             { concurrency, discard: true }
           )
         ),
-      close: () => runtime.dispose()
+      close: () => platform.runPromise(Scope.close(scope, Exit.void))
     }
   }
 }
@@ -167,24 +172,29 @@ const measure = async (driver: Driver): Promise<Figures> => {
 }
 
 export const run = async () => {
-  const results = new Map<string, Figures>()
-  // interleave the drivers twice and keep each one's best, to even out machine noise
-  for (const pass of [1, 2]) {
-    for (const driver of [raw, sdk, effectMcp]) {
+  const passes = quick ? 1 : 3
+  const only = process.env.BENCH_ONLY
+  const drivers = [raw, sdk, effectMcp].filter((d) => only === undefined || only.split(",").includes(d.name))
+  const all = new Map<string, Array<Figures>>()
+  // interleave the drivers, rotating the order each pass, and report each figure's median over the
+  // passes: two cores shared with the server make single runs noisy
+  for (let pass = 0; pass < passes; pass++) {
+    for (let i = 0; i < drivers.length; i++) {
+      const driver = drivers[(i + pass) % drivers.length]!
       const figures = await measure(driver)
-      const best = results.get(driver.name)
-      results.set(
-        driver.name,
-        best === undefined || pass === 1 ? figures : {
-          coldStartMs: Math.min(best.coldStartMs, figures.coldStartMs),
-          sequentialPerSec: Math.max(best.sequentialPerSec, figures.sequentialPerSec),
-          concurrentPerSec: Math.max(best.concurrentPerSec, figures.concurrentPerSec),
-          mibRoundTripMs: Math.min(best.mibRoundTripMs, figures.mibRoundTripMs)
-        }
-      )
+      all.set(driver.name, [...(all.get(driver.name) ?? []), figures])
     }
   }
-  const base = results.get(sdk.name)!
+  const results = new Map<string, Figures>()
+  for (const [name, runs] of all) {
+    results.set(name, {
+      coldStartMs: median(runs.map((r) => r.coldStartMs)),
+      sequentialPerSec: median(runs.map((r) => r.sequentialPerSec)),
+      concurrentPerSec: median(runs.map((r) => r.concurrentPerSec)),
+      mibRoundTripMs: median(runs.map((r) => r.mibRoundTripMs))
+    })
+  }
+  const base = results.get(sdk.name) ?? [...results.values()][0]!
   const rows = [...results].map(([name, f]) => ({
     client: name,
     "cold start ms": f.coldStartMs.toFixed(1),
@@ -197,8 +207,9 @@ export const run = async () => {
     "vs SDK   ": (base.mibRoundTripMs / f.mibRoundTripMs).toFixed(2)
   }))
   console.log(
-    `\nstdio (${SEQUENTIAL} sequential, ${CONCURRENT} 64-way, ${BIG_ROUNDS} x 1 MiB; ratios > 1: faster than the SDK)`
+    `\nstdio, median of ${passes} passes (${SEQUENTIAL} sequential, ${CONCURRENT} 64-way, ${BIG_ROUNDS} x 1 MiB; ratios > 1: faster than the SDK)`
   )
   console.table(rows)
+  await platform.dispose()
   return results
 }

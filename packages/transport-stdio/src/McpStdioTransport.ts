@@ -234,13 +234,9 @@ export const make = Effect.fnUntraced(function*(
         )
       }
 
-      // stdin: one writer fiber, one write for all the lines waiting; closing the queue is EOF. The
-      // writer yields before each batch so that concurrent callers fill it: fewer, larger writes.
+      // stdin: one writer fiber, one write for all the lines waiting; closing the queue is EOF
       yield* Stream.fromEffectRepeat(
-        Effect.andThen(
-          Effect.yieldNow,
-          Effect.map(Queue.takeAll(stdin), (lines) => encoder.encode(lines.length === 1 ? lines[0] : lines.join("")))
-        )
+        Effect.map(Queue.takeAll(stdin), (lines) => encoder.encode(lines.length === 1 ? lines[0] : lines.join("")))
       ).pipe(
         Stream.run(handle.stdin),
         Effect.catchCause((cause) =>
