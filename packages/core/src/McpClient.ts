@@ -251,7 +251,7 @@ export class McpClient extends Context.Service<McpClient, {
   }
   /**
    * Calls a tool as a `Stream`: its progress reports, then its result, then the end. Fails like
-   * `callTool`. Stopping the stream early cancels the call.
+   * `callTool`. Stopping the stream early cancels the call. An `onProgress` in the options still runs.
    */
   readonly callToolStream: (
     name: string,
@@ -691,7 +691,11 @@ export const make: (options?: Options) => Effect.Effect<
     Stream.callback<ToolCallEvent, McpError | McpToolError>((queue) =>
       callTool(name, args, {
         ...callOptions,
-        onProgress: (progress) => Effect.asVoid(Queue.offer(queue, { _tag: "Progress", progress }))
+        onProgress: (progress) =>
+          Effect.andThen(
+            callOptions?.onProgress === undefined ? Effect.void : callOptions.onProgress(progress),
+            Queue.offer(queue, { _tag: "Progress", progress })
+          )
       }).pipe(
         Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result: result as McpSchema.CallToolResult })),
         Effect.andThen(Queue.end(queue)),

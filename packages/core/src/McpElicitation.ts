@@ -281,8 +281,16 @@ export const layerForm = <E>(handler: (request: FormRequest) => Effect.Effect<Fo
         toHandlerError
       )
       if (answer.action !== "accept") return answer
-      const content = { ...request.defaults, ...(answer.content as object) }
-      yield* Schema.decodeUnknownEffect(schema)(content).pipe(
+      const content: Record<string, unknown> = { ...request.defaults, ...(answer.content as object) }
+      const extra = Object.keys(content).filter((key) => !Object.hasOwn(request.requestedSchema.properties, key))
+      if (extra.length > 0) {
+        return yield* new McpHandlerError({
+          code: -32602,
+          description: `The answer has fields the server did not ask for: ${extra.join(", ")}`
+        })
+      }
+      // the decoded value is what is sent
+      const decoded = yield* Schema.decodeUnknownEffect(schema)(content).pipe(
         Effect.mapError((error) =>
           new McpHandlerError({
             code: -32602,
@@ -292,6 +300,6 @@ export const layerForm = <E>(handler: (request: FormRequest) => Effect.Effect<Fo
           })
         )
       )
-      return accept(content as ElicitResult["content"])
+      return accept(decoded as ElicitResult["content"])
     })
   )

@@ -68,32 +68,92 @@ export const McpRoots: Context.Reference<Service | undefined> = Context.Referenc
 )
 
 const WINDOWS_DRIVE = /^[A-Za-z]:([\\/]|$)/
-const UNC = /^[\\/]{2}[^\\/]+[\\/]/
+const LONG_PATH = /^\\\\\?\\/
+const LONG_UNC = /^\\\\\?\\UNC\\/i
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]+:\/\//
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
 const encodeSegment = (segment: string): string =>
-  encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  encodeURIComponent(segment.replace(LONE_SURROGATE, "\uFFFD")).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+  )
+
+/** Resolves `.` and `..` segments and drops empty ones; `..` never climbs above the root. */
+const normalize = (segments: ReadonlyArray<string>): Array<string> => {
+  const out: Array<string> = []
+  for (const segment of segments) {
+    if (segment === "." || segment === "") continue
+    if (segment === "..") {
+      if (out.length > 0) out.pop()
+      continue
+    }
+    out.push(segment)
+  }
+  return out
+}
+
+const currentDirectory = (): string | undefined => {
+  const process = (globalThis as { readonly process?: { readonly cwd?: () => string } }).process
+  return typeof process?.cwd === "function" ? process.cwd() : undefined
+}
 
 /**
- * Turns a file system path into a `file://` URI. Windows drive paths (`C:\Users\me`) become
- * `file:///C:/Users/me`, UNC paths (`\\server\share\dir`) become `file://server/share/dir`, POSIX
- * paths keep their slashes; every other character is percent-encoded as a URI requires. A value that
- * already is a URI (it has a scheme) is returned as is.
+ * Turns a file system path into a `file://` URI.
+ *
+ * **Details**
+ *
+ * - POSIX paths keep their slashes: `/srv/my project` → `file:///srv/my%20project`.
+ * - Windows drive paths: `C:\Users\me` → `file:///C:/Users/me`; a drive root keeps its slash
+ *   (`C:\` → `file:///C:/`).
+ * - UNC paths: `\\server\share\dir` → `file://server/share/dir`; long-path prefixes (`\\?\C:\…`,
+ *   `\\?\UNC\server\…`) are understood. On POSIX, `//host/x` is a path, not a host.
+ * - Relative paths are resolved against the current directory (when the platform has one);
+ *   `.` and `..` segments are resolved.
+ * - Every character a URI path does not allow is percent-encoded (UTF-8); lone surrogates become
+ *   U+FFFD instead of failing.
+ * - A value that already is a URI (it has a scheme, `file://…`) is returned as is. The specification
+ *   wants roots to be `file://` URIs.
  *
  * @stability experimental
  * @category constructors
  * @since 0.1.0
  */
-export const fileUri = (path: string): string => {
-  if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(path)) return path
-  if (UNC.test(path)) {
-    const [host, ...rest] = path.slice(2).split(/[\\/]/)
-    return `file://${host!.toLowerCase()}/${rest.map(encodeSegment).join("/")}`
+export const fileUri = (
+  path: string,
+  options?: { readonly platform?: string | undefined; readonly cwd?: string | undefined }
+): string => {
+  if (SCHEME.test(path)) return path
+  const platform = options?.platform ?? (globalThis as { readonly process?: { readonly platform?: string } })
+    .process?.platform
+  const windows = platform === "win32"
+  let input = path
+  if (LONG_UNC.test(input)) input = `\\\\${input.slice(8)}`
+  else if (LONG_PATH.test(input)) input = input.slice(4)
+  const unc = input.startsWith("\\\\") || (windows && /^[\\/]{2}[^\\/]/.test(input))
+  if (unc) {
+    const [host, ...rest] = input.slice(2).split(/[\\/]/)
+    return `file://${host!.toLowerCase()}/${normalize(rest).map(encodeSegment).join("/")}`
   }
-  if (WINDOWS_DRIVE.test(path)) {
-    const [drive, ...rest] = path.split(/[\\/]/)
-    return `file:///${drive!.toUpperCase()}/${rest.map(encodeSegment).join("/")}`.replace(/\/$/, "")
+  if (WINDOWS_DRIVE.test(input)) {
+    const [drive, ...rest] = input.split(/[\\/]/)
+    const trailing = rest.length > 1 && rest[rest.length - 1] === "" ? "/" : ""
+    const segments = normalize(rest).map(encodeSegment)
+    return `file:///${drive!.toUpperCase()}/${segments.join("/")}${segments.length > 0 ? trailing : ""}`
   }
-  return `file://${path.split("/").map(encodeSegment).join("/")}`
+  const separators = windows ? /[\\/]/ : /\//
+  let absolute = input
+  if (!input.startsWith("/") && !(windows && input.startsWith("\\"))) {
+    const cwd = options?.cwd ?? currentDirectory()
+    if (cwd !== undefined) {
+      if (WINDOWS_DRIVE.test(cwd) || cwd.startsWith("\\\\")) return fileUri(`${cwd}\\${input}`, options)
+      absolute = `${cwd}/${input}`
+    }
+  }
+  const parts = absolute.split(separators)
+  const trailing = parts.length > 1 && parts[parts.length - 1] === "" ? "/" : ""
+  const segments = normalize(parts.slice(1)).map(encodeSegment)
+  return `file:///${segments.join("/")}${segments.length > 0 ? trailing : ""}`
 }
 
 /**

@@ -272,6 +272,8 @@ export const layerLanguageModel = (
                 input: (typeof input === "object" && input !== null ? input : {}) as ToolUseContent["input"]
               })
             }
+            // a model that said nothing still answers with an (empty) text block: content may not be empty
+            if (content.length === 0) content.push({ type: "text", text: "" })
             return {
               role: "assistant" as const,
               content: content.length === 1 ? content[0]! : content,

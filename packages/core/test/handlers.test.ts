@@ -158,15 +158,25 @@ describe("McpLogging", () => {
       assert.deepStrictEqual(entries.map((e) => e.level), [...EffectServer.levels])
     }).pipe(Effect.provide(McpLogging.layerStream)))
 
-  it.effect("a failing handler is logged and does not stop later entries", () =>
+  it.effect("a handler that fails, throws or interrupts itself is logged; later entries still arrive", () =>
     Effect.gen(function*() {
       let seen = 0
+      const logs: Array<ScriptedPeer.LogEntry> = []
       const client = yield* McpClientTest.makeClient(EffectServer.layer()).pipe(
-        Effect.provide(McpLogging.layer(() => Effect.suspend(() => ++seen === 1 ? Effect.die("boom") : Effect.void)))
+        Effect.provide(McpLogging.layer(() => {
+          seen++
+          if (seen === 1) throw new Error("thrown before returning an effect")
+          if (seen === 2) return Effect.die("boom")
+          if (seen === 3) return Effect.interrupt
+          return Effect.void
+        })),
+        Effect.provide(ScriptedPeer.captureLogs(logs))
       )
       yield* client.setLoggingLevel("debug")
       yield* client.callTool("log_all")
       yield* waitUntil(() => seen === 8)
+      const warnings = logs.filter((entry) => String(entry.message).includes("the logging handler failed"))
+      assert.strictEqual(warnings.length, 3)
     }))
 })
 
@@ -339,6 +349,57 @@ describe("McpSampling", () => {
       assert.isFalse(log.some((m) => m.id === "s1"))
     }))
 
+  it.effect("a handler that stops for another reason still answers; a reused id is refused", () =>
+    Effect.gen(function*() {
+      const replies = yield* Deferred.make<ReadonlyArray<ScriptedPeer.ClientMessage>>()
+      const release = yield* Deferred.make<void>()
+      const handler = (request: McpSchema.CreateMessageRequestParams) => {
+        const text = (request.messages[0]!.content as { text: string }).text
+        if (text === "interrupt") return Effect.interrupt
+        if (text === "tool") {
+          return Effect.succeed({
+            role: "assistant" as const,
+            content: { type: "tool_use" as const, id: "t", name: "x", input: {} },
+            model: "m"
+          })
+        }
+        if (text === "nan") {
+          return Effect.succeed(
+            {
+              role: "assistant" as const,
+              content: { type: "text" as const, text: "x" },
+              model: "m",
+              temperature: NaN
+            } as McpSchema.CreateMessageResult
+          )
+        }
+        return Effect.as(Deferred.await(release), "released")
+      }
+      const message = (text: string) => ({ messages: [{ role: "user", content: { type: "text", text } }] })
+      const client = yield* clientWith(
+        McpSampling.layer(handler),
+        askingPeer([
+          sampleRequest(1, message("interrupt")),
+          sampleRequest(2, message("wait")),
+          sampleRequest(2, message("wait")), // the same id while the first is running
+          sampleRequest(3, message("tool")),
+          sampleRequest(4, message("nan"))
+        ], replies)
+      )
+      yield* waitUntil(() => true)
+      yield* client.ping()
+      yield* Deferred.succeed(release, undefined)
+      const received = yield* Deferred.await(replies)
+      const errors = received.map((r) => [r.id, r.error?.code ?? "ok"])
+      assert.deepStrictEqual(errors.sort((a, b) => String(a).localeCompare(String(b))), [
+        [1, -32603],
+        [2, -32600],
+        [2, "ok"],
+        [3, -32603],
+        [4, -32603]
+      ])
+    }))
+
   it.effect("a slow handler does not hold up the session; its answer goes out when it is done", () =>
     Effect.gen(function*() {
       const replies = yield* Deferred.make<ReadonlyArray<ScriptedPeer.ClientMessage>>()
@@ -357,13 +418,23 @@ describe("McpSampling", () => {
   it.effect("layerLanguageModel answers with an effect/ai LanguageModel, tool calls as tool_use", () =>
     Effect.gen(function*() {
       const prompts: Array<unknown> = []
+      const offered: Array<unknown> = []
       const FakeModel = Layer.effect(
         LanguageModel.LanguageModel,
         LanguageModel.make({
           generateText: (options) =>
             Effect.sync(() => {
               prompts.push(options.prompt.content.map((m) => m.role))
+              offered.push([options.tools.map((t) => t.name), options.toolChoice])
               const tool = options.tools[0]
+              const said = options.prompt.content.at(-1)
+              if (said?.role === "user" && said.content.some((p) => p.type === "text" && p.text === "silence")) {
+                return [{
+                  type: "finish" as const,
+                  reason: "stop" as const,
+                  usage: { inputTokens: {}, outputTokens: {} }
+                }]
+              }
               return tool === undefined
                 ? [
                   { type: "text" as const, text: "plain answer" },
@@ -394,8 +465,9 @@ describe("McpSampling", () => {
                 description: "Weather",
                 inputSchema: { type: "object", properties: { city: { type: "string" } } }
               }],
-              toolChoice: { mode: "auto" }
-            })
+              toolChoice: { mode: "required" }
+            }),
+            sampleRequest(3, { messages: [{ role: "user", content: { type: "text", text: "silence" } }] })
           ],
           replies,
           log
@@ -416,6 +488,9 @@ describe("McpSampling", () => {
         stopReason: "toolUse"
       })
       assert.deepStrictEqual(prompts[0], ["system", "user"])
+      assert.deepStrictEqual(offered[1], [["weather"], "required"])
+      // a model that says nothing still answers with an (empty) text block
+      assert.deepStrictEqual((byId.get(3)!.result as { content: unknown }).content, { type: "text", text: "" })
     }))
 
   it("toPrompt maps tool_use and tool_result blocks to tool calls and tool messages", () => {
@@ -510,7 +585,7 @@ describe("McpElicitation", () => {
           (request) =>
             Effect.sync(() => {
               if (request._tag === "Url") urls.push(request.url)
-              return McpElicitation.accept()
+              return McpElicitation.accept({ ignored: "consent only" })
             }),
           { form: false, url: true, onComplete: (id) => Deferred.succeed(completed, id).pipe(Effect.asVoid) }
         ),
@@ -534,6 +609,35 @@ describe("McpElicitation", () => {
       assert.deepStrictEqual(urls, ["https://example.com/auth?x=1"])
       assert.strictEqual(byId.get(2)!.error?.code, -32602) // form mode was not declared
       assert.strictEqual(yield* Deferred.await(completed), "e1")
+    }))
+
+  it.effect("layerForm refuses content with fields outside the schema (-32602) and sends the decoded value", () =>
+    Effect.gen(function*() {
+      const replies = yield* Deferred.make<ReadonlyArray<ScriptedPeer.ClientMessage>>()
+      const form = (id: number, message: string) => ({
+        id,
+        method: "elicitation/create",
+        params: {
+          message,
+          requestedSchema: {
+            type: "object",
+            properties: { name: { type: "string" }, age: { type: "number", default: 36 } },
+            required: ["name"]
+          }
+        }
+      })
+      yield* clientWith(
+        McpElicitation.layerForm((request) =>
+          Effect.succeed({
+            action: "accept" as const,
+            content: request.message === "extra" ? { name: "Ada", admin: true } : { name: "Ada" }
+          })
+        ),
+        askingPeer([form(1, "extra"), form(2, "fine")], replies)
+      )
+      const byId = new Map((yield* Deferred.await(replies)).map((r) => [r.id, r]))
+      assert.strictEqual(byId.get(1)!.error?.code, -32602)
+      assert.deepStrictEqual(byId.get(2)!.result, { action: "accept", content: { name: "Ada", age: 36 } })
     }))
 
   it("applyDefaults leaves declines alone and fills accepts", () => {
@@ -593,12 +697,31 @@ describe("McpRoots", () => {
     }))
 
   it("fileUri handles POSIX, Windows and UNC paths, and leaves URIs alone", () => {
-    assert.strictEqual(McpRoots.fileUri("/home/me/a b#c%d"), "file:///home/me/a%20b%23c%25d")
-    assert.strictEqual(McpRoots.fileUri("C:\\Users\\Me\\My Docs"), "file:///C:/Users/Me/My%20Docs")
-    assert.strictEqual(McpRoots.fileUri("d:/work"), "file:///D:/work")
-    assert.strictEqual(McpRoots.fileUri("\\\\server\\share\\dir"), "file://server/share/dir")
-    assert.strictEqual(McpRoots.fileUri("/tmp/ünï"), "file:///tmp/%C3%BCn%C3%AF")
-    assert.strictEqual(McpRoots.fileUri("file:///already"), "file:///already")
+    const posix = { platform: "linux", cwd: "/home/me" }
+    const windows = { platform: "win32", cwd: "C:\\work" }
+    const cases: Array<[string, typeof posix, string]> = [
+      ["/home/me/a b#c%d", posix, "file:///home/me/a%20b%23c%25d"],
+      ["/", posix, "file:///"],
+      ["/srv/", posix, "file:///srv/"],
+      ["/a/./b/../c", posix, "file:///a/c"],
+      ["/a//b", posix, "file:///a/b"],
+      ["relative/dir", posix, "file:///home/me/relative/dir"],
+      [".", posix, "file:///home/me"],
+      ["//srv/x", posix, "file:///srv/x"], // a POSIX path, not a host
+      ["/tmp/ünï?x", posix, "file:///tmp/%C3%BCn%C3%AF%3Fx"],
+      ["/x/\uD800y", posix, "file:///x/%EF%BF%BDy"], // a lone surrogate does not throw
+      ["C:\\Users\\Me\\My Docs", windows, "file:///C:/Users/Me/My%20Docs"],
+      ["C:\\", windows, "file:///C:/"],
+      ["c:\\x\\", windows, "file:///C:/x/"],
+      ["d:/work", windows, "file:///D:/work"],
+      ["\\\\?\\C:\\very\\long", windows, "file:///C:/very/long"],
+      ["\\\\?\\UNC\\srv\\sh\\d", windows, "file://srv/sh/d"],
+      ["\\\\server\\share\\dir", windows, "file://server/share/dir"],
+      ["//server/share", windows, "file://server/share"],
+      ["notes", windows, "file:///C:/work/notes"],
+      ["file:///already", posix, "file:///already"]
+    ]
+    for (const [path, options, uri] of cases) assert.strictEqual(McpRoots.fileUri(path, options), uri, path)
   })
 })
 

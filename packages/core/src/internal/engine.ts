@@ -32,6 +32,7 @@ import {
   McpTransportError,
   RpcError
 } from "../McpError.ts"
+import type * as McpMessages from "../McpMessages.ts"
 import type { ProgressNotificationParams, RequestId } from "../McpSchema.ts"
 import { ErrorCode } from "../McpSchema.ts"
 import type { McpConnection, OutgoingMessage } from "../McpTransport.ts"
@@ -48,14 +49,7 @@ export interface Notification {
 /**
  * A message the server sent on its own initiative, as observers see it.
  */
-export type ServerMessage =
-  | {
-    readonly _tag: "Request"
-    readonly id: RequestId
-    readonly method: string
-    readonly params: Record<string, unknown> | undefined
-  }
-  | { readonly _tag: "Notification"; readonly method: string; readonly params: Record<string, unknown> | undefined }
+export type ServerMessage = McpMessages.ServerMessage
 
 /**
  * What a handler of a server request may fail with: it becomes the JSON-RPC error of the reply.
@@ -160,6 +154,8 @@ export const make = Effect.fnUntraced(function*(options: {
   const running = yield* FiberMap.make<RequestId>()
 
   const abandoned = new Set<RequestId>()
+  /** Server requests the server cancelled: their handlers are interrupted and answer nothing. */
+  const cancelledByServer = new Set<RequestId>()
 
   const complete = (entry: Pending, result: Effect.Effect<Record<string, unknown>, RequestError>): void => {
     Deferred.doneUnsafe(entry.deferred, result)
@@ -224,12 +220,21 @@ export const make = Effect.fnUntraced(function*(options: {
         error: { code: ErrorCode.MethodNotFound, message: `Method not found: ${method}` }
       }).pipe(Effect.ignore)
     }
+    if (FiberMap.hasUnsafe(running, id)) {
+      return send({
+        jsonrpc: "2.0",
+        id,
+        error: { code: ErrorCode.InvalidRequest, message: `Request id ${JSON.stringify(id)} is already in use` }
+      }).pipe(Effect.ignore)
+    }
     return FiberMap.run(
       running,
       id,
-      handler(params, { requestId: id }).pipe(
+      Effect.suspend(() => handler(params, { requestId: id })).pipe(
         Effect.exit,
-        Effect.flatMap((exit) => Exit.hasInterrupts(exit) ? Effect.void : reply(id, exit))
+        // only the server's own cancellation means "send nothing"; a handler that was interrupted for
+        // another reason still owes the server an answer
+        Effect.flatMap((exit) => cancelledByServer.delete(id) ? Effect.void : reply(id, exit))
       ),
       { startImmediately: true }
     ).pipe(Effect.asVoid)
@@ -246,7 +251,11 @@ export const make = Effect.fnUntraced(function*(options: {
       return PubSub.publish(notifications, { method, params }).pipe(Effect.asVoid)
     }
     if (method === "notifications/cancelled" && params !== undefined && isId(params.requestId)) {
-      return FiberMap.remove(running, params.requestId).pipe(
+      const requestId = params.requestId
+      return Effect.suspend(() => {
+        if (FiberMap.hasUnsafe(running, requestId)) cancelledByServer.add(requestId)
+        return FiberMap.remove(running, requestId)
+      }).pipe(
         Effect.andThen(PubSub.publish(notifications, { method, params }))
       )
     }

@@ -52,6 +52,42 @@ const decodeParams = <S extends Schema.Decoder<unknown>>(schema: S) => {
 }
 
 const decodeCreateMessage = decodeParams(McpSchema.CreateMessageRequestParams)
+
+/**
+ * Checks a handler's answer against the wire schema before it is sent: a handler that built an
+ * invalid value (through a cast, a NaN, a content value of the wrong type) answers with an internal
+ * error instead of sending the server something it cannot read.
+ */
+const checkResult = <S extends Schema.Codec<unknown, unknown>>(schema: S, what: string) => {
+  const is = Schema.is(schema)
+  return <A>(result: A): Effect.Effect<A, HandlerError> =>
+    is(result)
+      ? Effect.succeed(result)
+      : Effect.fail(
+        handlerError(McpSchema.ErrorCode.InternalError, `The client's ${what} handler answered with an invalid result`)
+      )
+}
+
+const checkSamplingShape = checkResult(McpSchema.CreateMessageResult, "sampling")
+const checkElicitResult = checkResult(McpSchema.ElicitResult, "elicitation")
+
+const hasToolUse = (result: McpSchema.CreateMessageResult): boolean =>
+  (Array.isArray(result.content) ? result.content : [result.content]).some((block) =>
+    (block as { readonly type: string }).type === "tool_use"
+  )
+
+const checkSamplingResult = (
+  request: McpSchema.CreateMessageRequestParams,
+  result: McpSchema.CreateMessageResult
+): Effect.Effect<McpSchema.CreateMessageResult, HandlerError> =>
+  request.tools === undefined && hasToolUse(result)
+    ? Effect.fail(
+      handlerError(
+        McpSchema.ErrorCode.InternalError,
+        "The client's sampling handler used a tool the request did not offer"
+      )
+    )
+    : checkSamplingShape(result)
 const decodeElicit = decodeParams(McpSchema.ElicitRequestParams)
 const decodeLogMessage = Schema.decodeUnknownOption(McpSchema.LoggingMessageNotificationParams)
 
@@ -86,7 +122,10 @@ export const make = Effect.fnUntraced(function*(
             ? Effect.fail(
               handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support tools in sampling")
             )
-            : Effect.mapError(sampling.createMessage(request, { requestId, server: serverName }), fromHandlerError))
+            : sampling.createMessage(request, { requestId, server: serverName }).pipe(
+              Effect.mapError(fromHandlerError),
+              Effect.flatMap((result) => checkSamplingResult(request, result))
+            ))
     )
   }
 
@@ -107,15 +146,20 @@ export const make = Effect.fnUntraced(function*(
                 handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support URL elicitation")
               )
             }
-            return Effect.mapError(
-              elicitation.elicit({
-                _tag: "Url",
-                message: url.message,
-                url: url.url,
-                elicitationId: url.elicitationId,
-                params: url
-              }, context),
-              fromHandlerError
+            return elicitation.elicit({
+              _tag: "Url",
+              message: url.message,
+              url: url.url,
+              elicitationId: url.elicitationId,
+              params: url
+            }, context).pipe(
+              Effect.mapError(fromHandlerError),
+              // in URL mode, accept is consent only: no content goes back
+              Effect.map((result): McpSchema.ElicitResult =>
+                result.content === undefined
+                  ? result
+                  : { action: result.action, ...(result._meta === undefined ? {} : { _meta: result._meta }) }
+              )
             )
           }
           const form = decoded as McpSchema.ElicitFormRequestParams
@@ -132,7 +176,8 @@ export const make = Effect.fnUntraced(function*(
             params: form
           }, context).pipe(
             Effect.map((result) => McpElicitation.applyDefaults(form.requestedSchema, result)),
-            Effect.mapError(fromHandlerError)
+            Effect.mapError(fromHandlerError),
+            Effect.flatMap(checkElicitResult)
           )
         })
     )
@@ -146,15 +191,15 @@ export const make = Effect.fnUntraced(function*(
   // The dispatcher: one fiber for the client, running observers and notification handlers in order,
   // off the reader fiber.
   const inbox = yield* Effect.acquireRelease(Queue.unbounded<ServerMessage>(), Queue.shutdown)
-  const guard = (what: string) => (effect: Effect.Effect<void>) =>
-    Effect.catchCause(effect, (cause) =>
-      Cause.hasInterruptsOnly(cause)
-        ? Effect.interrupt
-        : Effect.logWarning(`MCP: the ${what} handler failed`).pipe(
-          Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
-        ))
+  // A user handler may fail, die, throw before returning its effect, or interrupt itself: none of it may
+  // stop the dispatcher, which would silently drop every later message.
+  const guard = (what: string, run: () => Effect.Effect<void>): Effect.Effect<void> =>
+    Effect.catchCause(Effect.suspend(run), (cause) =>
+      Effect.logWarning(`MCP: the ${what} handler failed`).pipe(
+        Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
+      ))
   const dispatch = (message: ServerMessage): Effect.Effect<void> => {
-    const observed = messages === undefined ? Effect.void : guard("message")(messages.handle(message))
+    const observed = messages === undefined ? Effect.void : guard("message", () => messages.handle(message))
     if (message._tag !== "Notification") return observed
     if (message.method === "notifications/message") {
       const params = decodeLogMessage(message.params)
@@ -172,11 +217,12 @@ export const make = Effect.fnUntraced(function*(
         data: params.value.data,
         server: serverName
       }
-      return Effect.andThen(observed, guard("logging")(logging.handle(entry)))
+      return Effect.andThen(observed, guard("logging", () => logging.handle(entry)))
     }
     if (message.method === "notifications/elicitation/complete" && elicitation?.onComplete !== undefined) {
       const id = message.params?.elicitationId
-      if (typeof id === "string") return Effect.andThen(observed, guard("elicitation")(elicitation.onComplete(id)))
+      const onComplete = elicitation.onComplete
+      if (typeof id === "string") return Effect.andThen(observed, guard("elicitation", () => onComplete(id)))
     }
     return observed
   }
