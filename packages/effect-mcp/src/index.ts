@@ -103,3 +103,17 @@ export { McpRoots } from "@effect-mcp/core"
  * @since 0.1.0
  */
 export { McpSampling } from "@effect-mcp/core"
+
+/**
+ * The stdio transport: MCP servers as child processes.
+ *
+ * @since 0.1.0
+ */
+export { McpStdioTransport } from "@effect-mcp/transport-stdio"
+
+/**
+ * Command inference and environment policy for stdio servers.
+ *
+ * @since 0.1.0
+ */
+export { McpStdioCommand } from "@effect-mcp/transport-stdio"

@@ -405,3 +405,33 @@ export const layer = (
       ({ stderr, transport }) => Context.make(McpTransport, transport).pipe(Context.add(McpStdioStderr, stderr))
     )
   )
+
+/**
+ * Provides the transport for a server given as a source: a script path (`server.py`, `server.js`,
+ * `server.ts`), a command line (`"npx -y @modelcontextprotocol/server-everything"`,
+ * `"uvx mcp-server-fetch"`) or an argument list. The command is inferred by `McpStdioCommand.infer`
+ * (FastMCP's transport inference for local servers).
+ *
+ * **Example** (A Python server run with uv)
+ *
+ * ```ts
+ * import { McpStdioTransport } from "@effect-mcp/transport-stdio"
+ *
+ * const Transport = McpStdioTransport.layerSource("weather.py", { python: "uv", env: { UNITS: "metric" } })
+ * ```
+ *
+ * @stability experimental
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerSource = (
+  source: string | ReadonlyArray<string>,
+  options?: Omit<Options, "command" | "args"> & McpStdioCommand.InferOptions
+): Layer.Layer<
+  McpTransport | McpStdioStderr,
+  never,
+  ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+> => {
+  const { command, args } = McpStdioCommand.infer(source, options)
+  return layer({ ...options, command, args })
+}
