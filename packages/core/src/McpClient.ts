@@ -413,6 +413,28 @@ const decodeReadResource = decodeResult(McpSchema.ReadResourceResult)
 const decodeGetPrompt = decodeResult(McpSchema.GetPromptResult)
 const decodeComplete = decodeResult(McpSchema.CompleteResult)
 
+/** A negotiated session, with the scope its connection lives in. */
+interface Connected {
+  readonly session: Session
+  readonly info: ServerSession
+  readonly scope: Scope.Closeable
+}
+
+/** Requests that can be sent again on a new session without harm. */
+const SAFE_TO_REPEAT = new Set([
+  "ping",
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "logging/setLevel"
+])
+
 const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
   input === undefined ? fallback : Duration.fromInputUnsafe(input)
 
@@ -451,8 +473,8 @@ export const make: (options?: Options) => Effect.Effect<
   const handlers = yield* Handlers.make(options?.capabilities)
   const progressHandler = handlers.progress
 
-  let current: { readonly session: Session; readonly info: ServerSession } | undefined
-  let connecting: Deferred.Deferred<{ readonly session: Session; readonly info: ServerSession }, McpError> | undefined
+  let current: Connected | undefined
+  let connecting: Deferred.Deferred<Connected, McpError> | undefined
 
   // One attempt: the connection lives in a child scope of the client's, closed again if the attempt fails
   // or is interrupted.
@@ -493,7 +515,7 @@ export const make: (options?: Options) => Effect.Effect<
         capabilities: session.capabilities,
         instructions: session.instructions
       }
-      return { session, info }
+      return { session, info, scope }
     }).pipe(
       Scope.provide(scope),
       Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
@@ -524,7 +546,7 @@ export const make: (options?: Options) => Effect.Effect<
   const connected = Effect.suspend(() => {
     if (current !== undefined) return Effect.succeed(current)
     if (connecting !== undefined) return Deferred.await(connecting)
-    const attempt = Deferred.makeUnsafe<{ readonly session: Session; readonly info: ServerSession }, McpError>()
+    const attempt = Deferred.makeUnsafe<Connected, McpError>()
     connecting = attempt
     return open.pipe(
       Effect.onExit((exit) =>
@@ -562,13 +584,38 @@ export const make: (options?: Options) => Effect.Effect<
     requestOptions: RequestOptions | undefined
   ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(method, requestOptions)))
 
-  /** Checks the capability, then sends: a method the server lacks fails before anything is sent. */
-  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
+  const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
     Effect.suspend(() =>
       current !== undefined
         ? sendOn(current.session, method, params, requestOptions)
         : Effect.flatMap(sessionEffect, (session) => sendOn(session, method, params, requestOptions))
     )
+
+  /**
+   * Checks the capability, then sends: a method the server lacks fails before anything is sent. When
+   * the server says the session expired, a new session is opened and a request that is safe to repeat
+   * is sent once more.
+   */
+  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
+    Effect.catchIf(
+      sendOnce(method, params, requestOptions),
+      (error): error is McpTransportError =>
+        error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
+      (error) =>
+        Effect.andThen(
+          sessionExpired(),
+          SAFE_TO_REPEAT.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
+        )
+    )
+
+  /** Forgets the expired session (closing its connection); the next use opens a new one. */
+  const sessionExpired = () =>
+    Effect.suspend(() => {
+      const expired = current
+      if (expired === undefined) return Effect.void
+      current = undefined
+      return Scope.close(expired.scope, Exit.void)
+    })
 
   const pageParams = (cursor: string | undefined): object => cursor === undefined ? {} : { cursor }
 

@@ -172,6 +172,45 @@ export class MessageTooLarge extends Schema.TaggedError<MessageTooLarge>(
 }
 
 /**
+ * The server answered an HTTP request with a status that is not a success. `body` holds at most the
+ * first 200 characters of the response body.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class HttpStatus extends Schema.TaggedError<HttpStatus>("@effect-mcp/core/McpError/HttpStatus")(
+  "HttpStatus",
+  {
+    status: Schema.Int,
+    url: Schema.String,
+    body: Schema.String
+  }
+) {
+  override get message(): string {
+    return `The MCP server answered HTTP ${this.status} (${this.url})${this.body.length > 0 ? `: ${this.body}` : ""}`
+  }
+}
+
+/**
+ * The server no longer knows the session (HTTP 404 to a request with a session id). The client opens
+ * a new session.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.1.0
+ */
+export class SessionExpired extends Schema.TaggedError<SessionExpired>(
+  "@effect-mcp/core/McpError/SessionExpired"
+)("SessionExpired", {
+  sessionId: Schema.String
+}) {
+  override get message(): string {
+    return `The MCP server no longer knows the session ${this.sessionId}`
+  }
+}
+
+/**
  * Why a transport failed.
  *
  * @stability experimental
@@ -186,6 +225,8 @@ export type McpTransportErrorReason =
   | SpawnFailed
   | ProcessExited
   | MessageTooLarge
+  | HttpStatus
+  | SessionExpired
 
 /**
  * The schema of {@link McpTransportErrorReason}.
@@ -202,7 +243,9 @@ export const McpTransportErrorReason: Schema.Union<
     typeof MalformedMessage,
     typeof SpawnFailed,
     typeof ProcessExited,
-    typeof MessageTooLarge
+    typeof MessageTooLarge,
+    typeof HttpStatus,
+    typeof SessionExpired
   ]
 > = Schema.Union([
   ConnectionClosed,
@@ -211,7 +254,9 @@ export const McpTransportErrorReason: Schema.Union<
   MalformedMessage,
   SpawnFailed,
   ProcessExited,
-  MessageTooLarge
+  MessageTooLarge,
+  HttpStatus,
+  SessionExpired
 ])
 
 /**

@@ -6,6 +6,13 @@
  */
 
 /**
+ * The authorization hook of the HTTP transports (headers, 401/403 handling).
+ *
+ * @since 0.1.0
+ */
+export * as McpAuth from "./McpAuth.ts"
+
+/**
  * Schema-derived generators of every MCP wire message, for property-based tests.
  *
  * @since 0.1.0
