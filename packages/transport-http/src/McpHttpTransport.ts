@@ -1,0 +1,444 @@
+/**
+ * The Streamable HTTP transport (revisions 2025-03-26 … 2025-11-25), on Effect's `HttpClient`.
+ *
+ * Each message is one POST with `Accept: application/json, text/event-stream`. The answer to a request
+ * is a JSON body or an SSE stream that may carry the server's requests and notifications before the
+ * response: it becomes that request's reply stream, so closing it early cancels the request. The
+ * session id (`Mcp-Session-Id`) the server gives on `initialize` is sent back on every later request,
+ * with `MCP-Protocol-Version` once negotiated. After `notifications/initialized` a GET stream carries
+ * the server's unsolicited messages (405 means the server has none). A dropped SSE stream is resumed
+ * with `Last-Event-ID` after the server's `retry` delay. A 404 to a request with a session id means the
+ * session expired: it fails with `SessionExpired`, and the client opens a new session. Closing the
+ * connection sends DELETE for the session.
+ *
+ * Transient failures (a connection that could not be made or was reset, 502, 503, 504) are retried on
+ * a `Schedule` for requests that are safe to repeat (everything but `tools/call`). Authorization comes
+ * from the `McpAuth` hook of core: its headers go on every request, and it decides whether a 401/403 is
+ * retried.
+ *
+ * **Era seam.** The stateless 2026-07-28 revision keeps the POST/response part and drops the session,
+ * the GET stream, DELETE and resumption, and adds per-request headers (`Mcp-Method`, `Mcp-Name`,
+ * `Mcp-Param-*`): those go in {@link headersFor}, and the session-only parts are the ones guarded by
+ * `sessionId`.
+ *
+ * **Example** (A remote server)
+ *
+ * ```ts
+ * import { NodeHttpClient } from "@effect/platform-node"
+ * import { Layer } from "effect"
+ * import { McpClient } from "@effect-mcp/core"
+ * import { McpHttpTransport } from "@effect-mcp/transport-http"
+ *
+ * const ClientLive = McpClient.layer().pipe(
+ *   Layer.provide(McpHttpTransport.layer({ url: "https://example.com/mcp" })),
+ *   Layer.provide(NodeHttpClient.layerUndici)
+ * )
+ * ```
+ *
+ * @stability experimental
+ * @since 0.1.0
+ */
+import * as McpAuth from "@effect-mcp/core/McpAuth"
+import { ConnectionClosed, HttpStatus, McpTransportError, SessionExpired } from "@effect-mcp/core/McpError"
+import type { RequestId } from "@effect-mcp/core/McpSchema"
+import { excerpt, McpTransport, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import type { McpConnection, OutgoingMessage } from "@effect-mcp/core/McpTransport"
+import * as Deferred from "effect/Deferred"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as Sse from "./internal/sse.ts"
+import * as McpSseTransport from "./McpSseTransport.ts"
+
+/**
+ * Options of {@link layer}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export interface Options {
+  /** The MCP endpoint. */
+  readonly url: string | URL
+  /** Headers sent with every request (after authorization's, which they cannot override). */
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** How long to wait for the response headers of each HTTP request. Default: 30 seconds. */
+  readonly timeout?: Duration.Input | undefined
+  /** Retries of transient failures for requests that are safe to repeat; `false` for none. Default: 3, from 200 ms, doubling. */
+  readonly retry?: Schedule.Schedule<unknown, McpTransportError> | false | undefined
+  /** Resumptions of one dropped SSE stream before giving up. Default: 3. */
+  readonly maxResumptions?: number | undefined
+  /** The delay before resuming when the server gave no `retry`. Default: 1 second. */
+  readonly reconnectDelay?: Duration.Input | undefined
+  /** Open the GET stream for the server's unsolicited messages. Default: true. */
+  readonly listen?: boolean | undefined
+}
+
+/** Methods whose requests can be sent again without harm when the first attempt did not arrive. */
+const SAFE_TO_REPEAT = new Set([
+  "initialize",
+  "ping",
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "logging/setLevel",
+  "tasks/get",
+  "tasks/list",
+  "tasks/result"
+])
+
+const isSafeToRepeat = (message: OutgoingMessage): boolean =>
+  !("method" in message) || !("id" in message) || SAFE_TO_REPEAT.has(message.method)
+
+const TRANSIENT_STATUS = new Set([502, 503, 504])
+
+/**
+ * The headers a message needs beside the session's: none in the stateful revisions. The stateless
+ * revision adds `Mcp-Method` and `Mcp-Name` here.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const headersFor = (_message: OutgoingMessage): Readonly<Record<string, string>> => ({})
+
+interface Transient {
+  readonly transient: true
+  readonly error: McpTransportError
+}
+
+const transportError = (url: string, cause: HttpClientError.HttpClientError) =>
+  new McpTransportError({
+    reason: new ConnectionClosed({ description: `HTTP request to ${url} failed: ${cause.message}`, cause })
+  })
+
+/**
+ * Opens a Streamable HTTP connection in the current scope.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.1.0
+ */
+export const connect = Effect.fnUntraced(function*(
+  options: Options
+): Effect.fn.Return<McpConnection, never, Scope.Scope | HttpClient.HttpClient> {
+  const client = yield* HttpClient.HttpClient
+  const auth = yield* McpAuth.McpAuth
+  return yield* connectWith(client, auth, options)
+})
+
+const connectWith = Effect.fnUntraced(function*(
+  client: HttpClient.HttpClient,
+  auth: McpAuth.Service,
+  options: Options
+): Effect.fn.Return<McpConnection, never, Scope.Scope> {
+  const url = options.url.toString()
+  const timeout = Duration.fromInputUnsafe(options.timeout ?? "30 seconds")
+  const retry = options.retry === false
+    ? undefined
+    : options.retry ?? Schedule.exponential("200 millis").pipe(Schedule.upTo({ times: 3 }))
+  const maxResumptions = options.maxResumptions ?? 3
+  const reconnectDelay = Duration.toMillis(Duration.fromInputUnsafe(options.reconnectDelay ?? "1 second"))
+
+  let sessionId: string | undefined
+  let protocolVersion: string | undefined
+  let initializeId: RequestId | undefined
+  const initialized = yield* Deferred.make<void>()
+
+  const baseHeaders = Effect.map(auth.headers(url), (credentials) => {
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = value
+    for (const [name, value] of Object.entries(credentials)) headers[name] = Redacted.value(value)
+    if (sessionId !== undefined) headers["mcp-session-id"] = sessionId
+    if (protocolVersion !== undefined) headers["mcp-protocol-version"] = protocolVersion
+    return headers
+  })
+
+  /** Sends one HTTP request, with authorization, a 401/403 retry if the hook wants it, and a timeout. */
+  const execute = (build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) => {
+    const once = Effect.flatMap(baseHeaders, (headers) =>
+      client.execute(build(headers)).pipe(
+        Effect.timeoutOrElse({
+          duration: timeout,
+          orElse: () =>
+            Effect.fail(
+              new McpTransportError({
+                reason: new ConnectionClosed({
+                  description: `no response from ${url} within ${Duration.format(timeout)}`
+                })
+              })
+            )
+        }),
+        Effect.mapError((error) => error instanceof McpTransportError ? error : transportError(url, error))
+      ))
+    return Effect.flatMap(once, (response) =>
+      response.status === 401 || response.status === 403
+        ? Effect.flatMap(
+          auth.onChallenge({ status: response.status, url, wwwAuthenticate: response.headers["www-authenticate"] }),
+          (retry) => retry ? once : Effect.succeed(response)
+        )
+        : Effect.succeed(response))
+  }
+
+  const failStatus = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, McpTransportError> =>
+    Effect.flatMap(
+      Effect.orElseSucceed(response.text, () => ""),
+      (body) =>
+        Effect.fail(
+          response.status === 404 && sessionId !== undefined
+            ? new McpTransportError({ reason: new SessionExpired({ sessionId }) })
+            : new McpTransportError({ reason: new HttpStatus({ status: response.status, url, body: excerpt(body) }) })
+        )
+    )
+
+  /** POSTs a message; retries transient failures when the message is safe to repeat. */
+  const post = (message: OutgoingMessage) => {
+    const attempt = execute((headers) =>
+      HttpClientRequest.post(url).pipe(
+        HttpClientRequest.setHeaders({
+          ...headers,
+          ...headersFor(message),
+          accept: "application/json, text/event-stream"
+        }),
+        HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
+      )
+    ).pipe(
+      Effect.flatMap((response): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient> =>
+        TRANSIENT_STATUS.has(response.status)
+          ? Effect.flatMap(Effect.flip(failStatus(response)), (error) => Effect.fail({ transient: true, error }))
+          : Effect.succeed(response)
+      ),
+      Effect.catch((error): Effect.Effect<never, McpTransportError | Transient> =>
+        error instanceof McpTransportError && error.reason._tag === "ConnectionClosed"
+          ? Effect.fail({ transient: true, error })
+          : Effect.fail(error)
+      )
+    )
+    const retried = retry === undefined || !isSafeToRepeat(message)
+      ? attempt
+      : Effect.retry(attempt, {
+        schedule: retry as Schedule.Schedule<unknown, McpTransportError | Transient>,
+        while: (error) => !(error instanceof McpTransportError)
+      })
+    return Effect.mapError(retried, (error) => error instanceof McpTransportError ? error : error.error)
+  }
+
+  const captureSession = (response: HttpClientResponse.HttpClientResponse) => {
+    const id = response.headers["mcp-session-id"]
+    if (id !== undefined && id.length > 0) sessionId = id
+  }
+
+  /** Notes the negotiated revision from the answer to `initialize`, for `MCP-Protocol-Version`. */
+  const observe = (message: unknown): unknown => {
+    if (initializeId !== undefined && typeof message === "object" && message !== null) {
+      const { id, result } = message as {
+        readonly id?: unknown
+        readonly result?: { readonly protocolVersion?: unknown }
+      }
+      if (id === initializeId && typeof result?.protocolVersion === "string") protocolVersion = result.protocolVersion
+    }
+    return message
+  }
+
+  const frames = (text: string): ReadonlyArray<unknown> => {
+    const parsed = parseFrame(text)
+    if (Result.isFailure(parsed)) return []
+    const value = parsed.success
+    return Array.isArray(value) ? value.map(observe) : [observe(value)]
+  }
+
+  /**
+   * The messages of an SSE response, resumed with `Last-Event-ID` when it drops before `done` says
+   * the exchange is over.
+   */
+  const sseMessages = (
+    first: HttpClientResponse.HttpClientResponse,
+    done: (message: unknown) => boolean
+  ): Stream.Stream<unknown, McpTransportError> =>
+    Stream.suspend(() => {
+      let lastEventId: string | undefined
+      let retryMillis = reconnectDelay
+      let finished = false
+      const read = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<unknown, McpTransportError> =>
+        Sse.decode()(Stream.mapError(response.stream, (error) => transportError(url, error))).pipe(
+          Stream.flatMap((item): Stream.Stream<unknown> => {
+            if (item._tag === "Retry") {
+              retryMillis = item.millis
+              return Stream.empty
+            }
+            if (item._tag === "LastEventId") {
+              lastEventId = item.id
+              return Stream.empty
+            }
+            if (item.id !== undefined) lastEventId = item.id
+            if (item.event !== "message" || item.data.trim().length === 0) return Stream.empty
+            const parsed = parseFrame(item.data)
+            if (Result.isFailure(parsed)) return Stream.fromEffect(reportMalformed(parsed.failure)).pipe(Stream.drain)
+            return Stream.fromIterable((Array.isArray(parsed.success) ? parsed.success : [parsed.success]).map(observe))
+          }),
+          Stream.tap((message) =>
+            Effect.sync(() => {
+              if (done(message)) finished = true
+            })
+          ),
+          Stream.takeUntil(() => finished)
+        )
+      const resume = (attempt: number): Stream.Stream<unknown, McpTransportError> =>
+        Stream.suspend(() => {
+          if (finished || lastEventId === undefined || attempt > maxResumptions) return Stream.empty
+          const eventId = lastEventId
+          return Stream.unwrap(
+            Effect.gen(function*() {
+              yield* Effect.sleep(retryMillis)
+              const response = yield* execute((headers) =>
+                HttpClientRequest.get(url).pipe(
+                  HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream", "last-event-id": eventId })
+                )
+              )
+              if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
+              return Stream.concat(resumable(read(response)), resume(attempt + 1))
+            })
+          )
+        })
+      // a stream that fails (a reset connection) is resumed like one that ends
+      const resumable = (stream: Stream.Stream<unknown, McpTransportError>) =>
+        Stream.catch(stream, (error) => lastEventId === undefined || finished ? Stream.fail(error) : Stream.empty)
+      return Stream.concat(resumable(read(first)), resume(1))
+    })
+
+  /** The messages of a response: a JSON body, an SSE stream, or nothing (202). */
+  const messagesOf = (
+    response: HttpClientResponse.HttpClientResponse,
+    done: (message: unknown) => boolean
+  ): Stream.Stream<unknown, McpTransportError> => {
+    if (response.status === 202 || response.status === 204) return Stream.empty
+    const type = response.headers["content-type"] ?? ""
+    if (type.includes("text/event-stream")) return sseMessages(response, done)
+    return Stream.unwrap(
+      Effect.map(
+        Effect.mapError(response.text, (error) => transportError(url, error)),
+        (text) => text.trim().length === 0 ? Stream.empty : Stream.fromIterable(frames(text))
+      )
+    )
+  }
+
+  const isResponseTo = (id: RequestId) => (message: unknown): boolean =>
+    typeof message === "object" && message !== null && !("method" in message) &&
+    (message as { readonly id?: unknown }).id === id
+
+  const request = (message: OutgoingMessage): Stream.Stream<unknown, McpTransportError> =>
+    Stream.unwrap(Effect.gen(function*() {
+      if ("method" in message && message.method === "initialize" && "id" in message) {
+        // a new handshake never carries the old session
+        initializeId = message.id
+        sessionId = undefined
+        protocolVersion = undefined
+      }
+      const response = yield* post(message)
+      captureSession(response)
+      if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
+      return messagesOf(response, isResponseTo((message as { readonly id: RequestId }).id))
+    }))
+
+  const send = (message: OutgoingMessage): Effect.Effect<void, McpTransportError> =>
+    Effect.gen(function*() {
+      const response = yield* post(message)
+      if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
+      // a server may answer a notification with a body; nothing in it is for us but keep it flowing
+      yield* Effect.ignore(response.text)
+      if ("method" in message && message.method === "notifications/initialized") {
+        yield* Deferred.succeed(initialized, undefined)
+      }
+    })
+
+  // The GET stream: unsolicited server messages, for the whole session, resumed when it drops.
+  const listen = (): Stream.Stream<unknown, McpTransportError> =>
+    Stream.unwrap(Effect.gen(function*() {
+      yield* Deferred.await(initialized)
+      const response = yield* execute((headers) =>
+        HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
+      )
+      // 405: the server offers no GET stream, which is fine
+      if (response.status === 405) return Stream.never
+      if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
+      return Stream.concat(
+        sseMessages(response, () => false),
+        // the stream ended and could not be resumed: open a new one after a pause
+        Stream.unwrap(Effect.as(Effect.sleep(reconnectDelay), listen()))
+      )
+    }))
+
+  yield* Effect.addFinalizer(() =>
+    sessionId === undefined ? Effect.void : execute((headers) =>
+      HttpClientRequest.delete(url).pipe(
+        HttpClientRequest.setHeaders(headers)
+      )
+    ).pipe(Effect.timeout("2 seconds"), Effect.ignore)
+  )
+
+  return {
+    send,
+    request,
+    incoming: options.listen === false ? Stream.never : listen()
+  }
+})
+
+/**
+ * Provides an `McpTransport` for a Streamable HTTP endpoint. Needs an `HttpClient`
+ * (`NodeHttpClient.layerUndici` of `@effect/platform-node`, or `FetchHttpClient.layer`).
+ *
+ * @stability experimental
+ * @category layers
+ * @since 0.1.0
+ */
+export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
+  Layer.effect(McpTransport)(
+    Effect.gen(function*() {
+      const client = yield* HttpClient.HttpClient
+      const auth = yield* McpAuth.McpAuth
+      return McpTransport.of({ connect: connectWith(client, auth, options) })
+    })
+  )
+
+/**
+ * Tells whether a URL names a legacy HTTP+SSE endpoint: its path ends in `/sse`.
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.1.0
+ */
+export const isSseUrl = (url: string | URL): boolean => {
+  const path = new URL(url.toString()).pathname.replace(/\/+$/, "")
+  return path.endsWith("/sse")
+}
+
+/**
+ * Provides the transport a URL implies: the legacy HTTP+SSE transport for a path ending in `/sse`,
+ * Streamable HTTP otherwise (FastMCP's inference).
+ *
+ * @stability experimental
+ * @category layers
+ * @since 0.1.0
+ */
+export const layerUrl = (
+  url: string | URL,
+  options?: Omit<Options, "url">
+): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
+  isSseUrl(url)
+    ? McpSseTransport.layer({ url, headers: options?.headers, timeout: options?.timeout })
+    : layer({ ...options, url })

@@ -1,0 +1,218 @@
+import * as McpClient from "@effect-mcp/core/McpClient"
+import * as McpElicitation from "@effect-mcp/core/McpElicitation"
+import * as McpError from "@effect-mcp/core/McpError"
+import * as McpLogging from "@effect-mcp/core/McpLogging"
+import type * as McpSchema from "@effect-mcp/core/McpSchema"
+import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as HttpRouter from "effect/http/HttpRouter"
+import * as HttpServer from "effect/http/HttpServer"
+import * as Layer from "effect/Layer"
+import * as Result from "effect/Result"
+import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
+import { createServer } from "node:http"
+import * as McpHttpTransport from "../src/McpHttpTransport.ts"
+import * as McpSseTransport from "../src/McpSseTransport.ts"
+import * as Servers from "./fixtures/servers.ts"
+
+const Http = NodeHttpClient.layerUndici
+
+const textOf = (result: McpSchema.CallToolResult): string => {
+  const block = result.content[0]
+  return block?.type === "text" ? block.text : ""
+}
+
+/** Builds a transport layer into the current scope (so its HTTP client lives as long as the test). */
+const inScope = <A>(layer: Layer.Layer<A>) => Layer.build(layer)
+
+/** A client in the current scope over Streamable HTTP to `url`. */
+const httpClient = (url: string, options?: McpClient.Options, transport?: Partial<McpHttpTransport.Options>) =>
+  Effect.flatMap(
+    inScope(McpHttpTransport.layer({ url, ...transport }).pipe(Layer.provide(Http))),
+    (context) => McpClient.make({ timeout: "10 seconds", ...options }).pipe(Effect.provide(context))
+  )
+
+const waitUntil = (done: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 200 && !done(); i++) yield* Effect.sleep("10 millis")
+    assert.isTrue(done(), "the condition never held")
+  })
+
+describe("McpHttpTransport against the official SDK's Streamable HTTP server", () => {
+  for (const json of [false, true]) {
+    for (const sessions of [true, false]) {
+      const mode = `${json ? "JSON" : "SSE"} answers, ${sessions ? "with sessions" : "stateless"}`
+      it.live(`serves the operations (${mode})`, () =>
+        Effect.gen(function*() {
+          const server = yield* Servers.streamableHttp({ json, sessions })
+          const client = yield* httpClient(server.url)
+          const session = yield* client.session
+          assert.strictEqual(session.serverInfo.name, "sdk-http-server")
+          const tools = yield* client.listTools()
+          assert.includeMembers(tools.map((t) => t.name), ["add", "echo", "notify", "elicit"])
+          assert.deepStrictEqual((yield* client.callTool("add", { a: 2, b: 40 })).structuredContent, { sum: 42 })
+          assert.strictEqual(textOf(yield* client.callTool("echo", { text: "héllo 😀" })), "héllo 😀")
+          // every request after initialize carries the negotiated revision (and the session, if any)
+          const later = server.requests.filter((r) => r.method === "POST").slice(1)
+          assert.isTrue(later.every((r) => r.headers["mcp-protocol-version"] === session.protocolVersion))
+          if (sessions) {
+            const id = later[0]!.headers["mcp-session-id"]
+            assert.isString(id)
+            assert.isTrue(later.every((r) => r.headers["mcp-session-id"] === id))
+          } else {
+            assert.isTrue(later.every((r) => r.headers["mcp-session-id"] === undefined))
+          }
+        }).pipe(Effect.scoped))
+    }
+  }
+
+  it.live("progress and logs ride on the request's SSE stream", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: false, sessions: true })
+      const entries: Array<McpLogging.LogEntry> = []
+      const progress: Array<number> = []
+      const client = yield* httpClient(server.url).pipe(
+        Effect.provide(McpLogging.layer((entry) => Effect.sync(() => entries.push(entry))))
+      )
+      yield* client.setLoggingLevel("debug")
+      yield* client.callTool("notify", {}, { onProgress: (p) => Effect.sync(() => progress.push(p.progress)) })
+      yield* waitUntil(() => entries.length === 1)
+      assert.deepStrictEqual(progress, [1])
+      assert.strictEqual(entries[0]!.data, "working")
+    }).pipe(Effect.scoped))
+
+  it.live("server requests (elicitation) arrive on the stream and are answered", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: false, sessions: true })
+      const client = yield* httpClient(server.url).pipe(
+        Effect.provide(McpElicitation.layer(() => Effect.succeed(McpElicitation.accept())))
+      )
+      const result = yield* client.callTool("elicit")
+      assert.deepStrictEqual(JSON.parse(textOf(result)), { action: "accept", content: { name: "Ada" } })
+    }).pipe(Effect.scoped))
+
+  it.live("closing the client ends the session with DELETE", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const scope = yield* Scope.make()
+      const client = yield* httpClient(server.url).pipe(Scope.provide(scope))
+      yield* client.ping()
+      yield* Scope.close(scope, Exit.void)
+      const deletes = server.requests.filter((r) => r.method === "DELETE")
+      assert.strictEqual(deletes.length, 1)
+      assert.isString(deletes[0]!.headers["mcp-session-id"])
+    }).pipe(Effect.scoped))
+
+  it.live("a lost session (404) is replaced by a new one, and a safe request goes through", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const client = yield* httpClient(server.url)
+      yield* client.listTools()
+      server.forgetSessions() // as a restarted server would
+      const tools = yield* client.listTools()
+      assert.isTrue(tools.length > 0)
+      const initializes = server.requests.filter((r) =>
+        (r.body as { method?: string } | undefined)?.method === "initialize"
+      )
+      assert.strictEqual(initializes.length, 2)
+    }).pipe(Effect.scoped))
+
+  it.live("a 500 is an HttpStatus error with the body; the session goes on", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const client = yield* httpClient(server.url)
+      server.failNext(1, 500, "database on fire")
+      const error = yield* client.callTool("add", { a: 1, b: 2 }).pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "HttpStatus")
+      if (error.reason._tag === "HttpStatus") {
+        assert.strictEqual(error.reason.status, 500)
+        assert.strictEqual(error.reason.body, "database on fire")
+      }
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+    }).pipe(Effect.scoped))
+
+  it.live("transient 503s are retried for safe requests, not for tools/call", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const client = yield* httpClient(server.url)
+      server.failNext(2, 503)
+      assert.isTrue((yield* client.listTools()).length > 0)
+      server.failNext(1, 503)
+      const error = yield* client.callTool("add", { a: 1, b: 2 }).pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "HttpStatus")
+    }).pipe(Effect.scoped))
+
+  it.live("a server that is not there fails the connection with a typed error", () =>
+    Effect.gen(function*() {
+      const error = yield* httpClient("http://127.0.0.1:1/mcp", undefined, { retry: false }).pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "ConnectionClosed")
+    }).pipe(Effect.scoped))
+})
+
+describe("McpHttpTransport against Effect's McpServer.layerHttp", () => {
+  const Add = Tool.make("add", {
+    parameters: Schema.Struct({ a: Schema.Number, b: Schema.Number }),
+    success: Schema.Struct({ sum: Schema.Number })
+  })
+  const Tools = Toolkit.make(Add)
+  const ServerLive = HttpRouter.serve(
+    McpServer.layerHttp({
+      name: "effect-http-server",
+      version: "1.0.0",
+      path: "/mcp",
+      protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
+      registrations: McpServer.toolkit(Tools).pipe(
+        Layer.provide(Tools.toLayer({ add: ({ a, b }) => Effect.succeed({ sum: a + b }) }))
+      )
+    }),
+    { disableLogger: true, disableListenLog: true }
+  ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+
+  it.live("lists and calls tools", () =>
+    Effect.gen(function*() {
+      const { address } = yield* HttpServer.HttpServer
+      const url = `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}/mcp`
+      const client = yield* httpClient(url)
+      assert.strictEqual((yield* client.session).serverInfo.name, "effect-http-server")
+      assert.deepStrictEqual((yield* client.listTools()).map((t) => t.name), ["add"])
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 20, b: 22 })).structuredContent, { sum: 42 })
+    }).pipe(Effect.scoped, Effect.provide(ServerLive)))
+})
+
+describe("McpSseTransport", () => {
+  it.live("speaks to a legacy HTTP+SSE server", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.legacySse
+      const context = yield* inScope(McpSseTransport.layer({ url: server.url + "/sse" }).pipe(Layer.provide(Http)))
+      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      assert.strictEqual((yield* client.session).serverInfo.name, "sdk-http-server")
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      assert.isTrue((yield* client.listTools()).length > 0)
+    }).pipe(Effect.scoped))
+
+  it("resolves relative endpoints and refuses other origins", () => {
+    const resolved = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "/mcp/messages?sessionId=1")
+    assert.isTrue(Result.isSuccess(resolved))
+    if (Result.isSuccess(resolved)) {
+      assert.strictEqual(resolved.success, "http://127.0.0.1:8000/mcp/messages?sessionId=1")
+    }
+    const relative = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "messages?x=1")
+    assert.isTrue(Result.isSuccess(relative) && relative.success === "http://127.0.0.1:8000/mcp/messages?x=1")
+    const foreign = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "http://evil.example/steal")
+    assert.isTrue(Result.isFailure(foreign))
+  })
+
+  it("infers the transport from the URL", () => {
+    assert.isTrue(McpHttpTransport.isSseUrl("http://host/sse"))
+    assert.isTrue(McpHttpTransport.isSseUrl("http://host/mcp/sse/"))
+    assert.isFalse(McpHttpTransport.isSseUrl("http://host/mcp"))
+    assert.isFalse(McpHttpTransport.isSseUrl("http://host/sse/mcp"))
+  })
+})
