@@ -321,14 +321,16 @@ const connectWith = Effect.fnUntraced(function*(
       return Stream.concat(resumable(read(first)), resume(1))
     })
 
+  const isEventStream = (response: HttpClientResponse.HttpClientResponse) =>
+    (response.headers["content-type"] ?? "").includes("text/event-stream")
+
   /** The messages of a response: a JSON body, an SSE stream, or nothing (202). */
   const messagesOf = (
     response: HttpClientResponse.HttpClientResponse,
     done: (message: unknown) => boolean
   ): Stream.Stream<unknown, McpTransportError> => {
     if (response.status === 202 || response.status === 204) return Stream.empty
-    const type = response.headers["content-type"] ?? ""
-    if (type.includes("text/event-stream")) return sseMessages(response, done)
+    if (isEventStream(response)) return sseMessages(response, done)
     return Stream.unwrap(
       Effect.map(
         Effect.mapError(response.text, (error) => transportError(url, error)),
@@ -373,9 +375,13 @@ const connectWith = Effect.fnUntraced(function*(
       const response = yield* execute((headers) =>
         HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
       )
-      // 405: the server offers no GET stream, which is fine
-      if (response.status === 405) return Stream.never
-      if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
+      if (response.status === 404 && sessionId !== undefined) return yield* failStatus(response)
+      if (response.status < 200 || response.status >= 300 || !isEventStream(response)) {
+        // 405 says the server offers no GET stream, which is fine; other refusals (servers that have no
+        // GET route at all answer 400 or 404) mean the same to us, and must not end the session
+        yield* Effect.ignore(response.text)
+        return Stream.never
+      }
       return Stream.concat(
         sseMessages(response, () => false),
         // the stream ended and could not be resumed: open a new one after a pause
