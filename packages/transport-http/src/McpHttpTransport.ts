@@ -255,11 +255,12 @@ const connectWith = Effect.fnUntraced(function*(
     return message
   }
 
-  const frames = (text: string): ReadonlyArray<unknown> => {
+  /** The messages of a JSON body (one message, or a batch); a body that is not JSON fails the request. */
+  const frames = (text: string): Stream.Stream<unknown, McpTransportError> => {
     const parsed = parseFrame(text)
-    if (Result.isFailure(parsed)) return []
+    if (Result.isFailure(parsed)) return Stream.fail(new McpTransportError({ reason: parsed.failure }))
     const value = parsed.success
-    return Array.isArray(value) ? value.map(observe) : [observe(value)]
+    return Stream.fromIterable(Array.isArray(value) ? value.map(observe) : [observe(value)])
   }
 
   /**
@@ -334,7 +335,7 @@ const connectWith = Effect.fnUntraced(function*(
     return Stream.unwrap(
       Effect.map(
         Effect.mapError(response.text, (error) => transportError(url, error)),
-        (text) => text.trim().length === 0 ? Stream.empty : Stream.fromIterable(frames(text))
+        (text) => text.trim().length === 0 ? Stream.empty : frames(text)
       )
     )
   }

@@ -8,6 +8,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
@@ -17,6 +18,7 @@ import * as Scope from "effect/Scope"
 import { createServer } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as McpSseTransport from "../src/McpSseTransport.ts"
+import * as Scripted from "./fixtures/scripted.ts"
 import * as Servers from "./fixtures/servers.ts"
 
 const Http = NodeHttpClient.layerUndici
@@ -153,6 +155,55 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
       const error = yield* httpClient("http://127.0.0.1:1/mcp", undefined, { retry: false }).pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTransportError)
       assert.strictEqual(error.reason._tag, "ConnectionClosed")
+    }).pipe(Effect.scoped))
+})
+
+describe("McpHttpTransport faults", () => {
+  it.live("an SSE answer that drops before the response is resumed with Last-Event-ID", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted
+      const client = yield* httpClient(server.url)
+      const result = yield* client.callTool("drop")
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "resumed" }])
+      const resumption = server.received.find((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
+      assert.strictEqual(resumption?.headers["last-event-id"], "ev-1")
+      assert.strictEqual(resumption?.headers["mcp-session-id"], "s-1")
+    }).pipe(Effect.scoped))
+
+  it.live("a body that is not JSON fails that request with MalformedMessage; the session goes on", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted
+      const client = yield* httpClient(server.url)
+      const error = yield* client.callTool("garbage").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "MalformedMessage")
+      assert.deepStrictEqual((yield* client.callTool("fine")).content, [{ type: "text", text: "ok" }])
+    }).pipe(Effect.scoped))
+
+  it.live("a server that never answers: the request times out, its stream is closed, the server told", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted
+      const client = yield* httpClient(server.url)
+      const error = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTimeoutError)
+      yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
+      const call = server.received.find((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
+      const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
+      assert.deepStrictEqual(cancelled?.body?.params, { requestId: call?.body?.id, reason: "timeout" })
+    }).pipe(Effect.scoped))
+
+  it.live("interrupting a call closes its stream and sends notifications/cancelled", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted
+      const client = yield* httpClient(server.url)
+      const fiber = yield* client.callTool("hang").pipe(Effect.forkChild({ startImmediately: true }))
+      yield* waitUntil(() =>
+        server.received.some((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
+      )
+      yield* Fiber.interrupt(fiber)
+      yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
+      const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
+      assert.strictEqual((cancelled?.body?.params as { reason?: string }).reason, "interrupted")
     }).pipe(Effect.scoped))
 })
 
