@@ -203,7 +203,7 @@ describe("McpHttpTransport faults", () => {
       yield* Fiber.interrupt(fiber)
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
-      assert.strictEqual((cancelled?.body?.params as { reason?: string }).reason, "interrupted")
+      assert.strictEqual((cancelled!.body!.params as { reason?: string }).reason, "interrupted")
     }).pipe(Effect.scoped))
 })
 
