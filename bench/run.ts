@@ -1,6 +1,10 @@
 /**
  * `npm run bench`: every benchmark, side by side with the official SDK in the same run.
+ * `BENCH=stdio` or `BENCH=http` runs one; `BENCH_QUICK=1` runs short passes.
  */
+import { run as http } from "./http.ts"
 import { run as stdio } from "./stdio.ts"
 
-await stdio()
+const which = process.env.BENCH
+if (which === undefined || which === "stdio") await stdio()
+if (which === undefined || which === "http") await http()
