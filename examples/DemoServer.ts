@@ -151,7 +151,10 @@ const ToolsLive = Tools.toLayer(Effect.gen(function*() {
   })
 }))
 
-const Registrations = Layer.mergeAll(
+/**
+ * The demo server's tools, resources and prompt, for any `McpServer` transport.
+ */
+export const Registrations = Layer.mergeAll(
   McpServer.toolkit(Tools).pipe(Layer.provide(ToolsLive)),
   McpServer.resource({
     uri: "docs://readme",

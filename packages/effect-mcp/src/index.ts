@@ -117,3 +117,24 @@ export { McpStdioTransport } from "@effect-mcp/transport-stdio"
  * @since 0.1.0
  */
 export { McpStdioCommand } from "@effect-mcp/transport-stdio"
+
+/**
+ * The Streamable HTTP transport, and the inference of a transport from a URL.
+ *
+ * @since 0.1.0
+ */
+export { McpHttpTransport } from "@effect-mcp/transport-http"
+
+/**
+ * The legacy HTTP+SSE transport.
+ *
+ * @since 0.1.0
+ */
+export { McpSseTransport } from "@effect-mcp/transport-http"
+
+/**
+ * The authorization hook of the HTTP transports.
+ *
+ * @since 0.1.0
+ */
+export { McpAuth } from "@effect-mcp/core"

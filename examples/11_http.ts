@@ -1,0 +1,49 @@
+/**
+ * Streamable HTTP: the demo server served by Effect's `McpServer.layerHttp` on 127.0.0.1 (a free port),
+ * and the client over `McpHttpTransport` (inferred from the URL by `layerUrl`), with a static header
+ * through the `McpAuth` hook. Everything in one process; no external network.
+ */
+import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, Layer } from "effect"
+import { McpAuth, McpClient, McpHttpTransport } from "effect-mcp"
+import { McpProtocol, McpServer } from "effect/ai"
+import { HttpRouter, HttpServer } from "effect/http"
+import { createServer } from "node:http"
+import { Registrations } from "./DemoServer.ts"
+
+const ServerLive = HttpRouter.serve(
+  McpServer.layerHttp({
+    name: "demo-http-server",
+    version: "1.0.0",
+    path: "/mcp",
+    protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
+    registrations: Registrations
+  }),
+  { disableLogger: true, disableListenLog: true }
+).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+
+const program = Effect.gen(function*() {
+  const { address } = yield* HttpServer.HttpServer
+  const url = `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}/mcp`
+  yield* Effect.gen(function*() {
+    const client = yield* McpClient.McpClient
+    const session = yield* client.session
+    yield* Console.log(`connected over HTTP to ${session.serverInfo.name} (${session.protocolVersion}) at ${url}`)
+    const tools = yield* client.listTools()
+    yield* Console.log(`tools: ${tools.map((tool) => tool.name).join(", ")}`)
+    const forecast = yield* client.callTool("forecast", { city: "Oslo", days: 2 }, {
+      onProgress: (p) => Console.log(`  progress ${p.progress}/${p.total}`)
+    })
+    yield* Console.log(`forecast: ${JSON.stringify(forecast.structuredContent)}`)
+  }).pipe(
+    Effect.provide(
+      McpClient.layer().pipe(
+        Layer.provide(McpHttpTransport.layerUrl(url)),
+        Layer.provide(McpAuth.layerHeaders({ "x-api-key": "example-key" })),
+        Layer.provide(NodeHttpClient.layerUndici)
+      )
+    )
+  )
+})
+
+program.pipe(Effect.provide(ServerLive), NodeRuntime.runMain)
