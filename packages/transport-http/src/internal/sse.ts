@@ -116,8 +116,9 @@ const ASCII_DIGITS = /^[0-9]+$/
  * the last event id (emitting `LastEventId` when it changed and no event is dispatched) and
  * dispatches an `Event` when there is data. Unknown fields are ignored.
  *
- * The work is linear in the input: each character is scanned once, a line that spans pieces of text
- * is kept as an array of pieces and joined once, and data lines are joined once, at dispatch.
+ * The work is linear in the input: line ends are found with `indexOf`, a line that spans pieces of
+ * text is kept as an array of pieces and joined once, and data lines are joined once, at dispatch.
+ * UTF-8 sizes (for the cap) are counted only for an event that may reach it.
  *
  * **Gotchas**
  *
@@ -150,6 +151,7 @@ export const makeParser = (emit: (item: SseItem) => void, options?: SseOptions):
     eventType = ""
     dataLines = []
     dataBytes = 0
+    exact = false
   }
 
   const discardLine = (): void => {
@@ -214,6 +216,41 @@ export const makeParser = (emit: (item: SseItem) => void, options?: SseOptions):
     }
   }
 
+  /** The UTF-8 size of `text.slice(from, to)`: a surrogate pair (4 bytes) counts 2 per half. */
+  const utf8Bytes = (text: string, from: number, to: number): number => {
+    let bytes = 0
+    for (let i = from; i < to; i++) {
+      const code = text.charCodeAt(i)
+      bytes += code < 0x80 ? 1 : code < 0x800 || (code & 0xf800) === 0xd800 ? 2 : 3
+    }
+    return bytes
+  }
+
+  // Byte counting is lazy: a character is at most 3 UTF-8 bytes, so while three times the characters
+  // pending stays under the cap, nothing is counted and lines are found with `indexOf` alone. Only an
+  // event that may reach the cap is counted, exactly, from then on: still once per character.
+  let exact = false
+  /** Counts the pending event (data lines and the unterminated line) exactly, once. */
+  const countExactly = (): void => {
+    exact = true
+    let bytes = 0
+    for (const line of dataLines) bytes += utf8Bytes(line, 0, line.length) + 1
+    dataBytes = bytes
+    let pending = 0
+    for (const piece of pieces) pending += utf8Bytes(piece, 0, piece.length)
+    lineBytes = pending
+  }
+  /** Adds `text.slice(from, to)` to the unterminated line; false when the event passes the cap. */
+  const grow = (text: string, from: number, to: number): boolean => {
+    if (!exact && (dataBytes + lineBytes + to - from) * 3 > maxBytes) countExactly()
+    if (!exact) {
+      lineBytes += to - from
+      return true
+    }
+    lineBytes += utf8Bytes(text, from, to)
+    return dataBytes + lineBytes <= maxBytes
+  }
+
   const feed = (text: string): boolean => {
     if (failed) return false
     const length = text.length
@@ -227,37 +264,33 @@ export const makeParser = (emit: (item: SseItem) => void, options?: SseOptions):
       afterCR = false
       if (start < length && text.charCodeAt(start) === LF) start++
     }
-    let bytes = lineBytes
-    let i = start
-    while (i < length) {
-      const code = text.charCodeAt(i)
-      if (code !== LF && code !== CR) {
-        // UTF-8 size: a surrogate pair (4 bytes) counts 2 per half.
-        bytes += code < 0x80 ? 1 : code < 0x800 || (code & 0xf800) === 0xd800 ? 2 : 3
-        i++
-        continue
-      }
-      if (dataBytes + bytes > maxBytes) return fail()
-      let line = text.slice(start, i)
+    let lf = text.indexOf("\n", start)
+    let cr = text.indexOf("\r", start)
+    while (start < length) {
+      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start)
+      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start)
+      const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+      if (brk === -1) break
+      // the line's size: characters while far from the cap, bytes once near it
+      if (!grow(text, start, brk)) return fail()
+      let line = text.slice(start, brk)
       if (pieces.length > 0) {
         pieces.push(line)
         line = pieces.join("")
         pieces = []
       }
+      const bytes = lineBytes
       lineBytes = 0
       parseLine(line, bytes)
-      bytes = 0
-      i++
-      if (code === CR) {
-        if (i === length) afterCR = true
-        else if (text.charCodeAt(i) === LF) i++
+      start = brk + 1
+      if (text.charCodeAt(brk) === CR) {
+        if (start === length) afterCR = true
+        else if (text.charCodeAt(start) === LF) start++
       }
-      start = i
     }
     if (start < length) {
-      if (dataBytes + bytes > maxBytes) return fail()
+      if (!grow(text, start, length)) return fail()
       pieces.push(start === 0 ? text : text.slice(start))
-      lineBytes = bytes
     }
     return true
   }
