@@ -563,7 +563,6 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.andThen(Deferred.await(attempt))
     )
   })
-  const sessionEffect: Effect.Effect<Session, McpError> = Effect.map(connected, (c) => c.session)
 
   if (options?.connect !== "lazy") yield* connected
 
@@ -585,34 +584,31 @@ export const make: (options?: Options) => Effect.Effect<
   ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(method, requestOptions)))
 
   const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    Effect.suspend(() =>
-      current !== undefined
-        ? sendOn(current.session, method, params, requestOptions)
-        : Effect.flatMap(sessionEffect, (session) => sendOn(session, method, params, requestOptions))
-    )
+    Effect.flatMap(connected, (c) => sendOn(c.session, method, params, requestOptions))
 
   /**
    * Checks the capability, then sends: a method the server lacks fails before anything is sent. When
-   * the server says the session expired, a new session is opened and a request that is safe to repeat
-   * is sent once more.
+   * the server says the session expired, that session (the one the request went out on, not whatever
+   * is current by then) is dropped, a new one is opened, and a request that is safe to repeat is sent
+   * once more.
    */
   const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    Effect.catchIf(
-      sendOnce(method, params, requestOptions),
-      (error): error is McpTransportError =>
-        error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
-      (error) =>
-        Effect.andThen(
-          sessionExpired(),
-          SAFE_TO_REPEAT.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
-        )
-    )
+    Effect.flatMap(connected, (c) =>
+      Effect.catchIf(
+        sendOn(c.session, method, params, requestOptions),
+        (error): error is McpTransportError =>
+          error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
+        (error) =>
+          Effect.andThen(
+            sessionExpired(c),
+            SAFE_TO_REPEAT.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
+          )
+      ))
 
-  /** Forgets the expired session (closing its connection); the next use opens a new one. */
-  const sessionExpired = () =>
+  /** Forgets an expired session (closing its connection); the next use opens a new one. */
+  const sessionExpired = (expired: Connected) =>
     Effect.suspend(() => {
-      const expired = current
-      if (expired === undefined) return Effect.void
+      if (current !== expired) return Effect.void
       current = undefined
       return Scope.close(expired.scope, Exit.void)
     })

@@ -46,6 +46,7 @@ import type { McpConnection, OutgoingMessage } from "@effect-mcp/core/McpTranspo
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
@@ -85,7 +86,6 @@ export interface Options {
 
 /** Methods whose requests can be sent again without harm when the first attempt did not arrive. */
 const SAFE_TO_REPEAT = new Set([
-  "initialize",
   "ping",
   "tools/list",
   "resources/list",
@@ -102,8 +102,19 @@ const SAFE_TO_REPEAT = new Set([
   "tasks/result"
 ])
 
+/**
+ * Whether a message may be POSTed again after a transient failure: responses to the server and the
+ * requests above. Not `initialize` (a retry could leave an orphaned session on the server), not
+ * `tools/call`, and not notifications (a late `notifications/cancelled` helps nobody).
+ */
 const isSafeToRepeat = (message: OutgoingMessage): boolean =>
-  !("method" in message) || !("id" in message) || SAFE_TO_REPEAT.has(message.method)
+  "method" in message ? "id" in message && SAFE_TO_REPEAT.has(message.method) : true
+
+/** A session id must be visible ASCII (0x21–0x7E). */
+const VISIBLE_ASCII = /^[\x21-\x7E]+$/
+
+/** Consecutive GET streams that bring nothing before the client stops asking for one. */
+const MAX_QUIET_LISTENS = 5
 
 const TRANSIENT_STATUS = new Set([502, 503, 504])
 
@@ -169,10 +180,18 @@ const connectWith = Effect.fnUntraced(function*(
     return headers
   })
 
-  /** Sends one HTTP request, with authorization, a 401/403 retry if the hook wants it, and a timeout. */
-  const execute = (build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) => {
+  /**
+   * Sends one HTTP request, with authorization, a 401/403 retry if the hook wants it, and a timeout.
+   * A request that could not be made or whose connection was reset fails `Transient` (worth another
+   * try); a timeout does not (the server may be working on it).
+   */
+  const attempt = (build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) => {
     const once = Effect.flatMap(baseHeaders, (headers) =>
       client.execute(build(headers)).pipe(
+        Effect.mapError((error): McpTransportError | Transient => ({
+          transient: true,
+          error: transportError(url, error)
+        })),
         Effect.timeoutOrElse({
           duration: timeout,
           orElse: () =>
@@ -183,17 +202,23 @@ const connectWith = Effect.fnUntraced(function*(
                 })
               })
             )
-        }),
-        Effect.mapError((error) => error instanceof McpTransportError ? error : transportError(url, error))
+        })
       ))
     return Effect.flatMap(once, (response) =>
       response.status === 401 || response.status === 403
         ? Effect.flatMap(
           auth.onChallenge({ status: response.status, url, wwwAuthenticate: response.headers["www-authenticate"] }),
-          (retry) => retry ? once : Effect.succeed(response)
+          // the refused response's body is read before the retry, so its connection is free again
+          (retry) => retry ? Effect.andThen(Effect.ignore(response.text), once) : Effect.succeed(response)
         )
         : Effect.succeed(response))
   }
+
+  const untransient = (error: McpTransportError | Transient): McpTransportError =>
+    error instanceof McpTransportError ? error : error.error
+
+  const execute = (build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) =>
+    Effect.mapError(attempt(build), untransient)
 
   const failStatus = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<never, McpTransportError> =>
     Effect.flatMap(
@@ -208,7 +233,7 @@ const connectWith = Effect.fnUntraced(function*(
 
   /** POSTs a message; retries transient failures when the message is safe to repeat. */
   const post = (message: OutgoingMessage) => {
-    const attempt = execute((headers) =>
+    const once = attempt((headers) =>
       HttpClientRequest.post(url).pipe(
         HttpClientRequest.setHeaders({
           ...headers,
@@ -222,25 +247,21 @@ const connectWith = Effect.fnUntraced(function*(
         TRANSIENT_STATUS.has(response.status)
           ? Effect.flatMap(Effect.flip(failStatus(response)), (error) => Effect.fail({ transient: true, error }))
           : Effect.succeed(response)
-      ),
-      Effect.catch((error): Effect.Effect<never, McpTransportError | Transient> =>
-        error instanceof McpTransportError && error.reason._tag === "ConnectionClosed"
-          ? Effect.fail({ transient: true, error })
-          : Effect.fail(error)
       )
     )
     const retried = retry === undefined || !isSafeToRepeat(message)
-      ? attempt
-      : Effect.retry(attempt, {
+      ? once
+      : Effect.retry(once, {
         schedule: retry as Schedule.Schedule<unknown, McpTransportError | Transient>,
         while: (error) => !(error instanceof McpTransportError)
       })
-    return Effect.mapError(retried, (error) => error instanceof McpTransportError ? error : error.error)
+    return Effect.mapError(retried, untransient)
   }
 
+  /** The session id comes with the answer to `initialize` only, and must be visible ASCII. */
   const captureSession = (response: HttpClientResponse.HttpClientResponse) => {
     const id = response.headers["mcp-session-id"]
-    if (id !== undefined && id.length > 0) sessionId = id
+    if (id !== undefined && VISIBLE_ASCII.test(id)) sessionId = id
   }
 
   /** Notes the negotiated revision from the answer to `initialize`, for `MCP-Protocol-Version`. */
@@ -269,24 +290,25 @@ const connectWith = Effect.fnUntraced(function*(
    */
   const sseMessages = (
     first: HttpClientResponse.HttpClientResponse,
-    done: (message: unknown) => boolean
+    done: (message: unknown) => boolean,
+    hints: { retryMillis: number } = { retryMillis: reconnectDelay }
   ): Stream.Stream<unknown, McpTransportError> =>
     Stream.suspend(() => {
       let lastEventId: string | undefined
-      let retryMillis = reconnectDelay
       let finished = false
       const read = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<unknown, McpTransportError> =>
         Sse.decode()(Stream.mapError(response.stream, (error) => transportError(url, error))).pipe(
           Stream.flatMap((item): Stream.Stream<unknown> => {
             if (item._tag === "Retry") {
-              retryMillis = item.millis
+              hints.retryMillis = item.millis
               return Stream.empty
             }
+            // an empty id resets it: nothing to resume from
             if (item._tag === "LastEventId") {
-              lastEventId = item.id
+              lastEventId = item.id === "" ? undefined : item.id
               return Stream.empty
             }
-            if (item.id !== undefined) lastEventId = item.id
+            if (item.id !== undefined) lastEventId = item.id === "" ? undefined : item.id
             if (item.event !== "message" || item.data.trim().length === 0) return Stream.empty
             const parsed = parseFrame(item.data)
             if (Result.isFailure(parsed)) return Stream.fromEffect(reportMalformed(parsed.failure)).pipe(Stream.drain)
@@ -305,7 +327,7 @@ const connectWith = Effect.fnUntraced(function*(
           const eventId = lastEventId
           return Stream.unwrap(
             Effect.gen(function*() {
-              yield* Effect.sleep(retryMillis)
+              yield* Effect.sleep(hints.retryMillis)
               const response = yield* execute((headers) =>
                 HttpClientRequest.get(url).pipe(
                   HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream", "last-event-id": eventId })
@@ -353,7 +375,7 @@ const connectWith = Effect.fnUntraced(function*(
         protocolVersion = undefined
       }
       const response = yield* post(message)
-      captureSession(response)
+      if ("method" in message && message.method === "initialize") captureSession(response)
       if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
       return messagesOf(response, isResponseTo((message as { readonly id: RequestId }).id))
     }))
@@ -369,24 +391,43 @@ const connectWith = Effect.fnUntraced(function*(
       }
     })
 
-  // The GET stream: unsolicited server messages, for the whole session, resumed when it drops.
-  const listen = (): Stream.Stream<unknown, McpTransportError> =>
+  // The GET stream: unsolicited server messages for the whole session. It is optional: a server that
+  // refuses it, a stream that drops or fails, never ends the session. Only a 404 for the session (it
+  // expired) does. A dropped stream is resumed, then opened again after the server's `retry` (or a
+  // backoff); after MAX_QUIET_LISTENS streams in a row that brought nothing, the client stops asking.
+  const listen = (quiet: number, delay: number): Stream.Stream<unknown, McpTransportError> =>
     Stream.unwrap(Effect.gen(function*() {
-      yield* Deferred.await(initialized)
-      const response = yield* execute((headers) =>
-        HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
+      if (quiet >= MAX_QUIET_LISTENS) return Stream.never
+      yield* quiet === 0 && delay === 0 ? Deferred.await(initialized) : Effect.sleep(delay)
+      const opened = yield* Effect.exit(
+        execute((headers) =>
+          HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
+        )
       )
+      const backoff = Math.min(Math.max(delay, reconnectDelay) * 2, 30_000)
+      if (Exit.isFailure(opened)) return listen(quiet + 1, backoff)
+      const response = opened.value
       if (response.status === 404 && sessionId !== undefined) return yield* failStatus(response)
       if (response.status < 200 || response.status >= 300 || !isEventStream(response)) {
         // 405 says the server offers no GET stream, which is fine; other refusals (servers that have no
-        // GET route at all answer 400 or 404) mean the same to us, and must not end the session
+        // GET route at all answer 400 or 404) mean the same to us
         yield* Effect.ignore(response.text)
         return Stream.never
       }
+      const hints = { retryMillis: reconnectDelay }
+      let received = false
       return Stream.concat(
-        sseMessages(response, () => false),
-        // the stream ended and could not be resumed: open a new one after a pause
-        Stream.unwrap(Effect.as(Effect.sleep(reconnectDelay), listen()))
+        sseMessages(response, () => false, hints).pipe(
+          Stream.tap(() =>
+            Effect.sync(() => {
+              received = true
+            })
+          ),
+          Stream.catch(() => Stream.empty)
+        ),
+        Stream.suspend(() =>
+          received ? listen(0, Math.max(hints.retryMillis, 1)) : listen(quiet + 1, Math.max(hints.retryMillis, backoff))
+        )
       )
     }))
 
@@ -401,7 +442,7 @@ const connectWith = Effect.fnUntraced(function*(
   return {
     send,
     request,
-    incoming: options.listen === false ? Stream.never : listen()
+    incoming: options.listen === false ? Stream.never : listen(0, 0)
   }
 })
 

@@ -76,6 +76,9 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
   if (resolved === undefined) {
     return Result.fail(failure(`the server announced an invalid endpoint: ${excerpt(endpoint)}`))
   }
+  if (resolved.username !== "" || resolved.password !== "") {
+    return Result.fail(failure("the server announced an endpoint with credentials in it; refused"))
+  }
   if (resolved.origin !== base.origin) {
     return Result.fail(
       failure(`the server announced an endpoint on another origin (${resolved.origin}); refused`)
@@ -149,16 +152,37 @@ const connectWith = Effect.fnUntraced(function*(
     })
   )
 
+  const postOnce = (message: unknown) =>
+    Effect.flatMap(headersFor(postUrl), (headers) =>
+      client.execute(
+        HttpClientRequest.post(postUrl).pipe(
+          HttpClientRequest.setHeaders(headers),
+          HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
+        )
+      ).pipe(
+        Effect.mapError(httpError),
+        // a POST the server never answers must not hold the caller: answers come on the stream anyway
+        Effect.timeoutOrElse({
+          duration: timeout,
+          orElse: () => Effect.fail(failure(`no response from ${postUrl} within ${Duration.format(timeout)}`))
+        })
+      ))
+
   const connection: McpConnection = {
     send: (message) =>
       Effect.gen(function*() {
-        const headers = yield* headersFor(postUrl)
-        const posted = yield* client.execute(
-          HttpClientRequest.post(postUrl).pipe(
-            HttpClientRequest.setHeaders(headers),
-            HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-          )
-        ).pipe(Effect.mapError(httpError))
+        let posted = yield* postOnce(message)
+        if (posted.status === 401 || posted.status === 403) {
+          const retry = yield* auth.onChallenge({
+            status: posted.status,
+            url: postUrl,
+            wwwAuthenticate: posted.headers["www-authenticate"]
+          })
+          if (retry) {
+            yield* Effect.ignore(posted.text)
+            posted = yield* postOnce(message)
+          }
+        }
         const body = yield* Effect.orElseSucceed(posted.text, () => "")
         if (posted.status < 200 || posted.status >= 300) {
           return yield* new McpTransportError({

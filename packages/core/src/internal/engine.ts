@@ -369,20 +369,28 @@ export const make = Effect.fnUntraced(function*(options: {
   )
   yield* Effect.addFinalizer(() => Effect.sync(() => failAll(new McpTransportError({ reason: new ClientClosed() }))))
 
+  const engineScope = yield* Effect.scope
+
   const notify = (method: string, params?: object) =>
     send(params === undefined ? { jsonrpc: "2.0", method } : { jsonrpc: "2.0", method, params })
 
+  // The cancellation is sent from a fiber of the engine's scope: the caller that timed out or was
+  // interrupted returns at once, even when the server is too slow to take the notification (on
+  // channel transports the write itself happens before `forkIn` returns).
   const cancel = (id: RequestId, reason: string) =>
     Effect.suspend(() => {
       abandon(id)
-      return Effect.ignore(notify("notifications/cancelled", { requestId: id, reason }))
+      return notify("notifications/cancelled", { requestId: id, reason }).pipe(
+        Effect.ignore,
+        Effect.forkIn(engineScope, { startImmediately: true }),
+        Effect.asVoid
+      )
     })
 
   // Timeouts of channel transports: one fiber per engine (the keeper) sleeps until the earliest deadline
   // and fails what is due, instead of a timer and a race per request. With one timeout for every
   // request, deadlines arrive in order and the keeper is never restarted.
   const clock = yield* Clock.Clock
-  const engineScope = yield* Effect.scope
   const deadlines = new Map<RequestId, Deadline>()
   let keeper: Fiber.Fiber<void> | undefined
   let keeperDue = Infinity
