@@ -161,7 +161,7 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
 describe("McpHttpTransport faults", () => {
   it.live("an SSE answer that drops before the response is resumed with Last-Event-ID", () =>
     Effect.gen(function*() {
-      const server = yield* Scripted.scripted
+      const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
       const result = yield* client.callTool("drop")
       assert.deepStrictEqual(result.content, [{ type: "text", text: "resumed" }])
@@ -172,7 +172,7 @@ describe("McpHttpTransport faults", () => {
 
   it.live("a body that is not JSON fails that request with MalformedMessage; the session goes on", () =>
     Effect.gen(function*() {
-      const server = yield* Scripted.scripted
+      const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
       const error = yield* client.callTool("garbage").pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTransportError)
@@ -182,7 +182,7 @@ describe("McpHttpTransport faults", () => {
 
   it.live("a server that never answers: the request times out, its stream is closed, the server told", () =>
     Effect.gen(function*() {
-      const server = yield* Scripted.scripted
+      const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
       const error = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTimeoutError)
@@ -194,7 +194,7 @@ describe("McpHttpTransport faults", () => {
 
   it.live("interrupting a call closes its stream and sends notifications/cancelled", () =>
     Effect.gen(function*() {
-      const server = yield* Scripted.scripted
+      const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
       const fiber = yield* client.callTool("hang").pipe(Effect.forkChild({ startImmediately: true }))
       yield* waitUntil(() =>
@@ -205,6 +205,44 @@ describe("McpHttpTransport faults", () => {
       const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
       assert.strictEqual((cancelled!.body!.params as { reason?: string }).reason, "interrupted")
     }).pipe(Effect.scoped))
+})
+
+describe("McpHttpTransport: the optional GET stream and cancellation", () => {
+  it.live(
+    "a GET stream that keeps dropping never ends the session or fails a call in flight",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Scripted.scripted({ resetGet: true, slowMillis: 600 })
+        const client = yield* httpClient(server.url, undefined, { reconnectDelay: "20 millis" })
+        const result = yield* client.callTool("slow")
+        assert.deepStrictEqual(result.content, [{ type: "text", text: "slow ok" }])
+        const initializes = server.received.filter((r) => r.body?.method === "initialize")
+        assert.strictEqual(initializes.length, 1)
+        // the drops are retried with a growing delay, and given up on after a few quiet streams
+        const gets = server.received.filter((r) => r.method === "GET").length
+        assert.isTrue(gets >= 2 && gets <= 5, `${gets} GETs`)
+      }).pipe(Effect.scoped),
+    { timeout: 20_000 }
+  )
+
+  it.live(
+    "a timed-out call returns at once even when the server does not take the cancellation",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* Scripted.scripted({ hangCancel: true })
+        const client = yield* httpClient(server.url, undefined, { timeout: "5 seconds" })
+        const error = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(
+          Effect.flip,
+          Effect.timeout("2 seconds")
+        )
+        assert.instanceOf(error, McpError.McpTimeoutError)
+        // sent once, not retried
+        yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
+        yield* Effect.sleep("300 millis")
+        assert.strictEqual(server.received.filter((r) => r.body?.method === "notifications/cancelled").length, 1)
+      }).pipe(Effect.scoped),
+    { timeout: 20_000 }
+  )
 })
 
 describe("McpHttpTransport against Effect's McpServer.layerHttp", () => {
@@ -248,6 +286,46 @@ describe("McpSseTransport", () => {
       assert.isTrue((yield* client.listTools()).length > 0)
     }).pipe(Effect.scoped))
 
+  it.live("a POST the server never answers fails with a typed error instead of hanging", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          new Promise<{ url: string; server: ReturnType<typeof createServer> }>((resolve) => {
+            const server = createServer((req, res) => {
+              if (req.method === "GET") {
+                res.writeHead(200, { "content-type": "text/event-stream" })
+                res.write("event: endpoint\ndata: /messages\n\n")
+              } // POSTs are never answered
+            })
+            server.listen(0, "127.0.0.1", () => {
+              const address = server.address()
+              resolve({
+                url: `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/sse`,
+                server
+              })
+            })
+          })
+        ),
+        ({ server }) =>
+          Effect.promise(() =>
+            new Promise<void>((resolve) => {
+              server.closeAllConnections()
+              server.close(() => resolve())
+            })
+          )
+      )
+      const context = yield* inScope(
+        McpSseTransport.layer({ url: url.url, timeout: "300 millis" }).pipe(Layer.provide(Http))
+      )
+      const error = yield* McpClient.make({ initializationTimeout: "Infinity" }).pipe(
+        Effect.provide(context),
+        Effect.flip,
+        Effect.timeout("5 seconds")
+      )
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.include(error.message, "no response")
+    }).pipe(Effect.scoped), { timeout: 20_000 })
+
   it("resolves relative endpoints and refuses other origins", () => {
     const resolved = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "/mcp/messages?sessionId=1")
     assert.isTrue(Result.isSuccess(resolved))
@@ -258,6 +336,8 @@ describe("McpSseTransport", () => {
     assert.isTrue(Result.isSuccess(relative) && relative.success === "http://127.0.0.1:8000/mcp/messages?x=1")
     const foreign = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "http://evil.example/steal")
     assert.isTrue(Result.isFailure(foreign))
+    const credentials = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "http://u:p@127.0.0.1:8000/x")
+    assert.isTrue(Result.isFailure(credentials))
   })
 
   it("infers the transport from the URL", () => {

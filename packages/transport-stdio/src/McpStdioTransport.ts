@@ -92,6 +92,8 @@ export interface Options {
   readonly stderr?: StderrMode | undefined
   /** Reuse one process across sessions (default true), or start one per session. */
   readonly keepAlive?: boolean | undefined
+  /** With keep-alive, how long a session waits for another to release the process. Default: 30 seconds. */
+  readonly sessionWait?: Duration.Input | undefined
   readonly shutdown?: {
     /** How long the process may take to exit after its stdin closes. Default: 2 seconds. */
     readonly stdinGrace?: Duration.Input | undefined
@@ -177,6 +179,7 @@ export const make = Effect.fnUntraced(function*(
     platform: process.platform
   })
   const keepAlive = options.keepAlive !== false
+  const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
   const sessions = yield* Semaphore.make(1)
   const stderrLines = yield* Effect.acquireRelease(PubSub.unbounded<string>(), PubSub.shutdown)
   let kept: Running | undefined
@@ -239,9 +242,17 @@ export const make = Effect.fnUntraced(function*(
         Effect.map(Queue.takeAll(stdin), (lines) => encoder.encode(lines.length === 1 ? lines[0] : lines.join("")))
       ).pipe(
         Stream.run(handle.stdin),
+        // a server that closed its stdin (EPIPE) cannot be talked to: requests fail at once, and the
+        // process is stopped so that the next session starts a new one
         Effect.catchCause((cause) =>
-          Effect.logDebug("MCP: writing to the server's stdin failed").pipe(
-            Effect.annotateLogs({ "mcp.server": name, "mcp.cause": Cause.pretty(cause) })
+          Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.andThen(
+            Deferred.fail(
+              gone,
+              new McpTransportError({
+                reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
+              })
+            ),
+            handle.kill({ killSignal: "SIGKILL" }).pipe(Effect.ignore)
           )
         ),
         Effect.forkScoped
@@ -341,12 +352,42 @@ export const make = Effect.fnUntraced(function*(
     })
   })
 
+  /** Stops the kept process (the next session starts a new one), if it is still the kept one. */
+  const retire = (running: Running) =>
+    Effect.suspend(() => {
+      if (kept !== running) return Effect.void
+      kept = undefined
+      return Scope.close(running.scope, Exit.void)
+    })
+
   const connect = Effect.gen(function*() {
     let running: Running
     if (keepAlive) {
-      // one session at a time on a shared process: their request ids would collide
-      yield* Effect.acquireRelease(sessions.take(1), () => sessions.release(1))
-      running = yield* keptProcess
+      // one session at a time on a shared process (their request ids would collide): a second session
+      // waits for the first to end, for at most `sessionWait`
+      yield* Effect.acquireRelease(
+        sessions.take(1).pipe(
+          Effect.timeoutOrElse({
+            duration: sessionWait,
+            orElse: () =>
+              Effect.fail(
+                new McpTransportError({
+                  reason: new ConnectionClosed({
+                    description: `the kept-alive server is in use by another session (waited ${
+                      Duration.format(sessionWait)
+                    }); use keepAlive: false for concurrent sessions`
+                  })
+                })
+              )
+          })
+        ),
+        () => sessions.release(1)
+      )
+      const shared = yield* keptProcess
+      running = shared
+      // a session that ends in failure (a handshake that timed out on a hung process, a lost
+      // connection) retires the process: the next session gets a fresh one
+      yield* Effect.addFinalizer((exit) => Exit.isFailure(exit) ? retire(shared) : Effect.void)
     } else {
       const scope = yield* Scope.fork(yield* Effect.scope)
       running = yield* spawn(scope).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))

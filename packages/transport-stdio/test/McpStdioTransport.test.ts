@@ -232,6 +232,82 @@ describe("McpStdioTransport", () => {
       }).pipe(Effect.provide(transport({ ...effectServer, maxMessageBytes: 1024 * 1024 }))), { timeout: 30_000 })
   })
 
+  describe("keep-alive faults", () => {
+    const silent = {
+      command: node,
+      args: ["-e", "process.stderr.write('pid ' + process.pid + '\\n'); setInterval(() => {}, 1000)"],
+      stderr: "stream" as const,
+      shutdown: { stdinGrace: "100 millis", termGrace: "100 millis" } as const
+    }
+
+    it.live("a process that never answers the handshake is replaced by the next session", () =>
+      Effect.gen(function*() {
+        const { lines } = yield* McpStdioTransport.McpStdioStderr
+        const pids = yield* lines.pipe(
+          Stream.filter((line) => line.startsWith("pid ")),
+          Stream.take(2),
+          Stream.runCollect,
+          Effect.forkChild({ startImmediately: true })
+        )
+        for (let i = 0; i < 2; i++) {
+          const error = yield* Effect.scoped(client({ initializationTimeout: "300 millis" })).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpTimeoutError)
+        }
+        const [first, second] = (yield* Fiber.join(pids)).map((line) => Number(line.slice(4)))
+        assert.notStrictEqual(first, second)
+        yield* awaitGone(first!)
+      }).pipe(Effect.provide(transport(silent))), { timeout: 30_000 })
+
+    it.live(
+      "a server that closes its stdin: the next write fails the session at once, not by timeout",
+      () =>
+        Effect.gen(function*() {
+          const { lines } = yield* McpStdioTransport.McpStdioStderr
+          const closed = yield* lines.pipe(
+            Stream.filter((line) => line === "closed"),
+            Stream.runHead,
+            Effect.forkChild({ startImmediately: true })
+          )
+          const c = yield* client({ timeout: "Infinity", reconnect: false })
+          yield* Fiber.join(closed) // what was written before the close is lost unseen; the next write is not
+          const error = yield* c.callTool("anything").pipe(Effect.flip, Effect.timeout("10 seconds"))
+          assert.instanceOf(error, McpError.McpTransportError)
+          assert.include(["SendFailed", "ProcessExited", "ConnectionClosed"], error.reason._tag)
+        }).pipe(
+          Effect.provide(transport({
+            command: node,
+            // answers initialize, then closes its stdin and stays alive
+            args: [
+              "-e",
+              `process.stdin.once("data", (line) => {
+              const { id } = JSON.parse(String(line).split("\\n")[0])
+              process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id, result: { protocolVersion: "2025-11-25", capabilities: { tools: {} }, serverInfo: { name: "closer", version: "0" } } }) + "\\n")
+              process.stdin.destroy()
+              try { require("node:fs").closeSync(0) } catch {}
+              process.stderr.write("closed\\n")
+            }); setInterval(() => {}, 1000)`
+            ],
+            stderr: "stream",
+            shutdown: { stdinGrace: "100 millis", termGrace: "100 millis" }
+          }))
+        ),
+      { timeout: 30_000 }
+    )
+
+    it.live(
+      "a second concurrent session on a kept-alive process waits, then fails with a typed error",
+      () =>
+        Effect.gen(function*() {
+          const first = yield* client()
+          assert.strictEqual((yield* first.session).serverInfo.name, "effect-stdio-server")
+          const error = yield* Effect.scoped(client()).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpTransportError)
+          assert.include(error.message, "in use by another session")
+        }).pipe(Effect.provide(transport({ ...effectServer, sessionWait: "300 millis" }))),
+      { timeout: 30_000 }
+    )
+  })
+
   describe("against other servers", () => {
     it.live("the official SDK's stdio server, across two kept-alive sessions", () =>
       Effect.gen(function*() {
