@@ -281,9 +281,10 @@ export const make = Effect.fnUntraced(function*(
 
       // stdout: one reader fiber for the life of the process, handing messages to the current session
       yield* decodeLines({ maxMessageBytes: options.maxMessageBytes })(handle.stdout).pipe(
-        Stream.runForEach((message) =>
+        Stream.runForEachArray((messages) =>
           Effect.sync(() => {
-            if (running.sink !== undefined) running.sink(message)
+            const sink = running.sink
+            if (sink !== undefined) { for (const message of messages) sink(message) }
           })
         ),
         Effect.exit,

@@ -348,7 +348,10 @@ export const make = Effect.fnUntraced(function*(options: {
 
   // The reader: every message the server sends outside a request's own stream.
   yield* connection.incoming.pipe(
-    Stream.runForEach(handleIncoming),
+    // a batch at a time: one effect per batch of messages read together, not one per message
+    Stream.runForEachArray((messages) =>
+      messages.length === 1 ? handleIncoming(messages[0]) : Effect.forEach(messages, handleIncoming, { discard: true })
+    ),
     Effect.onExit((exit) =>
       Effect.sync(() =>
         failAll(
