@@ -420,21 +420,6 @@ interface Connected {
   readonly scope: Scope.Closeable
 }
 
-/** Requests that can be sent again on a new session without harm. */
-const SAFE_TO_REPEAT = new Set([
-  "ping",
-  "tools/list",
-  "resources/list",
-  "resources/templates/list",
-  "resources/read",
-  "resources/subscribe",
-  "resources/unsubscribe",
-  "prompts/list",
-  "prompts/get",
-  "completion/complete",
-  "logging/setLevel"
-])
-
 const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
   input === undefined ? fallback : Duration.fromInputUnsafe(input)
 
@@ -601,7 +586,7 @@ export const make: (options?: Options) => Effect.Effect<
         (error) =>
           Effect.andThen(
             sessionExpired(c),
-            SAFE_TO_REPEAT.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
+            McpSchema.SAFE_TO_REPEAT_METHODS.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
           )
       ))
 

@@ -1952,6 +1952,32 @@ export const JsonRpcMessage = Schema.Union([
 export type JsonRpcMessage = typeof JsonRpcMessage.Type
 
 /**
+ * The client→server methods whose requests can be sent again without harm when the first attempt was
+ * lost (no state changes, or the same state again). Not `initialize` (a second session), not
+ * `tools/call` (tools may act).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.1.0
+ */
+export const SAFE_TO_REPEAT_METHODS: ReadonlySet<string> = new Set([
+  "ping",
+  "tools/list",
+  "resources/list",
+  "resources/templates/list",
+  "resources/read",
+  "resources/subscribe",
+  "resources/unsubscribe",
+  "prompts/list",
+  "prompts/get",
+  "completion/complete",
+  "logging/setLevel",
+  "tasks/get",
+  "tasks/list",
+  "tasks/result"
+])
+
+/**
  * Standard JSON-RPC and MCP error codes.
  *
  * @stability experimental

@@ -40,7 +40,7 @@
  */
 import * as McpAuth from "@effect-mcp/core/McpAuth"
 import { ConnectionClosed, HttpStatus, McpTransportError, SessionExpired } from "@effect-mcp/core/McpError"
-import type { RequestId } from "@effect-mcp/core/McpSchema"
+import { type RequestId, SAFE_TO_REPEAT_METHODS } from "@effect-mcp/core/McpSchema"
 import { excerpt, McpTransport, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
 import type { McpConnection, OutgoingMessage } from "@effect-mcp/core/McpTransport"
 import * as Deferred from "effect/Deferred"
@@ -52,11 +52,11 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Layer from "effect/Layer"
-import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Headers from "./internal/headers.ts"
 import * as Sse from "./internal/sse.ts"
 import * as McpSseTransport from "./McpSseTransport.ts"
 
@@ -84,31 +84,13 @@ export interface Options {
   readonly listen?: boolean | undefined
 }
 
-/** Methods whose requests can be sent again without harm when the first attempt did not arrive. */
-const SAFE_TO_REPEAT = new Set([
-  "ping",
-  "tools/list",
-  "resources/list",
-  "resources/templates/list",
-  "resources/read",
-  "resources/subscribe",
-  "resources/unsubscribe",
-  "prompts/list",
-  "prompts/get",
-  "completion/complete",
-  "logging/setLevel",
-  "tasks/get",
-  "tasks/list",
-  "tasks/result"
-])
-
 /**
  * Whether a message may be POSTed again after a transient failure: responses to the server and the
  * requests above. Not `initialize` (a retry could leave an orphaned session on the server), not
  * `tools/call`, and not notifications (a late `notifications/cancelled` helps nobody).
  */
 const isSafeToRepeat = (message: OutgoingMessage): boolean =>
-  "method" in message ? "id" in message && SAFE_TO_REPEAT.has(message.method) : true
+  "method" in message ? "id" in message && SAFE_TO_REPEAT_METHODS.has(message.method) : true
 
 /** A session id must be visible ASCII (0x21–0x7E). */
 const VISIBLE_ASCII = /^[\x21-\x7E]+$/
@@ -171,10 +153,7 @@ const connectWith = Effect.fnUntraced(function*(
   let initializeId: RequestId | undefined
   const initialized = yield* Deferred.make<void>()
 
-  const baseHeaders = Effect.map(auth.headers(url), (credentials) => {
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(options.headers ?? {})) headers[name] = value
-    for (const [name, value] of Object.entries(credentials)) headers[name] = Redacted.value(value)
+  const baseHeaders = Effect.map(Headers.authorized(auth, url, options.headers), (headers) => {
     if (sessionId !== undefined) headers["mcp-session-id"] = sessionId
     if (protocolVersion !== undefined) headers["mcp-protocol-version"] = protocolVersion
     return headers

@@ -38,10 +38,10 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
-import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Headers from "./internal/headers.ts"
 import * as Sse from "./internal/sse.ts"
 
 /**
@@ -94,12 +94,7 @@ const connectWith = Effect.fnUntraced(function*(
 ): Effect.fn.Return<McpConnection, McpTransportError, Scope.Scope> {
   const url = options.url.toString()
   const timeout = Duration.fromInputUnsafe(options.timeout ?? "30 seconds")
-  const headersFor = (target: string) =>
-    Effect.map(auth.headers(target), (credentials) => {
-      const headers: Record<string, string> = { ...options.headers }
-      for (const [name, value] of Object.entries(credentials)) headers[name] = Redacted.value(value)
-      return headers
-    })
+  const headersFor = (target: string) => Headers.authorized(auth, target, options.headers)
   const httpError = (cause: HttpClientError.HttpClientError) => failure(`HTTP request to ${url} failed`, cause)
 
   const response = yield* Effect.flatMap(headersFor(url), (headers) =>

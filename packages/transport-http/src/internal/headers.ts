@@ -1,0 +1,23 @@
+/**
+ * The headers both HTTP transports send: the configured ones, then the credentials of the `McpAuth`
+ * hook (unwrapped from `Redacted` only here, at the edge, so they never reach logs or errors).
+ *
+ * @internal
+ */
+import type * as McpAuth from "@effect-mcp/core/McpAuth"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+
+/**
+ * The configured headers plus the hook's credentials for a request to `url`.
+ */
+export const authorized = (
+  auth: McpAuth.Service,
+  url: string,
+  configured: Readonly<Record<string, string>> | undefined
+): Effect.Effect<Record<string, string>> =>
+  Effect.map(auth.headers(url), (credentials) => {
+    const headers: Record<string, string> = { ...configured }
+    for (const [name, value] of Object.entries(credentials)) headers[name] = Redacted.value(value)
+    return headers
+  })
