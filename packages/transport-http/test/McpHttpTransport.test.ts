@@ -1,3 +1,4 @@
+import * as McpAuth from "@effect-mcp/core/McpAuth"
 import * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpElicitation from "@effect-mcp/core/McpElicitation"
 import * as McpError from "@effect-mcp/core/McpError"
@@ -6,12 +7,14 @@ import type * as McpSchema from "@effect-mcp/core/McpSchema"
 import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
@@ -243,6 +246,53 @@ describe("McpHttpTransport: the optional GET stream and cancellation", () => {
       }).pipe(Effect.scoped),
     { timeout: 20_000 }
   )
+})
+
+describe("McpHttpTransport and McpAuth", () => {
+  it.live("static headers go on every request; a 401 asks the hook, which may retry with new credentials", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      let token = "stale"
+      const challenges: Array<McpAuth.Challenge> = []
+      const auth = Layer.succeed(McpAuth.McpAuth, {
+        headers: () => Effect.sync(() => ({ authorization: Redacted.make(`Bearer ${token}`) })),
+        onChallenge: (challenge) =>
+          Effect.sync(() => {
+            challenges.push(challenge)
+            token = "fresh"
+            return true
+          })
+      })
+      // the server refuses the first POST once, as an expired token would be refused
+      server.failNext(1, 401, "expired token")
+      const context = yield* inScope(
+        McpHttpTransport.layer({ url: server.url, headers: { "x-tenant": "acme" } }).pipe(
+          Layer.provide(Http),
+          Layer.provide(auth)
+        )
+      )
+      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      yield* client.ping()
+      assert.deepStrictEqual(challenges.map((c) => c.status), [401])
+      const posts = server.requests.filter((r) => r.method === "POST")
+      assert.isTrue(posts.length >= 2)
+      assert.isTrue(posts.every((r) => r.headers["x-tenant"] === "acme"))
+      assert.isTrue(posts.every((r) => r.headers.authorization === "Bearer fresh"))
+    }).pipe(Effect.scoped))
+
+  it.live("credentials never appear in errors", () =>
+    Effect.gen(function*() {
+      const context = yield* inScope(
+        McpHttpTransport.layer({ url: "http://127.0.0.1:1/mcp", retry: false }).pipe(
+          Layer.provide(Http),
+          Layer.provide(McpAuth.layerHeaders({ authorization: "Bearer top-secret-token" }))
+        )
+      )
+      const error = yield* McpClient.make().pipe(Effect.provide(context), Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      const rendered = `${error.message} ${JSON.stringify(error)} ${Cause.pretty(Cause.fail(error))}`
+      assert.notInclude(rendered, "top-secret-token")
+    }).pipe(Effect.scoped))
 })
 
 describe("McpHttpTransport against Effect's McpServer.layerHttp", () => {
