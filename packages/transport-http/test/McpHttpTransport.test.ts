@@ -173,6 +173,19 @@ describe("McpHttpTransport faults", () => {
       assert.strictEqual(resumption?.headers["mcp-session-id"], "s-1")
     }).pipe(Effect.scoped))
 
+  it.live("a server that stops mid-stream with nothing to resume from fails the request, not hangs", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted()
+      const client = yield* httpClient(server.url)
+      const error = yield* client.callTool("cut", {}, { timeout: "Infinity" }).pipe(
+        Effect.flip,
+        Effect.timeout("5 seconds")
+      )
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "ConnectionClosed")
+      assert.deepStrictEqual((yield* client.callTool("fine")).content, [{ type: "text", text: "ok" }])
+    }).pipe(Effect.scoped))
+
   it.live("a body that is not JSON fails that request with MalformedMessage; the session goes on", () =>
     Effect.gen(function*() {
       const server = yield* Scripted.scripted()
