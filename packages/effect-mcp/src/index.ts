@@ -138,3 +138,10 @@ export { McpSseTransport } from "@effect-mcp/transport-http"
  * @since 0.1.0
  */
 export { McpAuth } from "@effect-mcp/core"
+
+/**
+ * A transport inferred from a source: a URL (HTTP or SSE) or a local server (stdio).
+ *
+ * @since 0.1.0
+ */
+export * as McpSource from "./McpSource.ts"
