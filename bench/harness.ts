@@ -1,7 +1,13 @@
 /**
  * The benchmark harness: drivers (one per client), the figures measured, and the report with ratios
- * to the official SDK. Each transport's file defines its drivers and calls {@link compare}.
+ * to the official SDK. Each transport's file builds its drivers (with {@link effectMcpDriver} and
+ * {@link sdkDriver} for the two clients) and calls {@link compare}.
  */
+import { McpClient } from "@effect-mcp/core"
+import type { McpTransport } from "@effect-mcp/core/McpTransport"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js"
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js"
+import { Effect, Exit, type Layer, type ManagedRuntime, Scope } from "effect"
 
 export const quick = process.env.BENCH_QUICK === "1"
 export const SEQUENTIAL = quick ? 300 : 4000
@@ -29,6 +35,45 @@ export const promiseCalls = (call: Session["call"]) => async (count: number, con
     while (next < count) await call("add", { a: next++, b: 1 })
   }))
 }
+
+/** This client over `transport`, run on `platform` (one runtime for the whole run, as an application has). */
+export const effectMcpDriver = <R>(
+  platform: ManagedRuntime.ManagedRuntime<R, never>,
+  transport: Layer.Layer<McpTransport, never, R>
+): Driver => ({
+  name: "effect-mcp",
+  connect: async () => {
+    const scope = await platform.runPromise(Scope.make())
+    const client = await platform.runPromise(
+      McpClient.make({ timeout: "60 seconds" }).pipe(Effect.provide(transport), Scope.provide(scope))
+    )
+    return {
+      call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),
+      // the Effect idiom: the whole loop is one program
+      calls: (count, concurrency) =>
+        platform.runPromise(
+          Effect.forEach(
+            Array.from({ length: count }, (_, i) => i),
+            (i) => client.callToolRaw("add", { a: i, b: 1 }),
+            { concurrency, discard: true }
+          )
+        ),
+      close: () => platform.runPromise(Scope.close(scope, Exit.void))
+    }
+  }
+})
+
+/** The official SDK client over a fresh transport per session. */
+export const sdkDriver = (transport: () => Transport): Driver => ({
+  name: "official SDK",
+  connect: async () => {
+    const client = new Client({ name: "bench", version: "1.0.0" })
+    await client.connect(transport())
+    const call: Session["call"] = (name, args) =>
+      client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })
+    return { call, calls: promiseCalls(call), close: () => client.close() }
+  }
+})
 
 const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 

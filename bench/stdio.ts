@@ -8,16 +8,14 @@
  *   npm run bench            # all cases
  *   BENCH_QUICK=1 npm run bench
  */
-import { McpClient } from "@effect-mcp/core"
 import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import { NodeServices } from "@effect/platform-node"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js"
-import { Effect, Exit, ManagedRuntime, Scope } from "effect"
+import { ManagedRuntime } from "effect"
 import { spawn } from "node:child_process"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
-import { compare, type Driver, promiseCalls, type Session } from "./harness.ts"
+import { compare, type Driver, effectMcpDriver, promiseCalls, sdkDriver, type Session } from "./harness.ts"
 
 const server = {
   command: process.execPath,
@@ -25,44 +23,12 @@ const server = {
 }
 const platform = ManagedRuntime.make(NodeServices.layer)
 
-const effectMcp: Driver = {
-  name: "effect-mcp",
-  connect: async () => {
-    const scope = await platform.runPromise(Scope.make())
-    const client = await platform.runPromise(
-      McpClient.make({ timeout: "60 seconds" }).pipe(
-        Effect.provide(McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })),
-        Scope.provide(scope)
-      )
-    )
-    return {
-      call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),
-      // the Effect idiom: the whole loop is one program
-      calls: (count, concurrency) =>
-        platform.runPromise(
-          Effect.forEach(
-            Array.from({ length: count }, (_, i) => i),
-            (i) => client.callToolRaw("add", { a: i, b: 1 }),
-            { concurrency, discard: true }
-          )
-        ),
-      close: () => platform.runPromise(Scope.close(scope, Exit.void))
-    }
-  }
-}
+const effectMcp = effectMcpDriver(
+  platform,
+  McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })
+)
 
-// -- the official SDK -----------------------------------------------------------------------------
-
-const sdk: Driver = {
-  name: "official SDK",
-  connect: async () => {
-    const client = new Client({ name: "bench", version: "1.0.0" })
-    await client.connect(new StdioClientTransport({ ...server, stderr: "ignore" }))
-    const call: Session["call"] = (name, args) =>
-      client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })
-    return { call, calls: promiseCalls(call), close: () => client.close() }
-  }
-}
+const sdk = sdkDriver(() => new StdioClientTransport({ ...server, stderr: "ignore" }))
 
 // -- raw NDJSON: the floor --------------------------------------------------------------------------
 

@@ -1,31 +1,14 @@
 /**
  * The HTTP benchmark's server: the official SDK's low-level `Server` behind its Streamable HTTP
  * transport, with sessions, answering with JSON bodies (`MODE=json`) or SSE streams (`MODE=sse`).
- * Tools `add` and `echo`. Prints `listening <port>` on stdout when ready.
+ * Tools `add` and `echo` (see `tools.ts`). Prints `listening <port>` on stdout when ready.
  */
-import { Server } from "@modelcontextprotocol/sdk/server/index.js"
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js"
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js"
 import { randomUUID } from "node:crypto"
 import { createServer, type IncomingMessage } from "node:http"
+import { makeServer } from "./tools.ts"
 
 const json = process.env.MODE === "json"
-
-const makeServer = () => {
-  const server = new Server({ name: "bench-http-server", version: "1.0.0" }, { capabilities: { tools: {} } })
-  server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: [{ name: "add", inputSchema: { type: "object" } }, { name: "echo", inputSchema: { type: "object" } }]
-  }))
-  server.setRequestHandler(CallToolRequestSchema, (request) => {
-    const args = request.params.arguments ?? {}
-    if (request.params.name === "add") {
-      const sum = Number(args.a) + Number(args.b)
-      return { content: [{ type: "text", text: String(sum) }], structuredContent: { sum } }
-    }
-    return { content: [{ type: "text", text: String(args.text) }] }
-  })
-  return server
-}
 
 const readBody = (req: IncomingMessage) =>
   new Promise<unknown>((resolve) => {
@@ -52,7 +35,7 @@ const http = createServer((req, res) => {
     transport.onclose = () => {
       if (transport.sessionId !== undefined) transports.delete(transport.sessionId)
     }
-    await makeServer().connect(transport)
+    await makeServer("bench-http-server").connect(transport)
     await transport.handleRequest(req, res, body)
   })()
 })
