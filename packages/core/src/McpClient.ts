@@ -42,7 +42,9 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Engine from "./internal/engine.ts"
 import * as Handlers from "./internal/handlers.ts"
-import { connectStateful, decodeResult } from "./internal/session.ts"
+import { negotiate } from "./internal/negotiate.ts"
+import type { VersionPreference } from "./internal/negotiate.ts"
+import { decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
 import {
   ClientClosed,
@@ -86,7 +88,10 @@ export const isMcpClient = (u: unknown): u is McpClient["Service"] => Predicate.
  * @since 0.1.0
  */
 export interface ServerSession {
-  /** `"stateful"` for the `initialize` revisions (2024-11-05 … 2025-11-25). */
+  /**
+   * `"stateful"` for the `initialize` revisions (2024-11-05 … 2025-11-25), `"stateless"` for
+   * 2026-07-28.
+   */
   readonly era: Era
   /** The negotiated protocol revision. */
   readonly protocolVersion: string
@@ -94,7 +99,23 @@ export interface ServerSession {
   readonly capabilities: McpSchema.ServerCapabilities
   /** The server's hint text for the model, if any. */
   readonly instructions: string | undefined
+  /**
+   * The server's answer to `server/discover` (stateless era only): every revision it speaks, its
+   * capabilities and instructions, and its cache hints.
+   */
+  readonly discovery: McpSchema.DiscoverResult | undefined
 }
+
+/**
+ * Which protocol revision the client speaks: `"auto"` (the default: 2026-07-28 where the server
+ * speaks it, else the newest stateful revision both sides speak), `"legacy"` (the stateful
+ * handshake only), or one revision, pinned.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type ProtocolVersionOption = VersionPreference
 
 /**
  * A notification the server sent, as the client received it.
@@ -387,8 +408,29 @@ export interface Options {
   readonly connect?: "eager" | "lazy" | undefined
   /** The most pages a listing fetches before failing with `PaginationLimit`. Default: 1000. */
   readonly maxPages?: number | undefined
-  /** Offer one stateful revision instead of the newest. */
-  readonly protocolVersion?: McpSchema.StatefulProtocolVersion | undefined
+  /**
+   * Which revision to speak. `"auto"` (default) probes with `server/discover` and speaks 2026-07-28
+   * where the server does, else falls back to the `initialize` handshake (then the newest stateful
+   * revision both sides speak). `"legacy"` skips the probe. A revision pins it: a server that does not
+   * speak it fails the connection with `McpVersionError`.
+   */
+  readonly protocolVersion?: ProtocolVersionOption | undefined
+  /**
+   * How long the `"auto"` probe waits for an answer before taking the server for a stateful one.
+   * Default: the `initializationTimeout`.
+   */
+  readonly discoveryTimeout?: Duration.Input | undefined
+  /**
+   * The least severe level of log messages to ask servers for. In 2026-07-28 it goes in every
+   * request's `_meta` (without it, stateless servers send no log messages); in the stateful era it is
+   * sent once with `logging/setLevel` after the handshake, when the server offers logging.
+   */
+  readonly logLevel?: McpSchema.LoggingLevel | undefined
+  /**
+   * The most `input_required` rounds (2026-07-28) one call may take before it fails with
+   * `InputLimit`. Default: 16.
+   */
+  readonly maxInputRounds?: number | undefined
   /**
    * What to do when the connection dies while the session is open (a server process exited, a
    * connection dropped): requests in flight fail at once with the transport's error, then the client
@@ -453,6 +495,12 @@ export const make: (options?: Options) => Effect.Effect<
   )
   const defaultTimeout = finite(toDuration(options?.timeout, Duration.minutes(5)))
   const initializationTimeout = finite(toDuration(options?.initializationTimeout, Duration.seconds(30)))
+  const discoveryTimeout = options?.discoveryTimeout === undefined
+    ? initializationTimeout
+    : finite(Duration.fromInputUnsafe(options.discoveryTimeout))
+  // The era a server turned out to speak is kept for reconnections: a stateful server is not probed
+  // again on every reconnect. An attempt with the remembered era that fails forgets it.
+  let verdict: VersionPreference | undefined
   const maxPages = options?.maxPages ?? 1000
   const clientInfo = options?.clientInfo ?? defaultClientInfo
   const handlers = yield* Handlers.make(options?.capabilities)
@@ -473,20 +521,41 @@ export const make: (options?: Options) => Effect.Effect<
         notifications,
         observe: handlers.observe
       })
-      const session = yield* connectStateful(engine, {
+      const preference = verdict ?? options?.protocolVersion ?? "auto"
+      const { discovery, session } = yield* negotiate(engine, {
+        preference,
         clientInfo,
         capabilities: handlers.capabilities,
         timeout: initializationTimeout,
-        protocolVersion: options?.protocolVersion
-      })
+        probeTimeout: discoveryTimeout,
+        logLevel: options?.logLevel,
+        handlers: handlers.requests,
+        maxInputRounds: options?.maxInputRounds ?? 16,
+        closeCancels: connection.request !== undefined
+      }).pipe(
+        Effect.tapError(() =>
+          Effect.sync(() => {
+            verdict = undefined
+          })
+        )
+      )
+      if (preference === "auto") {
+        verdict = session.era === "stateless"
+          ? session.protocolVersion as VersionPreference
+          : "legacy"
+      }
       handlers.setServerName(session.serverInfo.name)
+      if (session.era === "stateful" && options?.logLevel !== undefined && session.capabilities.logging !== undefined) {
+        yield* session.request("logging/setLevel", { level: options.logLevel }, { timeout: initializationTimeout })
+      }
       // when this connection dies, forget it (and reconnect, if the policy says so)
       yield* Deferred.await(engine.closed).pipe(
         Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
         Effect.forkIn(clientScope)
       )
       const changes = handlers.roots?.changes
-      if (changes !== undefined) {
+      // the stateless era has no roots notification: every input request for roots gets the current list
+      if (changes !== undefined && session.era === "stateful") {
         // tell the server each time the roots change, for as long as this connection lives
         yield* changes.pipe(
           Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
@@ -498,7 +567,8 @@ export const make: (options?: Options) => Effect.Effect<
         protocolVersion: session.protocolVersion,
         serverInfo: session.serverInfo,
         capabilities: session.capabilities,
-        instructions: session.instructions
+        instructions: session.instructions,
+        discovery
       }
       return { session, info, scope }
     }).pipe(

@@ -341,13 +341,53 @@ export class PaginationLimit extends Schema.TaggedError<PaginationLimit>(
 }
 
 /**
+ * The server kept answering `input_required` (2026-07-28) past the client's `maxInputRounds`.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.2.0
+ */
+export class InputLimit extends Schema.TaggedError<InputLimit>("@effect-mcp/core/McpError/InputLimit")(
+  "InputLimit",
+  {
+    rounds: Schema.Int
+  }
+) {
+  override get message(): string {
+    return `The server still asked for input after ${this.rounds} rounds`
+  }
+}
+
+/**
+ * The client could not answer an input request of an `input_required` result (2026-07-28): no handler
+ * layer serves its method, or the handler failed. The request was not sent again.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.2.0
+ */
+export class InputFailed extends Schema.TaggedError<InputFailed>("@effect-mcp/core/McpError/InputFailed")(
+  "InputFailed",
+  {
+    key: Schema.String,
+    request: Schema.String,
+    code: Schema.Int,
+    description: Schema.String
+  }
+) {
+  override get message(): string {
+    return `Could not answer the server's ${this.request} input request "${this.key}": ${this.description} (code ${this.code})`
+  }
+}
+
+/**
  * Why the server's answer could not be used.
  *
  * @stability experimental
  * @category models
  * @since 0.1.0
  */
-export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit
+export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit | InputLimit | InputFailed
 
 /**
  * The schema of {@link McpProtocolErrorReason}.
@@ -356,8 +396,9 @@ export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit
  * @category schemas
  * @since 0.1.0
  */
-export const McpProtocolErrorReason: Schema.Union<[typeof RpcError, typeof InvalidResult, typeof PaginationLimit]> =
-  Schema.Union([RpcError, InvalidResult, PaginationLimit])
+export const McpProtocolErrorReason: Schema.Union<
+  [typeof RpcError, typeof InvalidResult, typeof PaginationLimit, typeof InputLimit, typeof InputFailed]
+> = Schema.Union([RpcError, InvalidResult, PaginationLimit, InputLimit, InputFailed])
 
 /**
  * The server answered, but not with a usable result: a JSON-RPC error, a result that does not decode,
@@ -427,7 +468,7 @@ export class McpToolError extends Schema.TaggedError<McpToolError>("@effect-mcp/
 
 /**
  * The server did not advertise the capability a method needs, or the negotiated revision does not
- * have the method. Nothing was sent.
+ * have the method (`removed: true`, with a `hint` at what replaces it). Nothing was sent.
  *
  * @stability experimental
  * @category errors
@@ -438,9 +479,15 @@ export class McpCapabilityError extends Schema.TaggedError<McpCapabilityError>(
 )("McpCapabilityError", {
   method: Schema.String,
   capability: Schema.String,
-  protocolVersion: Schema.String
+  protocolVersion: Schema.String,
+  removed: Schema.optional(Schema.Boolean),
+  hint: Schema.optional(Schema.String)
 }) {
   override get message(): string {
+    if (this.removed === true) {
+      const hint = this.hint === undefined ? "" : `: ${this.hint}`
+      return `${this.method} does not exist in protocol ${this.protocolVersion}, which the server negotiated${hint}`
+    }
     return `${this.method} needs the server capability "${this.capability}", which the server did not advertise (protocol ${this.protocolVersion})`
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Wire schemas for every message an MCP client sends or receives in the stateful revisions 2024-11-05,
- * 2025-03-26, 2025-06-18 and 2025-11-25.
+ * 2025-03-26, 2025-06-18 and 2025-11-25, and what the stateless revision 2026-07-28 adds (discovery,
+ * per-request `_meta`, `input_required` results, subscriptions, cache hints).
  *
  * Every object schema is **open**: fields the schema does not name are kept (as JSON) on decode and
  * written back on encode, so a newer server's additions survive a round trip through this client. Fields
@@ -54,6 +55,74 @@ export const LATEST_STATEFUL_PROTOCOL_VERSION: StatefulProtocolVersion = "2025-1
  */
 export const isStatefulProtocolVersion = (version: string): version is StatefulProtocolVersion =>
   (STATEFUL_PROTOCOL_VERSIONS as ReadonlyArray<string>).includes(version)
+
+/**
+ * The stateless protocol revisions (no handshake, no session), newest first.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const STATELESS_PROTOCOL_VERSIONS = ["2026-07-28"] as const
+
+/**
+ * A stateless protocol revision.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type StatelessProtocolVersion = typeof STATELESS_PROTOCOL_VERSIONS[number]
+
+/**
+ * The newest revision this client speaks.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const LATEST_PROTOCOL_VERSION: StatelessProtocolVersion = "2026-07-28"
+
+/**
+ * Every revision this client speaks, newest first.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const PROTOCOL_VERSIONS: ReadonlyArray<StatelessProtocolVersion | StatefulProtocolVersion> = [
+  ...STATELESS_PROTOCOL_VERSIONS,
+  ...STATEFUL_PROTOCOL_VERSIONS
+]
+
+/**
+ * Tells whether a revision string names a stateless revision this client speaks.
+ *
+ * @stability experimental
+ * @category guards
+ * @since 0.2.0
+ */
+export const isStatelessProtocolVersion = (version: string): version is StatelessProtocolVersion =>
+  (STATELESS_PROTOCOL_VERSIONS as ReadonlyArray<string>).includes(version)
+
+/**
+ * The `_meta` keys of the stateless revision: every request names its revision, the client's
+ * capabilities and info, and optionally the least severe log level it wants; results name the server;
+ * subscription messages name their subscription.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const MetaKey = {
+  protocolVersion: "io.modelcontextprotocol/protocolVersion",
+  clientCapabilities: "io.modelcontextprotocol/clientCapabilities",
+  clientInfo: "io.modelcontextprotocol/clientInfo",
+  logLevel: "io.modelcontextprotocol/logLevel",
+  serverInfo: "io.modelcontextprotocol/serverInfo",
+  subscriptionId: "io.modelcontextprotocol/subscriptionId",
+  relatedTask: "io.modelcontextprotocol/related-task"
+} as const
 
 // -----------------------------------------------------------------------------
 // Building blocks
@@ -1991,5 +2060,149 @@ export const ErrorCode = {
   InvalidParams: -32602,
   InternalError: -32603,
   ResourceNotFound: -32002,
-  UrlElicitationRequired: -32042
+  UrlElicitationRequired: -32042,
+  /** 2026-07-28: an `Mcp-*` header is missing or does not match the body. */
+  HeaderMismatch: -32020,
+  /** 2026-07-28: the request needs a client capability the client did not declare. */
+  MissingRequiredClientCapability: -32021,
+  /** 2026-07-28: the server does not speak the request's revision (`data: { supported, requested }`). */
+  UnsupportedProtocolVersion: -32022
 } as const
+
+/**
+ * The error codes only a stateless (2026-07-28) server answers with: one of them to a probe means the
+ * server speaks the new era.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const STATELESS_ERROR_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.HeaderMismatch,
+  ErrorCode.MissingRequiredClientCapability,
+  ErrorCode.UnsupportedProtocolVersion
+])
+
+// -----------------------------------------------------------------------------
+// Revision 2026-07-28
+// -----------------------------------------------------------------------------
+
+/**
+ * How long a result may be reused (`ttlMs`, milliseconds) and by whom (`cacheScope`: `"private"`
+ * results belong to the credentials that fetched them). Required on complete results of
+ * `server/discover` and the list and read methods in 2026-07-28; absent in older revisions.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const CacheHints = open({
+  ttlMs: optional(Finite),
+  cacheScope: optional(Schema.Literals(["public", "private"]))
+})
+
+/**
+ * The decoded type of {@link CacheHints}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type CacheHints = typeof CacheHints.Type
+
+/**
+ * The answer to `server/discover`: the revisions, capabilities and instructions of a stateless server
+ * (its name and version are in `_meta["io.modelcontextprotocol/serverInfo"]`).
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const DiscoverResult = open({
+  supportedVersions: Schema.Array(Schema.String),
+  capabilities: ServerCapabilities,
+  instructions: optional(Schema.String),
+  resultType: optional(Schema.String),
+  ttlMs: optional(Finite),
+  cacheScope: optional(Schema.Literals(["public", "private"])),
+  ...meta
+})
+
+/**
+ * The decoded type of {@link DiscoverResult}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type DiscoverResult = typeof DiscoverResult.Type
+
+/**
+ * One request for input inside an `input_required` result: the server asks the client to run one of
+ * the requests servers sent directly in the stateful era.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const InputRequest = open({
+  method: Schema.Literals(["elicitation/create", "sampling/createMessage", "roots/list"]),
+  params: optional(JsonObject)
+})
+
+/**
+ * The decoded type of {@link InputRequest}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type InputRequest = typeof InputRequest.Type
+
+/**
+ * A result asking for input before the request can complete (`resultType: "input_required"`): the
+ * client answers each input request under the same key and sends the request again with a new id,
+ * `inputResponses` and `requestState` as it came.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const InputRequiredResult = open({
+  resultType: Schema.Literal("input_required"),
+  inputRequests: optional(Schema.Record(Schema.String, InputRequest)),
+  requestState: optional(Schema.String),
+  ...meta
+})
+
+/**
+ * The decoded type of {@link InputRequiredResult}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type InputRequiredResult = typeof InputRequiredResult.Type
+
+/**
+ * What a `subscriptions/listen` stream asks for (and, in its acknowledgement, what the server agreed to).
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const SubscriptionFilter = open({
+  toolsListChanged: optional(Schema.Boolean),
+  promptsListChanged: optional(Schema.Boolean),
+  resourcesListChanged: optional(Schema.Boolean),
+  resourceSubscriptions: optional(Schema.Array(Schema.String))
+})
+
+/**
+ * The decoded type of {@link SubscriptionFilter}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type SubscriptionFilter = typeof SubscriptionFilter.Type

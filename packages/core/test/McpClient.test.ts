@@ -356,12 +356,12 @@ describe("McpClient against a scripted server", () => {
             )
           }
         })
-      const client = yield* McpClient.make().pipe(
+      const client = yield* McpClient.make({ protocolVersion: "legacy" }).pipe(
         Effect.provide(McpQueueTransport.layer(peer(["2025-03-26", "2099-01-01"])))
       )
       assert.strictEqual((yield* client.session).protocolVersion, "2025-03-26")
       assert.deepStrictEqual(offers, ["2025-11-25", "2025-03-26"])
-      const error = yield* McpClient.make().pipe(
+      const error = yield* McpClient.make({ protocolVersion: "legacy" }).pipe(
         Effect.provide(McpQueueTransport.layer(peer(["2099-01-01"]))),
         Effect.flip
       )
@@ -403,7 +403,9 @@ describe("McpClient against a scripted server", () => {
           }
         })
       )
-      const client = yield* McpClient.make({ connect: "lazy" }).pipe(Effect.provide(transport))
+      const client = yield* McpClient.make({ connect: "lazy", protocolVersion: "legacy" }).pipe(
+        Effect.provide(transport)
+      )
       const impatient = yield* client.ping().pipe(Effect.forkChild({ startImmediately: true }))
       const patient = yield* Effect.all([client.ping(), client.ping()], { concurrency: 2 }).pipe(
         Effect.forkChild({ startImmediately: true })
@@ -438,7 +440,9 @@ describe("McpClient against a scripted server", () => {
           }
         })
       )
-      const client = yield* McpClient.make({ connect: "lazy" }).pipe(Effect.provide(transport))
+      const client = yield* McpClient.make({ connect: "lazy", protocolVersion: "legacy" }).pipe(
+        Effect.provide(transport)
+      )
       const first = yield* client.ping().pipe(Effect.flip)
       assert.instanceOf(first, McpError.McpProtocolError)
       assert.deepStrictEqual(closedConnections, [1])

@@ -73,7 +73,11 @@ const askingPeer = (
 const clientWith = (
   layer: Layer.Layer<never>,
   peer: (p: McpQueueTransport.Peer) => Effect.Effect<void, never, never>
-) => McpClient.make().pipe(Effect.provide(McpQueueTransport.layer(peer)), Effect.provide(layer))
+) =>
+  McpClient.make({ protocolVersion: "legacy" }).pipe(
+    Effect.provide(McpQueueTransport.layer(peer)),
+    Effect.provide(layer)
+  )
 
 const sampleRequest = (id: number | string, params?: Record<string, unknown>) => ({
   id,

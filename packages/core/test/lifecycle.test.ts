@@ -106,7 +106,7 @@ describe("timeouts and cancellation", () => {
             yield* Deferred.succeed(received, undefined)
           }
         }).pipe(Effect.ensuring(Deferred.succeed(closed, undefined)))
-      const fiber = yield* McpClient.make({ initializationTimeout: "5 seconds" }).pipe(
+      const fiber = yield* McpClient.make({ initializationTimeout: "5 seconds", protocolVersion: "legacy" }).pipe(
         Effect.provide(McpQueueTransport.layer(silent)),
         Effect.scoped,
         Effect.flip,
@@ -199,7 +199,7 @@ describe("closing", () => {
     Effect.gen(function*() {
       let connections = 0
       const logs: Array<ScriptedPeer.LogEntry> = []
-      const client = yield* McpClient.make({ reconnect: Schedule.recurs(2) }).pipe(
+      const client = yield* McpClient.make({ reconnect: Schedule.recurs(2), protocolVersion: "legacy" }).pipe(
         Effect.provide(ScriptedPeer.captureLogs(logs)),
         Effect.provide(McpQueueTransport.layer((peer) => {
           connections++

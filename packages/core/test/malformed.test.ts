@@ -98,7 +98,7 @@ describe("server requests", () => {
   it.effect("answers ping, and method-not-found for what no handler serves", () =>
     Effect.gen(function*() {
       const answers = yield* Deferred.make<ReadonlyArray<unknown>>()
-      yield* McpClient.make().pipe(
+      yield* McpClient.make({ protocolVersion: "legacy" }).pipe(
         Effect.provide(McpQueueTransport.layer((peer) =>
           Effect.gen(function*() {
             const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage

@@ -61,8 +61,10 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
           assert.includeMembers(tools.map((t) => t.name), ["add", "echo", "notify", "elicit"])
           assert.deepStrictEqual((yield* client.callTool("add", { a: 2, b: 40 })).structuredContent, { sum: 42 })
           assert.strictEqual(textOf(yield* client.callTool("echo", { text: "héllo 😀" })), "héllo 😀")
-          // every request after initialize carries the negotiated revision (and the session, if any)
-          const later = server.requests.filter((r) => r.method === "POST").slice(1)
+          // the "auto" probe (server/discover) is refused, then every request after initialize carries the
+          // negotiated revision (and the session, if any)
+          const later = server.requests.filter((r) => r.method === "POST").slice(2)
+          assert.strictEqual(session.era, "stateful")
           assert.isTrue(later.every((r) => r.headers["mcp-protocol-version"] === session.protocolVersion))
           if (sessions) {
             const id = later[0]!.headers["mcp-session-id"]

@@ -268,7 +268,7 @@ describe("McpStdioTransport", () => {
             Stream.runHead,
             Effect.forkChild({ startImmediately: true })
           )
-          const c = yield* client({ timeout: "Infinity", reconnect: false })
+          const c = yield* client({ timeout: "Infinity", reconnect: false, protocolVersion: "legacy" })
           yield* Fiber.join(closed) // what was written before the close is lost unseen; the next write is not
           const error = yield* c.callTool("anything").pipe(Effect.flip, Effect.timeout("10 seconds"))
           assert.instanceOf(error, McpError.McpTransportError)

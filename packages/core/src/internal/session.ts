@@ -7,9 +7,12 @@
  * - The stateful era (2024-11-05 … 2025-11-25), implemented by {@link connectStateful}: the
  *   `initialize` handshake, `notifications/initialized`, then plain requests; interruption sends
  *   `notifications/cancelled`.
- * - The stateless era (2026-07-28) will be `connectStateless`: `server/discover` instead of the
+ * - The stateless era (2026-07-28), implemented in `stateless.ts`: `server/discover` instead of the
  *   handshake, the `io.modelcontextprotocol/*` `_meta` keys added to every request by `request`,
  *   `input_required` rounds looped inside `request`, and `check` refusing the removed methods.
+ *
+ * {@link negotiate} picks the era: pinned, or (`"auto"`) by probing with `server/discover` and falling
+ * back to `initialize` as the specification's era detection says.
  *
  * @internal
  */
@@ -89,6 +92,49 @@ const capabilityName: Record<string, string> = {
 }
 
 /**
+ * Checks a method against the server's capabilities.
+ */
+export const capabilityCheck =
+  (capabilities: McpSchema.ServerCapabilities, protocolVersion: string) =>
+  (method: string): Effect.Effect<void, McpCapabilityError> => {
+    const allowed = requiredCapability[method]
+    return allowed === undefined || allowed(capabilities, protocolVersion)
+      ? Effect.void
+      : Effect.fail(
+        new McpCapabilityError({
+          method,
+          capability: capabilityName[method] ?? method.split("/")[0]!,
+          protocolVersion
+        })
+      )
+  }
+
+/** The methods 2026-07-28 removed, with what replaces each. */
+const removedInStateless: Record<string, string> = {
+  ping: "a stateless server has no connection to check; any request (client.discover) reaches it",
+  "logging/setLevel": "set the client's or the request's logLevel option, sent in every request's _meta",
+  "resources/subscribe": "use client.subscribe, which runs subscriptions/listen",
+  "resources/unsubscribe": "end the client.subscribe stream",
+  "tasks/result": "tasks are the io.modelcontextprotocol/tasks extension: use the task handle",
+  "tasks/list": "tasks are the io.modelcontextprotocol/tasks extension, which has no listing",
+  "notifications/roots/list_changed": "roots are sent with each input request"
+}
+
+/**
+ * The error for a method the negotiated revision does not have, if it is one.
+ */
+export const removedIn = (method: string, protocolVersion: string): McpCapabilityError | undefined => {
+  const hint = removedInStateless[method]
+  return hint === undefined ? undefined : new McpCapabilityError({
+    method,
+    capability: method,
+    protocolVersion,
+    removed: true,
+    hint
+  })
+}
+
+/**
  * Decodes a raw result with a schema, turning a mismatch into `McpProtocolError(InvalidResult)`.
  */
 export const decodeResult = <S extends Schema.Decoder<unknown>>(schema: S) => {
@@ -163,17 +209,6 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
     instructions: result.instructions,
     request: engine.request,
     notify: engine.notify,
-    check: (method) => {
-      const allowed = requiredCapability[method]
-      return allowed === undefined || allowed(capabilities, protocolVersion)
-        ? Effect.void
-        : Effect.fail(
-          new McpCapabilityError({
-            method,
-            capability: capabilityName[method] ?? method.split("/")[0]!,
-            protocolVersion
-          })
-        )
-    }
+    check: capabilityCheck(capabilities, protocolVersion)
   }
 })

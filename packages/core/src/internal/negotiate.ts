@@ -1,0 +1,154 @@
+/**
+ * Picks the protocol era of a connection, as the specification's era detection says:
+ *
+ * - `"auto"`: send `server/discover`. A discovery result, or an error only a stateless server sends
+ *   (-32020, -32021, -32022), means the server speaks 2026-07-28. Any other error, a timeout, or an
+ *   HTTP refusal means it does not: the stateful handshake follows on the same connection.
+ * - `"legacy"` or a stateful revision: the handshake only.
+ * - `"2026-07-28"`: discovery only; a server that does not speak it fails the connection.
+ *
+ * @internal
+ */
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import type { McpError } from "../McpError.ts"
+import { McpVersionError } from "../McpError.ts"
+import * as McpSchema from "../McpSchema.ts"
+import type { Engine, RequestHandler } from "./engine.ts"
+import { connectStateful } from "./session.ts"
+import type { Session } from "./session.ts"
+import * as Stateless from "./stateless.ts"
+
+/**
+ * Which revision to speak: `"auto"` (the newest both sides speak), `"legacy"` (the stateful
+ * handshake, newest revision first), or one revision, pinned.
+ */
+export type VersionPreference =
+  | "auto"
+  | "legacy"
+  | McpSchema.StatelessProtocolVersion
+  | McpSchema.StatefulProtocolVersion
+
+/**
+ * What a negotiation yields: the session, and the discovery result when the session is stateless.
+ */
+export interface Negotiated {
+  readonly session: Session
+  readonly discovery: McpSchema.DiscoverResult | undefined
+}
+
+/**
+ * Options of {@link negotiate}.
+ */
+export interface Options {
+  readonly preference: VersionPreference
+  readonly clientInfo: McpSchema.Implementation
+  readonly capabilities: McpSchema.ClientCapabilities
+  /** How long the handshake (or the discovery of a pinned stateless revision) may take. */
+  readonly timeout: Duration.Duration | undefined
+  /** How long the `"auto"` probe may take before the server is taken for a stateful one. */
+  readonly probeTimeout: Duration.Duration | undefined
+  readonly logLevel: McpSchema.LoggingLevel | undefined
+  readonly handlers: ReadonlyMap<string, RequestHandler>
+  readonly maxInputRounds: number
+  readonly closeCancels: boolean
+}
+
+/** The `supported` list of an "unsupported protocol version" error (-32022). */
+const supportedVersions = (error: McpError): ReadonlyArray<string> | undefined => {
+  if (error._tag !== "McpProtocolError" || error.reason._tag !== "RpcError") return undefined
+  if (error.reason.code !== McpSchema.ErrorCode.UnsupportedProtocolVersion) return undefined
+  const data = error.reason.data as { readonly supported?: unknown } | null | undefined
+  const supported = typeof data === "object" && data !== null ? data.supported : undefined
+  return Array.isArray(supported) ? supported.filter((v): v is string => typeof v === "string") : []
+}
+
+/**
+ * Whether a failed probe means "this server speaks the stateless era" (so no fallback): an error code
+ * only stateless servers use.
+ */
+const isStatelessAnswer = (error: McpError): boolean =>
+  error._tag === "McpProtocolError" && error.reason._tag === "RpcError" &&
+  McpSchema.STATELESS_ERROR_CODES.has(error.reason.code)
+
+/**
+ * Whether a failed probe means "not a stateless server": the server answered, but not as one (an
+ * unknown method, a refusal before `initialize`, an HTTP status, a result that is not a discovery
+ * result), or did not answer in time. A connection that failed is no verdict: it fails the attempt.
+ */
+const isStatefulAnswer = (error: McpError): boolean => {
+  switch (error._tag) {
+    case "McpProtocolError":
+    case "McpTimeoutError":
+    case "McpVersionError":
+      return true
+    case "McpTransportError":
+      return error.reason._tag === "HttpStatus"
+    default:
+      return false
+  }
+}
+
+/**
+ * Opens a session in the era the preference and the server allow.
+ */
+export const negotiate = (engine: Engine, options: Options): Effect.Effect<Negotiated, McpError> => {
+  const stateful = (protocolVersion?: McpSchema.StatefulProtocolVersion) =>
+    Effect.map(
+      connectStateful(engine, {
+        clientInfo: options.clientInfo,
+        capabilities: options.capabilities,
+        timeout: options.timeout,
+        protocolVersion
+      }),
+      (session): Negotiated => ({ session, discovery: undefined })
+    )
+  const stateless = (protocolVersion: McpSchema.StatelessProtocolVersion, timeout: Duration.Duration | undefined) =>
+    Effect.map(
+      Stateless.connect(engine, { ...options, protocolVersion, timeout }),
+      (session): Negotiated => ({ session, discovery: session.result })
+    )
+  const preference = options.preference
+  if (preference === "legacy") return stateful()
+  if (McpSchema.isStatefulProtocolVersion(preference)) return stateful(preference)
+  if (McpSchema.isStatelessProtocolVersion(preference)) {
+    return Effect.catch(stateless(preference, options.timeout), (error) => {
+      const supported = supportedVersions(error)
+      return Effect.fail(
+        supported === undefined ? error : new McpVersionError({
+          requested: preference,
+          received: supported.join(", "),
+          supported: McpSchema.PROTOCOL_VERSIONS
+        })
+      )
+    })
+  }
+  return Effect.catch(
+    stateless(McpSchema.LATEST_PROTOCOL_VERSION, options.probeTimeout),
+    (error): Effect.Effect<Negotiated, McpError> => {
+      const supported = supportedVersions(error)
+      if (supported !== undefined) {
+        // a stateless server refused the revision: offer the newest both sides speak, once (it may be
+        // the one just refused: a server may refuse a first request for reasons of its own)
+        const modern = McpSchema.STATELESS_PROTOCOL_VERSIONS.find((v) => supported.includes(v))
+        if (modern !== undefined) return stateless(modern, options.timeout)
+        const legacy = McpSchema.STATEFUL_PROTOCOL_VERSIONS.find((v) => supported.includes(v))
+        if (legacy !== undefined) return stateful(legacy)
+        return Effect.fail(
+          new McpVersionError({
+            requested: McpSchema.LATEST_PROTOCOL_VERSION,
+            received: supported.join(", "),
+            supported: McpSchema.PROTOCOL_VERSIONS
+          })
+        )
+      }
+      if (isStatelessAnswer(error) || !isStatefulAnswer(error)) return Effect.fail(error)
+      return Effect.andThen(
+        Effect.logDebug("MCP: the server does not speak 2026-07-28; opening a stateful session").pipe(
+          Effect.annotateLogs("mcp.probe", error.message)
+        ),
+        stateful()
+      )
+    }
+  )
+}
