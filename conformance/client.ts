@@ -10,6 +10,10 @@ import { Effect, Layer } from "effect"
 
 const url = process.argv.at(-1) ?? ""
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "initialize"
+// scenario data some scenarios pass (http-custom-headers: the calls to make)
+const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
+  readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: Record<string, unknown> }>
+}
 
 const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(function*() {
   const client = yield* McpClient.McpClient
@@ -30,6 +34,51 @@ const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(funct
     case "sse-retry": {
       yield* client.listTools()
       yield* client.callTool("test_reconnection")
+      return
+    }
+    case "request-metadata": {
+      // the server refuses the first request with -32022: negotiation offers a supported revision again
+      // (the server advertises no capabilities, so the discovery is the whole task)
+      yield* client.session
+      return
+    }
+    case "http-standard-headers": {
+      const [tool] = yield* client.listTools()
+      if (tool !== undefined) yield* client.callToolRaw(tool.name)
+      const [resource] = yield* client.listResources()
+      if (resource !== undefined) yield* client.readResourceRaw(resource.uri)
+      const [prompt] = yield* client.listPrompts()
+      if (prompt !== undefined) yield* client.getPrompt(prompt.name)
+      return
+    }
+    case "http-custom-headers": {
+      yield* client.listTools()
+      for (const call of context.toolCalls ?? []) yield* client.callToolRaw(call.name, call.arguments)
+      return
+    }
+    case "http-invalid-tool-headers": {
+      // the transport drops the tools whose x-mcp-header annotations are invalid: call what is left
+      for (const tool of yield* client.listTools()) yield* client.callToolRaw(tool.name, { region: "us-west1" })
+      return
+    }
+    case "sep-2322-client-request-state": {
+      yield* client.listTools()
+      yield* client.callToolRaw("test_mrtr_echo_state")
+      yield* client.callToolRaw("test_mrtr_unrelated")
+      yield* client.callToolRaw("test_mrtr_no_state")
+      yield* client.callToolRaw("test_mrtr_no_result_type")
+      return
+    }
+    case "json-schema-ref-no-deref": {
+      // listing is the task: the schemas' $ref URLs must never be fetched
+      yield* client.listTools()
+      return
+    }
+    case "json-schema-2020-12-preservation": {
+      const tools = yield* client.listTools()
+      const focal = tools.find((tool) => tool.name === "json_schema_2020_12_tool")
+      if (focal === undefined) return yield* Effect.fail("json_schema_2020_12_tool is not listed")
+      yield* client.callToolRaw("json_schema_echo", { schema: focal.inputSchema })
       return
     }
     default:

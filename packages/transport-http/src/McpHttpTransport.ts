@@ -16,10 +16,14 @@
  * from the `McpAuth` hook of core: its headers go on every request, and it decides whether a 401/403 is
  * retried.
  *
- * **Era seam.** The stateless 2026-07-28 revision keeps the POST/response part and drops the session,
- * the GET stream, DELETE and resumption, and adds per-request headers (`Mcp-Method`, `Mcp-Name`,
- * `Mcp-Param-*`): those go in {@link headersFor}, and the session-only parts are the ones guarded by
- * `sessionId`.
+ * **Revision 2026-07-28.** A request whose `_meta` names a stateless revision is sent with that
+ * revision in `MCP-Protocol-Version` and the routing headers `Mcp-Method`, `Mcp-Name` (the tool or
+ * prompt name, the resource URI) and `Mcp-Param-{Name}` for each argument its tool marks with
+ * `x-mcp-header` (learnt from the `tools/list` answers this connection carried; tools whose
+ * annotations are invalid are dropped from those answers, as the specification requires of HTTP
+ * clients). There is no session, GET stream, DELETE or resumption in that era: those parts only run
+ * once `initialize` opened a session. A 4xx answer whose body is a JSON-RPC error becomes that
+ * request's error, so the client can read the codes the era detection and corrections rely on.
  *
  * **Example** (A remote server)
  *
@@ -40,7 +44,7 @@
  */
 import * as McpAuth from "@effect-mcp/core/McpAuth"
 import { ConnectionClosed, HttpStatus, McpTransportError, SessionExpired } from "@effect-mcp/core/McpError"
-import { type RequestId, SAFE_TO_REPEAT_METHODS } from "@effect-mcp/core/McpSchema"
+import { MetaKey, type RequestId, SAFE_TO_REPEAT_METHODS } from "@effect-mcp/core/McpSchema"
 import { excerpt, McpTransport, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
 import type { McpConnection, OutgoingMessage } from "@effect-mcp/core/McpTransport"
 import * as Deferred from "effect/Deferred"
@@ -57,6 +61,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Headers from "./internal/headers.ts"
+import * as Routing from "./internal/routing.ts"
 import * as Sse from "./internal/sse.ts"
 import * as McpSseTransport from "./McpSseTransport.ts"
 
@@ -100,15 +105,44 @@ const MAX_QUIET_LISTENS = 5
 
 const TRANSIENT_STATUS = new Set([502, 503, 504])
 
+const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
+
+/** The methods whose `Mcp-Name` header carries `params.name`, or `params.uri` for `resources/read`. */
+const NAMED_METHODS: ReadonlySet<string> = new Set(["tools/call", "prompts/get", "resources/read"])
+
 /**
- * The headers a message needs beside the session's: none in the stateful revisions. The stateless
- * revision adds `Mcp-Method` and `Mcp-Name` here.
+ * The revision a message names in its `_meta` (2026-07-28 and later), if it names one.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.2.0
+ */
+export const statelessVersionOf = (message: OutgoingMessage): string | undefined => {
+  const params = "params" in message ? message.params as { readonly _meta?: Record<string, unknown> } : undefined
+  const version = params?._meta?.[MetaKey.protocolVersion]
+  return typeof version === "string" ? version : undefined
+}
+
+/**
+ * The headers a message needs beside the session's: none in the stateful revisions; in 2026-07-28
+ * `MCP-Protocol-Version` (from the message's `_meta`), `Mcp-Method`, and `Mcp-Name` for
+ * `tools/call`, `prompts/get` and `resources/read`.
  *
  * @stability experimental
  * @category constructors
  * @since 0.1.0
  */
-export const headersFor = (_message: OutgoingMessage): Readonly<Record<string, string>> => ({})
+export const headersFor = (message: OutgoingMessage): Readonly<Record<string, string>> => {
+  const version = statelessVersionOf(message)
+  if (version === undefined || !("method" in message)) return {}
+  const headers: Record<string, string> = { "mcp-protocol-version": version, "mcp-method": message.method }
+  if (NAMED_METHODS.has(message.method)) {
+    const params = message.params as { readonly name?: unknown; readonly uri?: unknown }
+    const name = message.method === "resources/read" ? params.uri : params.name
+    if (typeof name === "string") headers["mcp-name"] = Routing.encodeValue(name)
+  }
+  return headers
+}
 
 interface Transient {
   readonly transient: true
@@ -217,6 +251,7 @@ const connectWith = Effect.fnUntraced(function*(
         HttpClientRequest.setHeaders({
           ...headers,
           ...headersFor(message),
+          ...toolHeadersFor(message),
           accept: "application/json, text/event-stream"
         }),
         HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
@@ -341,6 +376,66 @@ const connectWith = Effect.fnUntraced(function*(
     )
   }
 
+  /**
+   * The JSON-RPC error in the body of a 4xx answer to a stateless request, as that request's response
+   * (its id is the request's: the answer can only be to it), or the status as a transport error.
+   */
+  const errorBody = (response: HttpClientResponse.HttpClientResponse, id: RequestId) =>
+    Effect.gen(function*() {
+      const body = yield* Effect.orElseSucceed(response.text, () => "")
+      const parsed = parseFrame(body)
+      const error = Result.isSuccess(parsed) && isRecord(parsed.success) ? parsed.success.error : undefined
+      if (isRecord(error) && typeof error.code === "number" && typeof error.message === "string") {
+        return { jsonrpc: "2.0", id, error } as unknown
+      }
+      return yield* new McpTransportError({
+        reason: new HttpStatus({ status: response.status, url, body: excerpt(body) })
+      })
+    })
+
+  // The x-mcp-header annotations of the tools this connection listed (stateless era): tool name →
+  // the arguments mirrored into headers.
+  const toolParams = new Map<string, ReadonlyArray<Routing.HeaderParam>>()
+
+  const toolHeadersFor = (message: OutgoingMessage): Record<string, string> => {
+    if (!("method" in message) || message.method !== "tools/call" || toolParams.size === 0) return {}
+    const params = message.params as { readonly name?: unknown; readonly arguments?: unknown } | undefined
+    const annotated = typeof params?.name === "string" ? toolParams.get(params.name) : undefined
+    return annotated === undefined ? {} : Routing.paramHeaders(annotated, params?.arguments)
+  }
+
+  /**
+   * Records the header annotations of a `tools/list` answer, and drops the tools whose annotations are
+   * invalid: a server cannot route their calls, so an HTTP client must not offer them.
+   */
+  const learnTools = (reply: unknown): Effect.Effect<unknown> => {
+    if (!isRecord(reply) || !isRecord(reply.result) || !Array.isArray(reply.result.tools)) return Effect.succeed(reply)
+    const kept: Array<unknown> = []
+    const dropped: Array<string> = []
+    for (const tool of reply.result.tools) {
+      if (!isRecord(tool) || typeof tool.name !== "string") {
+        kept.push(tool)
+        continue
+      }
+      const annotations = Routing.headerParams(tool.inputSchema)
+      if ("invalid" in annotations) {
+        dropped.push(`${tool.name} (${annotations.invalid})`)
+        toolParams.delete(tool.name)
+        continue
+      }
+      if (annotations.params.length > 0) toolParams.set(tool.name, annotations.params)
+      else toolParams.delete(tool.name)
+      kept.push(tool)
+    }
+    if (dropped.length === 0) return Effect.succeed(reply)
+    return Effect.as(
+      Effect.logWarning("MCP: dropped tools whose x-mcp-header annotations are invalid").pipe(
+        Effect.annotateLogs({ "mcp.url": url, "mcp.tools": dropped.join("; ") })
+      ),
+      { ...reply, result: { ...reply.result, tools: kept } }
+    )
+  }
+
   const isResponseTo = (id: RequestId) => (message: unknown): boolean =>
     typeof message === "object" && message !== null && !("method" in message) &&
     (message as { readonly id?: unknown }).id === id
@@ -355,8 +450,16 @@ const connectWith = Effect.fnUntraced(function*(
       }
       const response = yield* post(message)
       if ("method" in message && message.method === "initialize") captureSession(response)
-      if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
-      return messagesOf(response, isResponseTo((message as { readonly id: RequestId }).id))
+      const id = (message as { readonly id: RequestId }).id
+      const stateless = statelessVersionOf(message) !== undefined
+      if (response.status < 200 || response.status >= 300) {
+        if (!stateless || response.status < 400 || response.status >= 500) return yield* failStatus(response)
+        return Stream.succeed(yield* errorBody(response, id))
+      }
+      const messages = messagesOf(response, isResponseTo(id))
+      return stateless && "method" in message && message.method === "tools/list"
+        ? Stream.mapEffect(messages, (reply) => isResponseTo(id)(reply) ? learnTools(reply) : Effect.succeed(reply))
+        : messages
     }))
 
   const send = (message: OutgoingMessage): Effect.Effect<void, McpTransportError> =>

@@ -210,7 +210,42 @@ export const connect = Effect.fnUntraced(function*(
       return responses
     })
 
+  /** Lists every tool again, so that the transport learns their current header annotations. */
+  const relistTools = Effect.gen(function*() {
+    let cursor: unknown = undefined
+    for (let page = 0; page < 100; page++) {
+      const raw = yield* send("tools/list", typeof cursor === "string" ? { cursor } : {}, { timeout: options.timeout })
+      cursor = raw.nextCursor
+      if (typeof cursor !== "string") return
+    }
+  })
+
+  /**
+   * A call the server refused for its headers (-32020: the tool's `x-mcp-header` annotations changed
+   * since they were listed, or were never listed) is sent once more after listing the tools again.
+   */
   const request = (
+    method: string,
+    params: object | undefined,
+    requestOptions?: RequestOptions
+  ): Effect.Effect<Record<string, unknown>, McpError> =>
+    method !== "tools/call" || !options.closeCancels
+      ? requestOnce(method, params, requestOptions)
+      : Effect.catchIf(
+        requestOnce(method, params, requestOptions),
+        (error) =>
+          error._tag === "McpProtocolError" && error.reason._tag === "RpcError" &&
+          error.reason.code === McpSchema.ErrorCode.HeaderMismatch,
+        (error) =>
+          relistTools.pipe(
+            Effect.matchEffect({
+              onFailure: () => Effect.fail(error),
+              onSuccess: () => requestOnce(method, params, requestOptions)
+            })
+          )
+      )
+
+  const requestOnce = (
     method: string,
     params: object | undefined,
     requestOptions?: RequestOptions
