@@ -1,0 +1,285 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Layer from "effect/Layer"
+import { TestClock } from "effect/testing"
+import * as McpClient from "../src/McpClient.ts"
+import * as McpClientTest from "../src/McpClientTest.ts"
+import * as McpElicitation from "../src/McpElicitation.ts"
+import * as McpError from "../src/McpError.ts"
+import * as McpQueueTransport from "../src/McpQueueTransport.ts"
+import * as McpRoots from "../src/McpRoots.ts"
+import * as McpSampling from "../src/McpSampling.ts"
+import * as EffectServer from "./fixtures/EffectServer.ts"
+import * as ModernServer from "./fixtures/ModernServer.ts"
+import type * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+
+const textOf = (result: { readonly content: ReadonlyArray<{ readonly type: string }> }) => {
+  const block = result.content[0] as { readonly type: string; readonly text?: string } | undefined
+  return block?.type === "text" ? block.text : undefined
+}
+
+/** The three handlers `interview` needs, counting their calls. */
+const handlers = (calls: Record<string, number>) =>
+  Layer.mergeAll(
+    McpElicitation.layer(() =>
+      Effect.sync(() => {
+        calls.elicit = (calls.elicit ?? 0) + 1
+        return McpElicitation.accept({ name: "Ada" })
+      })
+    ),
+    McpSampling.layer((request) =>
+      Effect.sync(() => {
+        calls.sample = (calls.sample ?? 0) + 1
+        const first = request.messages[0]?.content as { readonly text?: string }
+        return `roses for ${first.text?.slice("a poem for ".length)}`
+      })
+    ),
+    McpRoots.layer(["file:///work", "file:///tmp"])
+  )
+
+describe("against an Effect McpServer speaking 2026-07-28", () => {
+  it.effect("auto negotiates the stateless era and shows the discovery result", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(ModernServer.layer())
+      const session = yield* client.session
+      assert.strictEqual(session.era, "stateless")
+      assert.strictEqual(session.protocolVersion, "2026-07-28")
+      assert.deepStrictEqual(session.serverInfo.name, "modern-server")
+      assert.strictEqual(session.instructions, "Stateless and proud")
+      assert.include(session.discovery?.supportedVersions ?? [], "2026-07-28")
+      assert.isDefined(session.capabilities.tools)
+      const sum = yield* client.callTool("add", { a: 2, b: 40 })
+      assert.deepStrictEqual(sum.structuredContent, { sum: 42 })
+      const [readme] = yield* client.readResource("memo://readme")
+      assert.strictEqual((readme as { readonly text: string }).text, "hello from the readme")
+    }).pipe(Effect.scoped))
+
+  it.effect("a server of both eras: auto picks 2026-07-28, legacy picks the handshake", () =>
+    Effect.gen(function*() {
+      const modern = yield* McpClientTest.makeClient(ModernServer.layer({ dual: true }))
+      assert.strictEqual((yield* modern.session).era, "stateless")
+      const legacy = yield* McpClientTest.makeClient(ModernServer.layer({ dual: true }), { protocolVersion: "legacy" })
+      const session = yield* legacy.session
+      assert.deepStrictEqual([session.era, session.protocolVersion], ["stateful", "2025-11-25"])
+      assert.deepStrictEqual((yield* legacy.callTool("add", { a: 1, b: 1 })).structuredContent, { sum: 2 })
+    }).pipe(Effect.scoped))
+
+  it.effect("a stateful-only server: auto falls back to the handshake; a pinned 2026-07-28 fails", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(EffectServer.layer())
+      const session = yield* client.session
+      assert.deepStrictEqual([session.era, session.protocolVersion, session.discovery], [
+        "stateful",
+        "2025-11-25",
+        undefined
+      ])
+      const error = yield* McpClientTest.makeClient(EffectServer.layer(), { protocolVersion: "2026-07-28" }).pipe(
+        Effect.flip
+      )
+      assert.strictEqual(error._tag, "McpProtocolError")
+    }).pipe(Effect.scoped))
+
+  it.effect("input_required: three rounds answered by the same handler layers as server requests", () =>
+    Effect.gen(function*() {
+      const rounds: Array<ModernServer.Round> = []
+      const calls: Record<string, number> = {}
+      const client = yield* McpClientTest.makeClient(ModernServer.layer({ rounds })).pipe(
+        Effect.provide(handlers(calls))
+      )
+      const result = yield* client.callTool("interview")
+      assert.strictEqual(textOf(result), "Ada | roses for Ada | file:///work,file:///tmp")
+      assert.deepStrictEqual(calls, { elicit: 1, sample: 1 })
+      // the request state came back byte for byte, and only where the server gave one
+      assert.deepStrictEqual(rounds.map((round) => round.requestState), [
+        undefined,
+        "round-1 ✓ {\"opaque\": true}",
+        "round-2:Ada"
+      ])
+      assert.deepStrictEqual(rounds[1]!.inputResponses, { who: { action: "accept", content: { name: "Ada" } } })
+      assert.deepStrictEqual(Object.keys(rounds[2]!.inputResponses ?? {}).sort(), ["poem", "roots"])
+    }).pipe(Effect.scoped))
+
+  it.effect("without the handler layer, the capability is not declared and the server refuses (-32021)", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(ModernServer.layer())
+      const error = yield* client.callTool("interview").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpProtocolError)
+      assert.strictEqual((error.reason as McpError.RpcError).code, -32021)
+    }).pipe(Effect.scoped))
+
+  it.effect("a handler that fails an input request fails the call with InputFailed, and no retry is sent", () =>
+    Effect.gen(function*() {
+      const rounds: Array<ModernServer.Round> = []
+      const client = yield* McpClientTest.makeClient(ModernServer.layer({ rounds })).pipe(
+        Effect.provide(
+          McpElicitation.layer(() => Effect.fail(new McpError.McpHandlerError({ code: -1, description: "no user" })))
+        )
+      )
+      const error = yield* client.callTool("interview").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpProtocolError)
+      assert.deepStrictEqual(
+        error.reason,
+        new McpError.InputFailed({ key: "who", request: "elicitation/create", code: -1, description: "no user" })
+      )
+      assert.strictEqual(rounds.length, 1)
+    }).pipe(Effect.scoped))
+
+  it.effect("a server that never stops asking fails with InputLimit after maxInputRounds", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(ModernServer.layer(), { maxInputRounds: 3 })
+      const error = yield* client.callTool("insist").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpProtocolError)
+      assert.deepStrictEqual(error.reason, new McpError.InputLimit({ rounds: 3 }))
+    }).pipe(Effect.scoped))
+
+  it.effect("the caller's timeout spans every round, the time spent answering included", () =>
+    Effect.gen(function*() {
+      const slowHandlers = Layer.mergeAll(
+        McpElicitation.layer(() => Effect.as(Effect.sleep("2 seconds"), McpElicitation.accept({ name: "Ada" }))),
+        McpSampling.layer(() => Effect.as(Effect.sleep("2 seconds"), "slow")),
+        McpRoots.layer([])
+      )
+      const client = yield* McpClientTest.makeClient(ModernServer.layer()).pipe(Effect.provide(slowHandlers))
+      const fiber = yield* client.callTool("interview", {}, { timeout: "3 seconds" }).pipe(
+        Effect.flip,
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* TestClock.adjust("2 seconds")
+      yield* TestClock.adjust("1 second")
+      const error = yield* Fiber.join(fiber)
+      assert.instanceOf(error, McpError.McpTimeoutError)
+      assert.strictEqual(error.timeoutMillis, 3000)
+    }).pipe(Effect.scoped))
+
+  it.effect("the methods 2026-07-28 removed fail with a typed error naming the revision", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(ModernServer.layer())
+      for (
+        const attempt of [
+          client.ping(),
+          client.setLoggingLevel("info"),
+          client.subscribeResource("memo://readme")
+        ]
+      ) {
+        const error = yield* Effect.flip(attempt)
+        assert.instanceOf(error, McpError.McpCapabilityError)
+        assert.isTrue(error.removed)
+        assert.include(error.message, "2026-07-28")
+      }
+    }).pipe(Effect.scoped))
+})
+
+/** A scripted stateless server: answers discovery and echoes every request's params back as its result. */
+const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {
+  readonly refuseFirst?: boolean | undefined
+}) =>
+(peer: McpQueueTransport.Peer) =>
+  Effect.gen(function*() {
+    let refused = options?.refuseFirst !== true
+    while (true) {
+      const taken = yield* Effect.result(peer.receive)
+      if (taken._tag === "Failure") return
+      const message = taken.success as ScriptedPeer.ClientMessage
+      log.push(message)
+      if (message.id === undefined) continue
+      if (!refused) {
+        refused = true
+        yield* peer.send({
+          jsonrpc: "2.0",
+          id: message.id,
+          error: {
+            code: -32022,
+            message: "Unsupported protocol version",
+            data: { supported: ["2026-07-28"], requested: "2026-07-28" }
+          }
+        })
+        continue
+      }
+      yield* peer.send({
+        jsonrpc: "2.0",
+        id: message.id,
+        result: message.method === "server/discover"
+          ? {
+            resultType: "complete",
+            supportedVersions: ["2026-07-28"],
+            capabilities: { tools: {} },
+            ttlMs: 0,
+            cacheScope: "private",
+            _meta: { "io.modelcontextprotocol/serverInfo": { name: "scripted-modern", version: "1" } }
+          }
+          : { resultType: "complete", content: [], structuredContent: message.params ?? {} }
+      })
+    }
+  })
+
+describe("the stateless wire", () => {
+  it.effect("every request carries the revision, capabilities, client info and log level in _meta", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make({
+        clientInfo: { name: "wire-test", version: "9" },
+        logLevel: "warning"
+      }).pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer(log))),
+        Effect.provide(McpElicitation.layer(() => Effect.succeed(McpElicitation.decline))),
+        Effect.provide(McpRoots.layer(["file:///r"]))
+      )
+      assert.strictEqual((yield* client.session).serverInfo.name, "scripted-modern")
+      yield* client.callTool("x", { a: 1 }, { meta: { custom: true } })
+      assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "tools/call"])
+      for (const message of log) {
+        assert.deepStrictEqual(message.params?._meta, {
+          ...(message.method === "tools/call" ? { custom: true } : {}),
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, roots: {} },
+          "io.modelcontextprotocol/clientInfo": { name: "wire-test", version: "9" },
+          "io.modelcontextprotocol/logLevel": "warning"
+        })
+      }
+    }).pipe(Effect.scoped))
+
+  it.effect("-32022 with a revision this client speaks: discovery is offered again", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer(log, { refuseFirst: true })))
+      )
+      assert.strictEqual((yield* client.session).era, "stateless")
+      assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "server/discover"])
+      assert.notStrictEqual(log[0]!.id, log[1]!.id)
+    }).pipe(Effect.scoped))
+
+  it.effect("a server that ignores the probe is taken for a stateful one after the discovery timeout", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const fiber = yield* McpClient.make({ discoveryTimeout: "5 seconds" }).pipe(
+        Effect.provide(McpQueueTransport.layer((peer) =>
+          Effect.gen(function*() {
+            while (true) {
+              const message = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+              log.push(message)
+              if (message.method === "initialize") {
+                yield* peer.send({
+                  jsonrpc: "2.0",
+                  id: message.id,
+                  result: {
+                    protocolVersion: "2025-06-18",
+                    capabilities: {},
+                    serverInfo: { name: "quiet", version: "1" }
+                  }
+                })
+              }
+            }
+          })
+        )),
+        Effect.flatMap((client) => client.session),
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* TestClock.adjust("5 seconds")
+      const session = yield* Fiber.join(fiber)
+      assert.deepStrictEqual([session.era, session.protocolVersion], ["stateful", "2025-06-18"])
+      // no notifications/cancelled for the probe: the server was not initialized yet
+      assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "initialize", "notifications/initialized"])
+    }).pipe(Effect.scoped))
+})
