@@ -46,6 +46,7 @@ import { negotiate } from "./internal/negotiate.ts"
 import type { VersionPreference } from "./internal/negotiate.ts"
 import { decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
+import * as Subscribe from "./internal/subscribe.ts"
 import {
   ClientClosed,
   InvalidResult,
@@ -186,6 +187,26 @@ export type ToolArguments = Readonly<Record<string, unknown>>
 export type CallToolOptions = RequestOptions
 
 /**
+ * What {@link McpClient} `subscribe` listens for: list changes of tools, prompts, resources, and
+ * updates of the given resources.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type SubscriptionFilter = Subscribe.Filter
+
+/**
+ * An event of {@link McpClient} `subscribe`: the server's acknowledgement (what it agreed to listen
+ * for, again after each re-listen), a list change, or a resource update.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type SubscriptionEvent = Subscribe.Event
+
+/**
  * An event of {@link McpClient} `callToolStream`: a progress report, or the result (always last).
  *
  * @stability experimental
@@ -239,6 +260,34 @@ export class McpClient extends Context.Service<McpClient, {
    * (`notifications/resources/updated`, after `subscribeResource`).
    */
   readonly resourceUpdated: Stream.Stream<string>
+  /**
+   * Listens for list changes and resource updates, as a `Stream` that lives until it is stopped. In
+   * 2026-07-28 this is one `subscriptions/listen` request, sent again on `retry` (default: from
+   * 500 ms, doubling, at most 30 s apart, forever) when it ends; stopping the stream cancels it. In the
+   * stateful revisions list changes arrive on their own and each resource URI is subscribed with
+   * `resources/subscribe` on every session, and unsubscribed when the stream stops. The first event
+   * (and the first after each re-listen) is `Acknowledged`, with what the server agreed to.
+   *
+   * **Example** (Refreshing a tool list when it changes)
+   *
+   * ```ts
+   * import { Effect, Stream } from "effect"
+   * import { McpClient } from "@effect-mcp/core"
+   *
+   * const watch = Effect.gen(function*() {
+   *   const client = yield* McpClient.McpClient
+   *   yield* client.subscribe({ tools: true }).pipe(
+   *     Stream.filter((event) => event._tag === "ToolsChanged"),
+   *     Stream.mapEffect(() => client.listTools()),
+   *     Stream.runForEach((tools) => Effect.log(`${tools.length} tools`))
+   *   )
+   * })
+   * ```
+   */
+  readonly subscribe: (
+    filter: SubscriptionFilter,
+    options?: { readonly retry?: Schedule.Schedule<unknown, McpError> | undefined }
+  ) => Stream.Stream<SubscriptionEvent, McpError>
   /**
    * Checks that the server is alive.
    */
@@ -460,6 +509,8 @@ interface Connected {
   readonly session: Session
   readonly info: ServerSession
   readonly scope: Scope.Closeable
+  /** Succeeds when the connection is gone. */
+  readonly closed: Effect.Effect<void>
 }
 
 const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
@@ -570,7 +621,7 @@ export const make: (options?: Options) => Effect.Effect<
         instructions: session.instructions,
         discovery
       }
-      return { session, info, scope }
+      return { session, info, scope, closed: Effect.ignore(Deferred.await(engine.closed)) }
     }).pipe(
       Scope.provide(scope),
       Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
@@ -812,6 +863,13 @@ export const make: (options?: Options) => Effect.Effect<
         typeof notification.params?.uri === "string" ? Result.succeed(notification.params.uri) : Result.failVoid
     ),
     callToolStream,
+    subscribe: (filter, subscribeOptions) =>
+      Subscribe.stream({
+        filter,
+        current: connected,
+        notifications,
+        retry: subscribeOptions?.retry ?? Subscribe.defaultRetry
+      }),
     session: Effect.map(connected, (c) => c.info),
     notifications: Stream.fromPubSub(notifications),
     ping: (requestOptions) => Effect.asVoid(send("ping", undefined, requestOptions)),

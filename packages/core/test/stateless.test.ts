@@ -1,7 +1,9 @@
 import { assert, describe, it } from "@effect/vitest"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
@@ -37,6 +39,66 @@ const handlers = (calls: Record<string, number>) =>
     ),
     McpRoots.layer(["file:///work", "file:///tmp"])
   )
+
+describe("subscriptions", () => {
+  const watch = (client: McpClient.McpClient["Service"]) =>
+    Effect.gen(function*() {
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const acknowledged = yield* Deferred.make<void>()
+      const fiber = yield* client.subscribe({ tools: true, prompts: true, resourceUris: ["memo://readme"] }).pipe(
+        Stream.runForEach((event) =>
+          Effect.andThen(
+            Effect.sync(() => events.push(event)),
+            event._tag === "Acknowledged" ? Deferred.succeed(acknowledged, undefined) : Effect.void
+          )
+        ),
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* Deferred.await(acknowledged)
+      yield* client.callTool("touch")
+      return { events, fiber }
+    })
+
+  it.effect("2026-07-28: subscriptions/listen, acknowledged, then the notifications it asked for", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(ModernServer.layer())
+      const { events, fiber } = yield* watch(client)
+      yield* waitUntil(() => events.length >= 3)
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(events[0]?._tag, "Acknowledged")
+      assert.sameDeepMembers(events.slice(1), [
+        { _tag: "ToolsChanged" },
+        { _tag: "ResourceUpdated", uri: "memo://readme" }
+      ])
+    }).pipe(Effect.scoped))
+
+  it.effect("stateful era: the same API subscribes the resource and hears list changes", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClientTest.makeClient(EffectServer.layer())
+      assert.strictEqual((yield* client.session).era, "stateful")
+      const { events, fiber } = yield* watch(client)
+      yield* waitUntil(() => events.length >= 4)
+      yield* Fiber.interrupt(fiber)
+      assert.deepStrictEqual(events[0], {
+        _tag: "Acknowledged",
+        honoured: { toolsListChanged: true, promptsListChanged: true, resourceSubscriptions: ["memo://readme"] }
+      })
+      assert.sameDeepMembers(events.slice(1), [
+        { _tag: "ToolsChanged" },
+        { _tag: "PromptsChanged" },
+        { _tag: "ResourceUpdated", uri: "memo://readme" }
+      ])
+    }).pipe(Effect.scoped))
+})
+
+/**
+ * Lets other fibers run until `done()` holds. No clock involved; fails if it never holds.
+ */
+const waitUntil = (done: () => boolean) =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 10_000 && !done(); i++) yield* Effect.yieldNow
+    assert.isTrue(done(), "the condition never held")
+  })
 
 describe("against an Effect McpServer speaking 2026-07-28", () => {
   it.effect("auto negotiates the stateless era and shows the discovery result", () =>
@@ -173,6 +235,8 @@ describe("against an Effect McpServer speaking 2026-07-28", () => {
 /** A scripted stateless server: answers discovery and echoes every request's params back as its result. */
 const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {
   readonly refuseFirst?: boolean | undefined
+  /** End every listen gracefully right after its notifications. */
+  readonly endListen?: boolean | undefined
 }) =>
 (peer: McpQueueTransport.Peer) =>
   Effect.gen(function*() {
@@ -183,6 +247,25 @@ const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {
       const message = taken.success as ScriptedPeer.ClientMessage
       log.push(message)
       if (message.id === undefined) continue
+      if (message.method === "subscriptions/listen") {
+        const meta = { "io.modelcontextprotocol/subscriptionId": message.id }
+        yield* peer.send({
+          jsonrpc: "2.0",
+          method: "notifications/subscriptions/acknowledged",
+          params: { notifications: { toolsListChanged: true }, _meta: meta }
+        })
+        // another subscription's notification: not for this stream
+        yield* peer.send({
+          jsonrpc: "2.0",
+          method: "notifications/prompts/list_changed",
+          params: { _meta: { "io.modelcontextprotocol/subscriptionId": "someone-else" } }
+        })
+        yield* peer.send({ jsonrpc: "2.0", method: "notifications/tools/list_changed", params: { _meta: meta } })
+        if (options?.endListen === true) {
+          yield* peer.send({ jsonrpc: "2.0", id: message.id, result: { resultType: "complete", _meta: meta } })
+        }
+        continue
+      }
       if (!refused) {
         refused = true
         yield* peer.send({
@@ -248,6 +331,53 @@ describe("the stateless wire", () => {
       assert.strictEqual((yield* client.session).era, "stateless")
       assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "server/discover"])
       assert.notStrictEqual(log[0]!.id, log[1]!.id)
+    }).pipe(Effect.scoped))
+
+  it.effect("a listen the server ends is sent again after the backoff; only its own notifications count", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer(log, { endListen: true })))
+      )
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const fiber = yield* client.subscribe({ tools: true, prompts: true }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => events.push(event))),
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* waitUntil(() => events.length === 2)
+      // the retry's sleep starts once the listen's end is read: step the clock until the second listen
+      for (let step = 0; step < 10 && events.length < 4; step++) {
+        yield* TestClock.adjust("100 millis")
+        yield* waitUntil(() => true)
+      }
+      assert.strictEqual(events.length, 4)
+      yield* Fiber.interrupt(fiber)
+      const listens = log.filter((m) => m.method === "subscriptions/listen")
+      assert.strictEqual(listens.length, 2)
+      assert.deepStrictEqual(listens[0]!.params?.notifications, { toolsListChanged: true, promptsListChanged: true })
+      assert.deepStrictEqual(events.map((e) => e._tag), [
+        "Acknowledged",
+        "ToolsChanged",
+        "Acknowledged",
+        "ToolsChanged"
+      ])
+    }).pipe(Effect.scoped))
+
+  it.effect("stopping a subscription on a channel transport sends notifications/cancelled for the listen", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(Effect.provide(McpQueueTransport.layer(statelessPeer(log))))
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const fiber = yield* client.subscribe({ tools: true }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => events.push(event))),
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* waitUntil(() => events.length === 2)
+      yield* Fiber.interrupt(fiber)
+      const listen = log.find((m) => m.method === "subscriptions/listen")!
+      yield* waitUntil(() => log.some((m) => m.method === "notifications/cancelled"))
+      const cancelled = log.find((m) => m.method === "notifications/cancelled")!
+      assert.strictEqual(cancelled.params?.requestId, listen.id)
     }).pipe(Effect.scoped))
 
   it.effect("a server that ignores the probe is taken for a stateful one after the discovery timeout", () =>

@@ -305,7 +305,8 @@ const connectWith = Effect.fnUntraced(function*(
   const sseMessages = (
     first: HttpClientResponse.HttpClientResponse,
     done: (message: unknown) => boolean,
-    hints: { retryMillis: number } = { retryMillis: reconnectDelay }
+    hints: { retryMillis: number } = { retryMillis: reconnectDelay },
+    resumable = true
   ): Stream.Stream<unknown, McpTransportError> =>
     Stream.suspend(() => {
       let lastEventId: string | undefined
@@ -348,14 +349,15 @@ const connectWith = Effect.fnUntraced(function*(
                 )
               )
               if (response.status < 200 || response.status >= 300) return yield* failStatus(response)
-              return Stream.concat(resumable(read(response)), resume(attempt + 1))
+              return Stream.concat(resumableStream(read(response)), resume(attempt + 1))
             })
           )
         })
       // a stream that fails (a reset connection) is resumed like one that ends
-      const resumable = (stream: Stream.Stream<unknown, McpTransportError>) =>
+      const resumableStream = (stream: Stream.Stream<unknown, McpTransportError>) =>
         Stream.catch(stream, (error) => lastEventId === undefined || finished ? Stream.fail(error) : Stream.empty)
-      return Stream.concat(resumable(read(first)), resume(1))
+      // 2026-07-28 has no resumption: a broken stream fails its request, which the caller may send again
+      return resumable ? Stream.concat(resumableStream(read(first)), resume(1)) : read(first)
     })
 
   const isEventStream = (response: HttpClientResponse.HttpClientResponse) =>
@@ -364,10 +366,11 @@ const connectWith = Effect.fnUntraced(function*(
   /** The messages of a response: a JSON body, an SSE stream, or nothing (202). */
   const messagesOf = (
     response: HttpClientResponse.HttpClientResponse,
-    done: (message: unknown) => boolean
+    done: (message: unknown) => boolean,
+    resumable = true
   ): Stream.Stream<unknown, McpTransportError> => {
     if (response.status === 202 || response.status === 204) return Stream.empty
-    if (isEventStream(response)) return sseMessages(response, done)
+    if (isEventStream(response)) return sseMessages(response, done, undefined, resumable)
     return Stream.unwrap(
       Effect.map(
         Effect.mapError(response.text, (error) => transportError(url, error)),
@@ -456,7 +459,7 @@ const connectWith = Effect.fnUntraced(function*(
         if (!stateless || response.status < 400 || response.status >= 500) return yield* failStatus(response)
         return Stream.succeed(yield* errorBody(response, id))
       }
-      const messages = messagesOf(response, isResponseTo(id))
+      const messages = messagesOf(response, isResponseTo(id), !stateless)
       return stateless && "method" in message && message.method === "tools/list"
         ? Stream.mapEffect(messages, (reply) => isResponseTo(id)(reply) ? learnTools(reply) : Effect.succeed(reply))
         : messages

@@ -79,6 +79,8 @@ export interface RequestOptions {
   readonly meta?: Record<string, unknown> | undefined
   /** Whether interruption and timeouts send `notifications/cancelled` (never for `initialize`). */
   readonly cancellable?: boolean | undefined
+  /** Told the request's id before it is sent (a subscription's notifications carry it). */
+  readonly onId?: ((id: RequestId) => void) | undefined
 }
 
 /**
@@ -491,6 +493,7 @@ export const make = Effect.fnUntraced(function*(options: {
   ): Effect.Effect<Record<string, unknown>, RequestError> => {
     if (closedWith !== undefined) return Effect.fail(closedWith)
     const id = nextId++
+    requestOptions?.onId?.(id)
     const meta = requestOptions?.meta
     let finalParams: object | undefined = params
     if (onProgress !== undefined || meta !== undefined) {
