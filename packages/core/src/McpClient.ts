@@ -46,7 +46,9 @@ import { negotiate } from "./internal/negotiate.ts"
 import type { VersionPreference } from "./internal/negotiate.ts"
 import { decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
+import { tookInput } from "./internal/stateless.ts"
 import * as Subscribe from "./internal/subscribe.ts"
+import * as McpCache from "./McpCache.ts"
 import {
   ClientClosed,
   InvalidResult,
@@ -481,6 +483,12 @@ export interface Options {
    */
   readonly maxInputRounds?: number | undefined
   /**
+   * With an `McpCache` layer: the name under which this client's results a server marked `"public"`
+   * are shared with other clients of the same cache (the server's URL, say). Default: a name of this
+   * client's own, so nothing is shared.
+   */
+  readonly cacheKey?: string | undefined
+  /**
    * What to do when the connection dies while the session is open (a server process exited, a
    * connection dropped): requests in flight fail at once with the transport's error, then the client
    * reconnects (a new connection from the transport, a new handshake) on this schedule. With `false`
@@ -511,7 +519,12 @@ interface Connected {
   readonly scope: Scope.Closeable
   /** Succeeds when the connection is gone. */
   readonly closed: Effect.Effect<void>
+  /** The connection's credentials id, for private cache entries. */
+  readonly credentialsId: Effect.Effect<string> | undefined
 }
+
+/** Numbers the clients of this process, for their cache names. */
+let clients = 0
 
 const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
   input === undefined ? fallback : Duration.fromInputUnsafe(input)
@@ -621,7 +634,13 @@ export const make: (options?: Options) => Effect.Effect<
         instructions: session.instructions,
         discovery
       }
-      return { session, info, scope, closed: Effect.ignore(Deferred.await(engine.closed)) }
+      return {
+        session,
+        info,
+        scope,
+        closed: Effect.ignore(Deferred.await(engine.closed)),
+        credentialsId: connection.credentialsId
+      }
     }).pipe(
       Scope.provide(scope),
       Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
@@ -711,6 +730,67 @@ export const make: (options?: Options) => Effect.Effect<
           )
       ))
 
+  const cache = yield* McpCache.McpCache
+  const clientId = `client-${++clients}-${Math.random().toString(36).slice(2)}`
+  const namespace = options?.cacheKey ?? clientId
+  const SEPARATOR = "\u0000"
+
+  /**
+   * Sends a request whose result may be cached: from the cache while fresh (private entries under the
+   * connection's credentials, public ones under the namespace), else from the server, then kept for
+   * as long as the server's hints allow.
+   */
+  const sendCached = (method: string, params: object, requestOptions: RequestOptions | undefined) =>
+    cache === undefined ? send(method, params, requestOptions) : Effect.flatMap(connected, (c) => {
+      // only the stateless revision gives hints
+      if (c.session.era !== "stateless") return send(method, params, requestOptions)
+      const request = `${method}${SEPARATOR}${JSON.stringify(params)}`
+      const publicKey = `${namespace}${SEPARATOR}public${SEPARATOR}${request}`
+      return Effect.gen(function*() {
+        const credentials = c.credentialsId === undefined ? clientId : yield* c.credentialsId
+        const privateKey = `${namespace}${SEPARATOR}private:${credentials}${SEPARATOR}${request}`
+        const hit = (yield* cache.get(privateKey)) ?? (yield* cache.get(publicKey))
+        if (hit !== undefined) return hit as Record<string, unknown>
+        const raw = yield* send(method, params, requestOptions)
+        const complete = raw.resultType === undefined || raw.resultType === "complete"
+        if (complete && !tookInput.has(raw) && typeof raw.ttlMs === "number") {
+          yield* cache.set(raw.cacheScope === "public" ? publicKey : privateKey, raw, raw.ttlMs)
+        }
+        return raw
+      })
+    })
+
+  if (cache !== undefined) {
+    // list changes and resource updates drop what they make stale
+    const dropping = (suffix: string) => (key: string) => key.startsWith(namespace + SEPARATOR) && key.endsWith(suffix)
+    const dropMethod = (method: string) => (key: string) =>
+      key.startsWith(namespace + SEPARATOR) && key.includes(`${SEPARATOR}${method}${SEPARATOR}`)
+    yield* Stream.fromPubSub(notifications).pipe(
+      Stream.runForEach((notification) => {
+        switch (notification.method) {
+          case "notifications/tools/list_changed":
+            return cache.invalidate(dropMethod("tools/list"))
+          case "notifications/prompts/list_changed":
+            return cache.invalidate(dropMethod("prompts/list"))
+          case "notifications/resources/list_changed":
+            return Effect.andThen(
+              cache.invalidate(dropMethod("resources/list")),
+              cache.invalidate(dropMethod("resources/templates/list"))
+            )
+          case "notifications/resources/updated": {
+            const uri = notification.params?.uri
+            return typeof uri === "string"
+              ? cache.invalidate(dropping(`${SEPARATOR}resources/read${SEPARATOR}${JSON.stringify({ uri })}`))
+              : Effect.void
+          }
+          default:
+            return Effect.void
+        }
+      }),
+      Effect.forkIn(clientScope)
+    )
+  }
+
   /** Forgets an expired session (closing its connection); the next use opens a new one. */
   const sessionExpired = (expired: Connected) =>
     Effect.suspend(() => {
@@ -752,19 +832,19 @@ export const make: (options?: Options) => Effect.Effect<
     })
 
   const listToolsPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    send("tools/list", pageParams(cursor), requestOptions).pipe(
+    sendCached("tools/list", pageParams(cursor), requestOptions).pipe(
       Effect.flatMap((raw) => decodeListTools("tools/list", raw))
     )
   const listResourcesPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    send("resources/list", pageParams(cursor), requestOptions).pipe(
+    sendCached("resources/list", pageParams(cursor), requestOptions).pipe(
       Effect.flatMap((raw) => decodeListResources("resources/list", raw))
     )
   const listResourceTemplatesPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    send("resources/templates/list", pageParams(cursor), requestOptions).pipe(
+    sendCached("resources/templates/list", pageParams(cursor), requestOptions).pipe(
       Effect.flatMap((raw) => decodeListResourceTemplates("resources/templates/list", raw))
     )
   const listPromptsPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    send("prompts/list", pageParams(cursor), requestOptions).pipe(
+    sendCached("prompts/list", pageParams(cursor), requestOptions).pipe(
       Effect.flatMap((raw) => decodeListPrompts("prompts/list", raw))
     )
 
@@ -805,7 +885,7 @@ export const make: (options?: Options) => Effect.Effect<
     })
 
   const readResourceRaw = (uri: string, requestOptions?: RequestOptions) =>
-    send("resources/read", { uri }, requestOptions).pipe(
+    sendCached("resources/read", { uri }, requestOptions).pipe(
       Effect.flatMap((raw) => decodeReadResource("resources/read", raw))
     )
 

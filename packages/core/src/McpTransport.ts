@@ -67,6 +67,12 @@ export interface McpConnection {
    * the client). Ends when the server closes the connection; fails when the connection breaks.
    */
   readonly incoming: Stream.Stream<unknown, McpTransportError>
+  /**
+   * An opaque id of the credentials requests go out with (a SHA-256 of the authorization headers,
+   * never the headers), so that a cache keeps results a server marked `private` apart per
+   * credentials. Transports without credentials leave it out.
+   */
+  readonly credentialsId?: Effect.Effect<string> | undefined
 }
 
 /**

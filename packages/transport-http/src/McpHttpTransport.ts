@@ -527,7 +527,8 @@ const connectWith = Effect.fnUntraced(function*(
   return {
     send,
     request,
-    incoming: options.listen === false ? Stream.never : listen(0, 0)
+    incoming: options.listen === false ? Stream.never : listen(0, 0),
+    credentialsId: Headers.credentialsId(auth, url, options.headers)
   }
 })
 

@@ -25,6 +25,11 @@ import type { Engine, RequestHandler, RequestOptions } from "./engine.ts"
 import { capabilityCheck, decodeResult, removedIn } from "./session.ts"
 import type { Session } from "./session.ts"
 
+/**
+ * The results that came after input rounds: they answer one user's input, so they are never cached.
+ */
+export const tookInput = new WeakSet<object>()
+
 /** The methods whose results may be `input_required`. */
 const INPUT_METHODS: ReadonlySet<string> = new Set(["tools/call", "prompts/get", "resources/read"])
 
@@ -142,7 +147,10 @@ export const connect = Effect.fnUntraced(function*(
       const timedOut = new McpTimeoutError({ method, timeoutMillis: timeoutMillis ?? 0 })
       let raw = first
       for (let round = 1;; round++) {
-        if (!isInputRequired(raw)) return raw
+        if (!isInputRequired(raw)) {
+          if (round > 1) tookInput.add(raw)
+          return raw
+        }
         if (!INPUT_METHODS.has(method)) {
           return yield* new McpProtocolError({
             method,

@@ -21,3 +21,25 @@ export const authorized = (
     for (const [name, value] of Object.entries(credentials)) headers[name] = Redacted.value(value)
     return headers
   })
+
+const hex = (bytes: ArrayBuffer): string =>
+  Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("")
+
+/**
+ * A SHA-256 of the headers a request to `url` goes out with (names and values, sorted), as the
+ * connection's `credentialsId`: it tells credentials apart without holding them.
+ */
+export const credentialsId = (
+  auth: McpAuth.Service,
+  url: string,
+  configured: Readonly<Record<string, string>> | undefined
+): Effect.Effect<string> =>
+  Effect.flatMap(authorized(auth, url, configured), (headers) => {
+    const text = Object.entries(headers)
+      .map(([name, value]) => `${name.toLowerCase()}:${value}`)
+      .sort()
+      .join("\n")
+    return Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).pipe(
+      Effect.map(hex)
+    )
+  })
