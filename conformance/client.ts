@@ -3,7 +3,7 @@
  * `node conformance/client.ts <server-url>` with the scenario in `MCP_CONFORMANCE_SCENARIO`; the
  * program does the scenario's task with this client and exits 0, or 1 on failure.
  */
-import { McpClient, McpElicitation } from "@effect-mcp/core"
+import { McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
 import { McpHttpTransport } from "@effect-mcp/transport-http"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
@@ -79,6 +79,24 @@ const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(funct
       const focal = tools.find((tool) => tool.name === "json_schema_2020_12_tool")
       if (focal === undefined) return yield* Effect.fail("json_schema_2020_12_tool is not listed")
       yield* client.callToolRaw("json_schema_echo", { schema: focal.inputSchema })
+      return
+    }
+    case "sep-2640-client-no-prefetch": {
+      // listing reads no skill file: nothing is loaded, so nothing is fetched
+      yield* McpSkills.list(client)
+      return
+    }
+    case "sep-2640-client-verify-digest":
+    case "sep-2640-client-verify-size":
+    case "sep-2640-client-verify-frontmatter": {
+      // load the first skill: its tampered SKILL.md is refused (McpSkillError, exit 1), so none of its
+      // supporting files is read
+      const [skill] = yield* McpSkills.list(client)
+      if (skill === undefined) return yield* Effect.fail("the server lists no skill")
+      const loaded = yield* McpSkills.load(client, skill)
+      if (Array.isArray(loaded.skill.resources)) {
+        for (const file of loaded.skill.resources) yield* McpSkills.readFile(client, loaded, file.uri)
+      }
       return
     }
     default:

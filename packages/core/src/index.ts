@@ -20,6 +20,13 @@ export * as McpAuth from "./McpAuth.ts"
 export * as McpArbitrary from "./McpArbitrary.ts"
 
 /**
+ * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.
+ *
+ * @since 0.2.0
+ */
+export * as McpCache from "./McpCache.ts"
+
+/**
  * The scoped MCP client service and its operations.
  *
  * @since 0.1.0
@@ -95,6 +102,13 @@ export * as McpRoots from "./McpRoots.ts"
  * @since 0.1.0
  */
 export * as McpSampling from "./McpSampling.ts"
+
+/**
+ * The client side of the skills extension: list, load and read skills, verified against their entries.
+ *
+ * @since 0.2.0
+ */
+export * as McpSkills from "./McpSkills.ts"
 
 /**
  * Wire schemas of every MCP message, stateful revisions 2024-11-05 … 2025-11-25.

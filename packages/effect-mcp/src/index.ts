@@ -14,6 +14,13 @@
 export { McpArbitrary } from "@effect-mcp/core"
 
 /**
+ * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.
+ *
+ * @since 0.2.0
+ */
+export { McpCache } from "@effect-mcp/core"
+
+/**
  * The scoped MCP client service and its operations.
  *
  * @since 0.1.0
@@ -103,6 +110,13 @@ export { McpRoots } from "@effect-mcp/core"
  * @since 0.1.0
  */
 export { McpSampling } from "@effect-mcp/core"
+
+/**
+ * The client side of the skills extension: list, load and read skills, verified against their entries.
+ *
+ * @since 0.2.0
+ */
+export { McpSkills } from "@effect-mcp/core"
 
 /**
  * The stdio transport: MCP servers as child processes.
