@@ -48,11 +48,13 @@ import { decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
 import { tookInput } from "./internal/stateless.ts"
 import * as Subscribe from "./internal/subscribe.ts"
+import * as Tasks from "./internal/tasks.ts"
 import * as McpCache from "./McpCache.ts"
 import {
   ClientClosed,
   InvalidResult,
   McpProtocolError,
+  McpTimeoutError,
   McpToolError,
   McpTransportError,
   PaginationLimit
@@ -180,13 +182,41 @@ export interface ListOptions extends RequestOptions {
 export type ToolArguments = Readonly<Record<string, unknown>>
 
 /**
- * Options of {@link McpClient} `callTool`. (Task-augmented calls come with the tasks support.)
+ * Options of {@link McpClient} `callTool`.
+ *
+ * `task` asks a 2025-11-25 server to run the call as a task (when the server offers tasks for tool
+ * calls; otherwise the call runs as usual), kept `ttl` after its creation. In 2026-07-28 the server
+ * decides, and this option changes nothing on the wire. Either way a call that became a task is
+ * awaited: polled at the server's interval, its input requests answered by the handler layers, its
+ * result returned as the call's. Interrupting the caller cancels the task. A `timeout` bounds the call,
+ * then the wait for the task; without one, a task is awaited as long as it runs.
  *
  * @stability experimental
  * @category models
  * @since 0.1.0
  */
-export type CallToolOptions = RequestOptions
+export interface CallToolOptions extends RequestOptions {
+  readonly task?: boolean | { readonly ttl?: Duration.Input | undefined } | undefined
+}
+
+/**
+ * The state of a task, in either era (times in milliseconds).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type TaskInfo = Tasks.TaskInfo
+
+/**
+ * A tool call running as a task: its id, its status as a `Stream` (polled, ending with the task), its
+ * result, and a way to cancel it.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type ToolTask = Tasks.ToolTask
 
 /**
  * What {@link McpClient} `subscribe` listens for: list changes of tools, prompts, resources, and
@@ -330,6 +360,30 @@ export class McpClient extends Context.Service<McpClient, {
     args?: ToolArguments | undefined,
     options?: CallToolOptions
   ) => Stream.Stream<ToolCallEvent, McpError | McpToolError>
+  /**
+   * Calls a tool and hands back the task it became, without waiting for it: its status as a `Stream`,
+   * its result, and `cancel`. A server that answered at once gives a handle with no `taskId`, whose
+   * result is that answer. Nothing cancels the task when the caller goes away: use `cancel`.
+   *
+   * **Example** (Following a long tool call)
+   *
+   * ```ts
+   * import { Effect, Stream } from "effect"
+   * import { McpClient } from "@effect-mcp/core"
+   *
+   * const research = Effect.gen(function*() {
+   *   const client = yield* McpClient.McpClient
+   *   const task = yield* client.callToolTask("research", { topic: "tides" }, { task: true })
+   *   yield* task.status.pipe(Stream.runForEach((info) => Effect.log(info.status, info.statusMessage)))
+   *   return yield* task.result
+   * })
+   * ```
+   */
+  readonly callToolTask: (
+    name: string,
+    args?: ToolArguments | undefined,
+    options?: CallToolOptions
+  ) => Effect.Effect<ToolTask, McpError>
   /**
    * Calls a tool and returns the full protocol result, `isError` included, without raising on it.
    */
@@ -848,10 +902,77 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.flatMap((raw) => decodeListPrompts("prompts/list", raw))
     )
 
-  const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    send("tools/call", { name, arguments: args ?? {} }, callOptions).pipe(
-      Effect.flatMap((raw) => isPlainToolResult(raw) ? Effect.succeed(raw) : decodeCallTool("tools/call", raw))
+  const callToolParams = (name: string, args: ToolArguments | undefined, callOptions: CallToolOptions | undefined) => {
+    const task = callOptions?.task
+    if (task === undefined || task === false) return Effect.succeed({ name, arguments: args ?? {} })
+    return Effect.map(connected, (c): object => {
+      // only a stateful server that offers tasks for tool calls is asked for one
+      const offered = c.session.era === "stateful" &&
+        (c.session.capabilities.tasks as { readonly requests?: { readonly tools?: { readonly call?: unknown } } })
+            ?.requests?.tools?.call !== undefined
+      if (!offered) return { name, arguments: args ?? {} }
+      const ttl = task === true || task.ttl === undefined
+        ? undefined
+        : Duration.toMillis(Duration.fromInputUnsafe(task.ttl))
+      return { name, arguments: args ?? {}, task: ttl === undefined ? {} : { ttl } }
+    })
+  }
+
+  /** Sends `tools/call`; the answer is a result, or a task (then the handle of that task). */
+  const startToolCall = (name: string, args: ToolArguments | undefined, callOptions: CallToolOptions | undefined) =>
+    Effect.flatMap(
+      callToolParams(name, args, callOptions),
+      (params) =>
+        Effect.flatMap(send("tools/call", params, callOptions), (raw) =>
+          // the common answer first: a plain result, checked by hand
+          isPlainToolResult(raw)
+            ? Effect.succeed<McpSchema.CallToolResult | ToolTask>(raw)
+            : Tasks.isTask(raw)
+            ? Effect.flatMap(connected, (c) =>
+              Tasks.make(raw, {
+                session: c.session,
+                handlers: handlers.requests,
+                timeout: defaultTimeout,
+                resultTimeout: callOptions?.timeout === undefined
+                  ? undefined
+                  : finite(Duration.fromInputUnsafe(callOptions.timeout)),
+                defaultPollInterval: Duration.seconds(1)
+              }))
+            : decodeCallTool("tools/call", raw))
     )
+
+  /** Waits for a task's result; interrupting (or timing out) the wait cancels the task. */
+  const awaitTask = (task: ToolTask, callOptions: CallToolOptions | undefined) => {
+    const waiting = task.result.pipe(
+      Effect.onInterrupt(() => Effect.forkIn(Effect.ignore(task.cancel), clientScope))
+    )
+    const timeout = callOptions?.timeout === undefined
+      ? undefined
+      : finite(Duration.fromInputUnsafe(callOptions.timeout))
+    return timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
+      duration: timeout,
+      orElse: () =>
+        Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
+    })
+  }
+
+  const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
+    Effect.flatMap(
+      startToolCall(name, args, callOptions),
+      (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions)
+    )
+
+  const callToolTask = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
+    Effect.map(startToolCall(name, args, callOptions), (answer): ToolTask =>
+      "content" in answer
+        ? {
+          taskId: undefined,
+          created: undefined,
+          status: Stream.empty,
+          result: Effect.succeed(answer),
+          cancel: Effect.void
+        }
+        : answer)
 
   // output schemas are compiled once each, not once per call
   const outputDecoders = new WeakMap<
@@ -957,6 +1078,7 @@ export const make: (options?: Options) => Effect.Effect<
     listToolsPage,
     callTool: callTool as McpClient["Service"]["callTool"],
     callToolRaw,
+    callToolTask,
     listResources: (listOptions) =>
       paginate("resources/list", listResourcesPage, (page) => page.resources, listOptions),
     listResourcesPage,

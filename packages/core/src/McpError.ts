@@ -381,13 +381,38 @@ export class InputFailed extends Schema.TaggedError<InputFailed>("@effect-mcp/co
 }
 
 /**
+ * The task that was to produce the result was cancelled (by this client or by the server).
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.2.0
+ */
+export class TaskCancelled extends Schema.TaggedError<TaskCancelled>("@effect-mcp/core/McpError/TaskCancelled")(
+  "TaskCancelled",
+  {
+    taskId: Schema.String,
+    statusMessage: Schema.optional(Schema.String)
+  }
+) {
+  override get message(): string {
+    return `Task ${this.taskId} was cancelled${this.statusMessage === undefined ? "" : `: ${this.statusMessage}`}`
+  }
+}
+
+/**
  * Why the server's answer could not be used.
  *
  * @stability experimental
  * @category models
  * @since 0.1.0
  */
-export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit | InputLimit | InputFailed
+export type McpProtocolErrorReason =
+  | RpcError
+  | InvalidResult
+  | PaginationLimit
+  | InputLimit
+  | InputFailed
+  | TaskCancelled
 
 /**
  * The schema of {@link McpProtocolErrorReason}.
@@ -397,8 +422,15 @@ export type McpProtocolErrorReason = RpcError | InvalidResult | PaginationLimit 
  * @since 0.1.0
  */
 export const McpProtocolErrorReason: Schema.Union<
-  [typeof RpcError, typeof InvalidResult, typeof PaginationLimit, typeof InputLimit, typeof InputFailed]
-> = Schema.Union([RpcError, InvalidResult, PaginationLimit, InputLimit, InputFailed])
+  [
+    typeof RpcError,
+    typeof InvalidResult,
+    typeof PaginationLimit,
+    typeof InputLimit,
+    typeof InputFailed,
+    typeof TaskCancelled
+  ]
+> = Schema.Union([RpcError, InvalidResult, PaginationLimit, InputLimit, InputFailed, TaskCancelled])
 
 /**
  * The server answered, but not with a usable result: a JSON-RPC error, a result that does not decode,

@@ -1746,6 +1746,48 @@ export const ListTasksResult = open({ tasks: Schema.Array(Task), ...page })
 export const TaskStatusNotificationParams = open({ ...taskFields, ...meta })
 
 /**
+ * The id of the tasks extension of revision 2026-07-28, declared under `capabilities.extensions`.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export const TASKS_EXTENSION = "io.modelcontextprotocol/tasks"
+
+/**
+ * A task of the 2026-07-28 tasks extension, as `tasks/get` and a `resultType: "task"` answer carry it
+ * (flat, with `ttlMs` and `pollIntervalMs`): the input it waits for when `input_required`, its result
+ * when `completed`, its JSON-RPC error when `failed`.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const DetailedTask = open({
+  taskId: Schema.String,
+  status: TaskStatus,
+  statusMessage: optional(Schema.String),
+  createdAt: optional(Schema.String),
+  lastUpdatedAt: optional(Schema.String),
+  ttlMs: optional(Schema.NullOr(Finite)),
+  pollIntervalMs: optional(Finite),
+  inputRequests: optional(Schema.Record(Schema.String, open({ method: Schema.String, params: optional(JsonObject) }))),
+  result: optional(JsonObject),
+  error: optional(open({ code: Schema.Finite, message: Schema.String, data: optional(Schema.Json) })),
+  resultType: optional(Schema.String),
+  ...meta
+})
+
+/**
+ * The decoded type of {@link DetailedTask}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type DetailedTask = typeof DetailedTask.Type
+
+/**
  * The `_meta` key that ties a request or notification to a task.
  *
  * @stability experimental

@@ -315,7 +315,11 @@ describe("the stateless wire", () => {
         assert.deepStrictEqual(message.params?._meta, {
           ...(message.method === "tools/call" ? { custom: true } : {}),
           "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-          "io.modelcontextprotocol/clientCapabilities": { elicitation: { form: {} }, roots: {} },
+          "io.modelcontextprotocol/clientCapabilities": {
+            elicitation: { form: {} },
+            roots: {},
+            extensions: { "io.modelcontextprotocol/tasks": {} }
+          },
           "io.modelcontextprotocol/clientInfo": { name: "wire-test", version: "9" },
           "io.modelcontextprotocol/logLevel": "warning"
         })

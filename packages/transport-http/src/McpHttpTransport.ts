@@ -110,6 +110,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 /** The methods whose `Mcp-Name` header carries `params.name`, or `params.uri` for `resources/read`. */
 const NAMED_METHODS: ReadonlySet<string> = new Set(["tools/call", "prompts/get", "resources/read"])
 
+/** The methods of the tasks extension, whose `Mcp-Name` header carries `params.taskId`. */
+const TASK_METHODS: ReadonlySet<string> = new Set(["tasks/get", "tasks/update", "tasks/cancel"])
+
 /**
  * The revision a message names in its `_meta` (2026-07-28 and later), if it names one.
  *
@@ -126,7 +129,7 @@ export const statelessVersionOf = (message: OutgoingMessage): string | undefined
 /**
  * The headers a message needs beside the session's: none in the stateful revisions; in 2026-07-28
  * `MCP-Protocol-Version` (from the message's `_meta`), `Mcp-Method`, and `Mcp-Name` for
- * `tools/call`, `prompts/get` and `resources/read`.
+ * `tools/call`, `prompts/get` and `resources/read` (and the task id for the tasks extension's methods).
  *
  * @stability experimental
  * @category constructors
@@ -136,11 +139,13 @@ export const headersFor = (message: OutgoingMessage): Readonly<Record<string, st
   const version = statelessVersionOf(message)
   if (version === undefined || !("method" in message)) return {}
   const headers: Record<string, string> = { "mcp-protocol-version": version, "mcp-method": message.method }
-  if (NAMED_METHODS.has(message.method)) {
-    const params = message.params as { readonly name?: unknown; readonly uri?: unknown }
-    const name = message.method === "resources/read" ? params.uri : params.name
-    if (typeof name === "string") headers["mcp-name"] = Routing.encodeValue(name)
-  }
+  const params = message.params as { readonly name?: unknown; readonly uri?: unknown; readonly taskId?: unknown }
+  const name = NAMED_METHODS.has(message.method)
+    ? (message.method === "resources/read" ? params.uri : params.name)
+    : TASK_METHODS.has(message.method)
+    ? params.taskId
+    : undefined
+  if (typeof name === "string") headers["mcp-name"] = Routing.encodeValue(name)
   return headers
 }
 

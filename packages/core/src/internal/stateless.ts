@@ -63,8 +63,10 @@ export interface Options {
  * extension) and no `roots.listChanged` (there is no notification to send).
  */
 const statelessCapabilities = (capabilities: McpSchema.ClientCapabilities): McpSchema.ClientCapabilities => {
-  const { roots, tasks: _tasks, ...rest } = capabilities
-  return roots === undefined ? rest : { ...rest, roots: {} }
+  const { extensions, roots, tasks: _tasks, ...rest } = capabilities
+  // the client awaits (or hands out) every task a server chooses to create
+  const withTasks = { ...rest, extensions: { ...extensions, [McpSchema.TASKS_EXTENSION]: {} } }
+  return roots === undefined ? withTasks : { ...withTasks, roots: {} }
 }
 
 const serverInfoOf = (raw: Record<string, unknown>): McpSchema.Implementation | undefined => {
@@ -186,37 +188,8 @@ export const connect = Effect.fnUntraced(function*(
       }
     })
 
-  /** Answers every input request with the handler of its method, one after the other. */
-  const answer = (
-    method: string,
-    inputRequests: McpSchema.InputRequiredResult["inputRequests"]
-  ): Effect.Effect<Record<string, object> | undefined, McpProtocolError> =>
-    inputRequests === undefined ? Effect.succeed(undefined) : Effect.gen(function*() {
-      const responses: Record<string, object> = {}
-      for (const [key, input] of Object.entries(inputRequests)) {
-        const handler = options.handlers.get(input.method)
-        if (handler === undefined) {
-          return yield* new McpProtocolError({
-            method,
-            reason: new InputFailed({
-              key,
-              request: input.method,
-              code: McpSchema.ErrorCode.MethodNotFound,
-              description: "no handler layer serves it"
-            })
-          })
-        }
-        responses[key] = yield* Effect.mapError(
-          Effect.suspend(() => handler(input.params, { requestId: key })),
-          (error) =>
-            new McpProtocolError({
-              method,
-              reason: new InputFailed({ key, request: input.method, code: error.code, description: error.message })
-            })
-        )
-      }
-      return responses
-    })
+  const answer = (method: string, inputRequests: McpSchema.InputRequiredResult["inputRequests"]) =>
+    answerInputs(options.handlers, method, inputRequests)
 
   /** Lists every tool again, so that the transport learns their current header annotations. */
   const relistTools = Effect.gen(function*() {
@@ -306,3 +279,41 @@ const checkResultType = (
       })
     )
 }
+
+/**
+ * Answers input requests (of an `input_required` result or a waiting task) with the handler of each
+ * one's method, one after the other. `method` names the request they belong to, for errors.
+ */
+export const answerInputs = (
+  handlers: ReadonlyMap<string, RequestHandler>,
+  method: string,
+  inputRequests:
+    | Readonly<Record<string, { readonly method: string; readonly params?: Record<string, unknown> | undefined }>>
+    | undefined
+): Effect.Effect<Record<string, object> | undefined, McpProtocolError> =>
+  inputRequests === undefined ? Effect.succeed(undefined) : Effect.gen(function*() {
+    const responses: Record<string, object> = {}
+    for (const [key, input] of Object.entries(inputRequests)) {
+      const handler = handlers.get(input.method)
+      if (handler === undefined) {
+        return yield* new McpProtocolError({
+          method,
+          reason: new InputFailed({
+            key,
+            request: input.method,
+            code: McpSchema.ErrorCode.MethodNotFound,
+            description: "no handler layer serves it"
+          })
+        })
+      }
+      responses[key] = yield* Effect.mapError(
+        Effect.suspend(() => handler(input.params, { requestId: key })),
+        (error) =>
+          new McpProtocolError({
+            method,
+            reason: new InputFailed({ key, request: input.method, code: error.code, description: error.message })
+          })
+      )
+    }
+    return responses
+  })
