@@ -139,7 +139,7 @@ describe("against an Effect McpServer speaking 2026-07-28", () => {
       const error = yield* McpClientTest.makeClient(EffectServer.layer(), { protocolVersion: "2026-07-28" }).pipe(
         Effect.flip
       )
-      assert.strictEqual(error._tag, "McpProtocolError")
+      assert.instanceOf(error, McpError.McpVersionError)
     }).pipe(Effect.scoped))
 
   it.effect("input_required: three rounds answered by the same handler layers as server requests", () =>

@@ -114,12 +114,24 @@ export const negotiate = (engine: Engine, options: Options): Effect.Effect<Negot
   if (McpSchema.isStatelessProtocolVersion(preference)) {
     return Effect.catch(stateless(preference, options.timeout), (error) => {
       const supported = supportedVersions(error)
+      if (supported !== undefined) {
+        return Effect.fail(
+          new McpVersionError({
+            requested: preference,
+            received: supported.join(", "),
+            supported: McpSchema.PROTOCOL_VERSIONS
+          })
+        )
+      }
+      // a server that answered, but not as a stateless one, does not speak the pinned revision
       return Effect.fail(
-        supported === undefined ? error : new McpVersionError({
-          requested: preference,
-          received: supported.join(", "),
-          supported: McpSchema.PROTOCOL_VERSIONS
-        })
+        isStatefulAnswer(error) && !isStatelessAnswer(error) && error._tag !== "McpTimeoutError"
+          ? new McpVersionError({
+            requested: preference,
+            received: `a stateful revision (server/discover failed: ${error.message})`,
+            supported: McpSchema.PROTOCOL_VERSIONS
+          })
+          : error
       )
     })
   }

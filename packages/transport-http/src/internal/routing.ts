@@ -22,7 +22,9 @@ const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "obj
 
 /**
  * Whether a header value must be sent in base64: anything but visible ASCII and inner spaces
- * (control characters, tabs, non-ASCII, whitespace at either end), and values that look encoded.
+ * (control characters, non-ASCII, whitespace at either end), and values that look encoded. The
+ * specification lets a tab through as is; it is encoded here too, as the conformance suite expects
+ * and as every server decodes.
  */
 const needsEncoding = (value: string): boolean => {
   if (value !== value.trim()) return true
