@@ -62,6 +62,7 @@ import {
 import type { McpError } from "./McpError.ts"
 import * as McpSchema from "./McpSchema.ts"
 import { McpTransport } from "./McpTransport.ts"
+import type { McpConnection } from "./McpTransport.ts"
 
 /**
  * The type id that marks an {@link McpClient} service.
@@ -632,25 +633,34 @@ export const make: (options?: Options) => Effect.Effect<
   const open = Effect.gen(function*() {
     const scope = yield* Scope.fork(clientScope)
     return yield* Effect.gen(function*() {
-      const connection = yield* transport.connect
-      const engine = yield* Engine.make({
-        connection,
-        handlers: handlers.requests,
-        notifications,
-        observe: handlers.observe
-      })
       const preference = verdict ?? options?.protocolVersion ?? "auto"
-      const { discovery, session } = yield* negotiate(engine, {
-        preference,
-        clientInfo,
-        capabilities: handlers.capabilities,
-        timeout: initializationTimeout,
-        probeTimeout: discoveryTimeout,
-        logLevel: options?.logLevel,
-        handlers: handlers.requests,
-        maxInputRounds: options?.maxInputRounds ?? 16,
-        closeCancels: connection.request !== undefined
-      }).pipe(
+      const establish = (connection: McpConnection, preference: VersionPreference) =>
+        Effect.flatMap(
+          Engine.make({ connection, handlers: handlers.requests, notifications, observe: handlers.observe }),
+          (engine) =>
+            Effect.map(
+              negotiate(engine, {
+                preference,
+                clientInfo,
+                capabilities: handlers.capabilities,
+                timeout: initializationTimeout,
+                probeTimeout: discoveryTimeout,
+                logLevel: options?.logLevel,
+                handlers: handlers.requests,
+                maxInputRounds: options?.maxInputRounds ?? 16,
+                closeCancels: connection.request !== undefined
+              }),
+              (negotiated) => ({ ...negotiated, engine, connection })
+            )
+        )
+      const first = yield* transport.connect
+      const fallback = first.fallback
+      const { connection, discovery, engine, session } = yield* establish(first, preference).pipe(
+        // a server of an older transport (HTTP+SSE) refuses the handshake: its transport, its era
+        Effect.catchIf(
+          (error) => fallback !== undefined && isRefusedHandshake(error),
+          () => Effect.flatMap(fallback!, (connection) => establish(connection, "legacy"))
+        ),
         Effect.tapError(() =>
           Effect.sync(() => {
             verdict = undefined
@@ -1104,6 +1114,11 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.flatMap(send(method, params, requestOptions), (raw) => decodeResult(result)(method, raw))
   })
 })
+
+/** An HTTP refusal of the handshake that means "not this transport": 400, 404 or 405. */
+const isRefusedHandshake = (error: McpError): boolean =>
+  error._tag === "McpTransportError" && error.reason._tag === "HttpStatus" &&
+  [400, 404, 405].includes(error.reason.status)
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

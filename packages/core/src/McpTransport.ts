@@ -73,6 +73,12 @@ export interface McpConnection {
    * credentials. Transports without credentials leave it out.
    */
   readonly credentialsId?: Effect.Effect<string> | undefined
+  /**
+   * The connection to try instead when the server refuses this transport's handshake as a server of
+   * an older transport would (Streamable HTTP: `initialize` refused with 400, 404 or 405; the
+   * fallback is the legacy HTTP+SSE transport at the same URL). Opened in the same scope.
+   */
+  readonly fallback?: Effect.Effect<McpConnection, McpTransportError, Scope.Scope> | undefined
 }
 
 /**

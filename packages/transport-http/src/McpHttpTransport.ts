@@ -11,6 +11,9 @@
  * session expired: it fails with `SessionExpired`, and the client opens a new session. Closing the
  * connection sends DELETE for the session.
  *
+ * A server that refuses `initialize` with 400, 404 or 405 is tried with the legacy HTTP+SSE transport
+ * at the same URL (the connection's `fallback`), unless `sseFallback: false`.
+ *
  * Transient failures (a connection that could not be made or was reset, 502, 503, 504) are retried on
  * a `Schedule` for requests that are safe to repeat (everything but `tools/call`). Authorization comes
  * from the `McpAuth` hook of core: its headers go on every request, and it decides whether a 401/403 is
@@ -87,6 +90,12 @@ export interface Options {
   readonly reconnectDelay?: Duration.Input | undefined
   /** Open the GET stream for the server's unsolicited messages. Default: true. */
   readonly listen?: boolean | undefined
+  /**
+   * When the server refuses `initialize` with 400, 404 or 405 (it does not speak Streamable HTTP),
+   * try the legacy HTTP+SSE transport at the same URL, as the specification's backwards
+   * compatibility section says. Default: true.
+   */
+  readonly sseFallback?: boolean | undefined
 }
 
 /**
@@ -533,7 +542,12 @@ const connectWith = Effect.fnUntraced(function*(
     send,
     request,
     incoming: options.listen === false ? Stream.never : listen(0, 0),
-    credentialsId: Headers.credentialsId(auth, url, options.headers)
+    credentialsId: Headers.credentialsId(auth, url, options.headers),
+    fallback: options.sseFallback === false ? undefined : McpSseTransport.connect({
+      url,
+      headers: options.headers,
+      timeout: options.timeout
+    }).pipe(Effect.provideService(HttpClient.HttpClient, client))
   }
 })
 

@@ -87,6 +87,21 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
   return Result.succeed(resolved.toString())
 }
 
+/**
+ * Opens a legacy HTTP+SSE connection in the current scope.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.2.0
+ */
+export const connect = Effect.fnUntraced(function*(
+  options: Options
+): Effect.fn.Return<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> {
+  const client = yield* HttpClient.HttpClient
+  const auth = yield* McpAuth.McpAuth
+  return yield* connectWith(client, auth, options)
+})
+
 const connectWith = Effect.fnUntraced(function*(
   client: HttpClient.HttpClient,
   auth: McpAuth.Service,

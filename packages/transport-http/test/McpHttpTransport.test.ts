@@ -351,6 +351,30 @@ describe("McpSseTransport", () => {
       assert.isTrue((yield* client.listTools()).length > 0)
     }).pipe(Effect.scoped))
 
+  it.live("the Streamable HTTP transport falls back to HTTP+SSE when the server refuses its handshake", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.legacySse
+      const context = yield* inScope(McpHttpTransport.layer({ url: server.url + "/sse" }).pipe(Layer.provide(Http)))
+      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      const session = yield* client.session
+      assert.deepStrictEqual([session.era, session.serverInfo.name], ["stateful", "sdk-http-server"])
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      // the probe and initialize were POSTed to the URL and refused, then the SSE stream was opened there
+      const methods = server.requests.map((r) => r.method)
+      assert.deepStrictEqual(methods.slice(0, 3), ["POST", "POST", "GET"])
+    }).pipe(Effect.scoped))
+
+  it.live("with sseFallback: false, the refusal is the error", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.legacySse
+      const context = yield* inScope(
+        McpHttpTransport.layer({ url: server.url + "/sse", sseFallback: false }).pipe(Layer.provide(Http))
+      )
+      const error = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context), Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.deepStrictEqual(error.reason._tag, "HttpStatus")
+    }).pipe(Effect.scoped))
+
   it.live("a POST the server never answers fails with a typed error instead of hanging", () =>
     Effect.gen(function*() {
       const url = yield* Effect.acquireRelease(
