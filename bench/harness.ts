@@ -36,16 +36,21 @@ export const promiseCalls = (call: Session["call"]) => async (count: number, con
   }))
 }
 
-/** This client over `transport`, run on `platform` (one runtime for the whole run, as an application has). */
+/**
+ * This client over `transport`, run on `platform` (one runtime for the whole run, as an application
+ * has). `protocolVersion: "legacy"` skips the `server/discover` probe of the default `"auto"`: the
+ * official SDK client does not probe either, so that row compares like with like on cold start.
+ */
 export const effectMcpDriver = <R>(
   platform: ManagedRuntime.ManagedRuntime<R, never>,
-  transport: Layer.Layer<McpTransport, never, R>
+  transport: Layer.Layer<McpTransport, never, R>,
+  protocolVersion: McpClient.ProtocolVersionOption = "auto"
 ): Driver => ({
-  name: "effect-mcp",
+  name: protocolVersion === "auto" ? "effect-mcp" : `effect-mcp (${protocolVersion})`,
   connect: async () => {
     const scope = await platform.runPromise(Scope.make())
     const client = await platform.runPromise(
-      McpClient.make({ timeout: "60 seconds" }).pipe(Effect.provide(transport), Scope.provide(scope))
+      McpClient.make({ timeout: "60 seconds", protocolVersion }).pipe(Effect.provide(transport), Scope.provide(scope))
     )
     return {
       call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),

@@ -26,9 +26,9 @@ const startServer = (mode: "json" | "sse") =>
 const drivers = (url: string): ReadonlyArray<Driver> => {
   // one runtime (one undici agent) for the run, as an application would have
   const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
-  const effectMcp = effectMcpDriver(platform, McpHttpTransport.layer({ url }))
+  const transport = McpHttpTransport.layer({ url })
   const sdk = sdkDriver(() => new StreamableHTTPClientTransport(new URL(url)))
-  return [sdk, effectMcp]
+  return [sdk, effectMcpDriver(platform, transport), effectMcpDriver(platform, transport, "legacy")]
 }
 
 export const run = async () => {

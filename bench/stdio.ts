@@ -23,10 +23,9 @@ const server = {
 }
 const platform = ManagedRuntime.make(NodeServices.layer)
 
-const effectMcp = effectMcpDriver(
-  platform,
-  McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })
-)
+const transport = McpStdioTransport.layer({ ...server, keepAlive: false, stderr: "ignore" })
+const effectMcp = effectMcpDriver(platform, transport)
+const effectMcpLegacy = effectMcpDriver(platform, transport, "legacy")
 
 const sdk = sdkDriver(() => new StdioClientTransport({ ...server, stderr: "ignore" }))
 
@@ -72,6 +71,6 @@ const raw: Driver = {
 // -- cases ----------------------------------------------------------------------------------------
 
 export const run = async () => {
-  await compare("stdio", [raw, sdk, effectMcp])
+  await compare("stdio", [raw, sdk, effectMcp, effectMcpLegacy])
   await platform.dispose()
 }
