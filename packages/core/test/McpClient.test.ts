@@ -6,8 +6,10 @@ import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
+import * as McpElicitation from "../src/McpElicitation.ts"
 import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
+import * as McpSampling from "../src/McpSampling.ts"
 import * as McpSchema from "../src/McpSchema.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
@@ -256,6 +258,28 @@ describe("McpClient against a scripted server", () => {
       yield* client.ping()
       assert.strictEqual(log[1]?.method, "notifications/initialized")
       assert.isUndefined(log[1]?.id)
+    }))
+
+  it.effect("the capabilities offered in initialize are those the offered revision has", () =>
+    Effect.gen(function*() {
+      const offered = (protocolVersion: McpSchema.StatefulProtocolVersion) =>
+        Effect.gen(function*() {
+          const log: Array<ScriptedPeer.ClientMessage> = []
+          yield* McpClient.make({ protocolVersion }).pipe(
+            Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({ log, initialize: { protocolVersion } }))),
+            Effect.provide(
+              McpElicitation.layer(() => Effect.succeed(McpElicitation.decline), { form: true, url: true })
+            ),
+            Effect.provide(McpSampling.layer(() => Effect.succeed("ok"), { tools: true }))
+          )
+          return log[0]!.params?.capabilities
+        }).pipe(Effect.scoped)
+      assert.deepStrictEqual(yield* offered("2025-11-25"), {
+        sampling: { tools: {} },
+        elicitation: { form: {}, url: {} }
+      })
+      assert.deepStrictEqual(yield* offered("2025-06-18"), { sampling: {}, elicitation: {} })
+      assert.deepStrictEqual(yield* offered("2024-11-05"), { sampling: {} })
     }))
 
   it.effect("a method the server did not advertise fails before anything is sent", () =>

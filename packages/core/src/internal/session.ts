@@ -160,6 +160,25 @@ const unsupportedVersionData = (error: McpProtocolError): ReadonlyArray<string> 
 }
 
 /**
+ * The client capabilities as the offered revision spells them: elicitation is 2025-06-18 and later
+ * (form only, as `{}`, until 2025-11-25 added modes); URL elicitation, sampling's `tools` and `context`
+ * and tasks are 2025-11-25.
+ */
+export const capabilitiesFor = (
+  protocolVersion: string,
+  capabilities: McpSchema.ClientCapabilities
+): McpSchema.ClientCapabilities => {
+  if (protocolVersion >= "2025-11-25") return capabilities
+  const { elicitation, sampling, tasks: _tasks, ...rest } = capabilities
+  const older: Record<string, unknown> = { ...rest }
+  if (sampling !== undefined) older.sampling = {}
+  if (elicitation !== undefined && protocolVersion >= "2025-06-18" && elicitation.form !== undefined) {
+    older.elicitation = {}
+  }
+  return older as McpSchema.ClientCapabilities
+}
+
+/**
  * Opens a stateful session: `initialize`, check the answered revision, `notifications/initialized`.
  */
 export const connectStateful = Effect.fnUntraced(function*(engine: Engine, options: {
@@ -171,7 +190,7 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
   const offer = (protocolVersion: string) =>
     engine.request("initialize", {
       protocolVersion,
-      capabilities: options.capabilities,
+      capabilities: capabilitiesFor(protocolVersion, options.capabilities),
       clientInfo: options.clientInfo
     }, { timeout: options.timeout, cancellable: false })
   const requested = options.protocolVersion ?? LATEST_STATEFUL_PROTOCOL_VERSION
