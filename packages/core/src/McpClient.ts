@@ -572,10 +572,12 @@ interface Connected {
   readonly session: Session
   readonly info: ServerSession
   readonly scope: Scope.Closeable
-  /** Succeeds when the connection is gone. */
-  readonly closed: Effect.Effect<void>
+  /** Fails with the reason when the connection is gone. */
+  readonly closed: Effect.Effect<never, McpTransportError>
   /** The connection's credentials id, for private cache entries. */
   readonly credentialsId: Effect.Effect<string> | undefined
+  /** Tells the transport of a result taken from the cache (it may learn from results it carries). */
+  readonly observeResult: ((method: string, result: Record<string, unknown>) => void) | undefined
 }
 
 /** Numbers the clients of this process, for their cache names. */
@@ -617,12 +619,38 @@ export const make: (options?: Options) => Effect.Effect<
   const discoveryTimeout = options?.discoveryTimeout === undefined
     ? initializationTimeout
     : finite(Duration.fromInputUnsafe(options.discoveryTimeout))
+  let connections = 0
   // The era a server turned out to speak is kept for reconnections: a stateful server is not probed
   // again on every reconnect. An attempt with the remembered era that fails forgets it.
   let verdict: VersionPreference | undefined
   const maxPages = options?.maxPages ?? 1000
   const clientInfo = options?.clientInfo ?? defaultClientInfo
   const handlers = yield* Handlers.make(options?.capabilities)
+  const cache = yield* McpCache.McpCache
+  // Bumped (on the reader fiber, as the notification is read) each time a list changes or a resource
+  // is updated: a result that was in flight meanwhile may be stale, and is not cached.
+  const generations = new Map<string, number>()
+  const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1)
+  const observe = cache === undefined ? handlers.observe : (message: Engine.ServerMessage) => {
+    if (message._tag === "Notification") {
+      switch (message.method) {
+        case "notifications/tools/list_changed":
+          bump("tools/list")
+          break
+        case "notifications/prompts/list_changed":
+          bump("prompts/list")
+          break
+        case "notifications/resources/list_changed":
+          bump("resources/list")
+          bump("resources/templates/list")
+          break
+        case "notifications/resources/updated":
+          bump(`resources/read ${String(message.params?.uri)}`)
+          break
+      }
+    }
+    handlers.observe(message)
+  }
   const progressHandler = handlers.progress
 
   let current: Connected | undefined
@@ -636,7 +664,14 @@ export const make: (options?: Options) => Effect.Effect<
       const preference = verdict ?? options?.protocolVersion ?? "auto"
       const establish = (connection: McpConnection, preference: VersionPreference) =>
         Effect.flatMap(
-          Engine.make({ connection, handlers: handlers.requests, notifications, observe: handlers.observe }),
+          Engine.make({
+            connection,
+            handlers: handlers.requests,
+            notifications,
+            observe,
+            // 2^32 ids per connection, 2^21 connections: every id stays a safe integer
+            firstId: (connections++ % 2 ** 21) * 2 ** 32
+          }),
           (engine) =>
             Effect.map(
               negotiate(engine, {
@@ -702,8 +737,9 @@ export const make: (options?: Options) => Effect.Effect<
         session,
         info,
         scope,
-        closed: Effect.ignore(Deferred.await(engine.closed)),
-        credentialsId: connection.credentialsId
+        closed: Deferred.await(engine.closed),
+        credentialsId: connection.credentialsId,
+        observeResult: connection.observeResult
       }
     }).pipe(
       Scope.provide(scope),
@@ -794,7 +830,6 @@ export const make: (options?: Options) => Effect.Effect<
           )
       ))
 
-  const cache = yield* McpCache.McpCache
   const clientId = `client-${++clients}-${Math.random().toString(36).slice(2)}`
   const namespace = options?.cacheKey ?? clientId
   const SEPARATOR = "\u0000"
@@ -814,10 +849,18 @@ export const make: (options?: Options) => Effect.Effect<
         const credentials = c.credentialsId === undefined ? clientId : yield* c.credentialsId
         const privateKey = `${namespace}${SEPARATOR}private:${credentials}${SEPARATOR}${request}`
         const hit = (yield* cache.get(privateKey)) ?? (yield* cache.get(publicKey))
-        if (hit !== undefined) return hit as Record<string, unknown>
+        if (hit !== undefined) {
+          c.observeResult?.(method, hit as Record<string, unknown>)
+          return hit as Record<string, unknown>
+        }
+        const generation = method === "resources/read"
+          ? `resources/read ${String((params as { readonly uri?: unknown }).uri)}`
+          : method
+        const before = generations.get(generation)
         const raw = yield* send(method, params, requestOptions)
         const complete = raw.resultType === undefined || raw.resultType === "complete"
-        if (complete && !tookInput.has(raw) && typeof raw.ttlMs === "number") {
+        const stale = generations.get(generation) !== before
+        if (complete && !stale && !tookInput.has(raw) && typeof raw.ttlMs === "number") {
           yield* cache.set(raw.cacheScope === "public" ? publicKey : privateKey, raw, raw.ttlMs)
         }
         return raw
@@ -943,26 +986,27 @@ export const make: (options?: Options) => Effect.Effect<
                 session: c.session,
                 handlers: handlers.requests,
                 timeout: defaultTimeout,
-                resultTimeout: callOptions?.timeout === undefined
-                  ? undefined
-                  : finite(Duration.fromInputUnsafe(callOptions.timeout)),
+                // the wait is bounded (and the task cancelled) by awaitTask, not by the request
+                resultTimeout: undefined,
                 defaultPollInterval: Duration.seconds(1)
               }))
             : decodeCallTool("tools/call", raw))
     )
 
-  /** Waits for a task's result; interrupting (or timing out) the wait cancels the task. */
+  /** Waits for a task's result; interrupting the wait, or its timeout, cancels the task. */
   const awaitTask = (task: ToolTask, callOptions: CallToolOptions | undefined) => {
-    const waiting = task.result.pipe(
-      Effect.onInterrupt(() => Effect.forkIn(Effect.ignore(task.cancel), clientScope))
-    )
+    const cancel = Effect.forkIn(Effect.ignore(task.cancel), clientScope)
+    const waiting = task.result.pipe(Effect.onInterrupt(() => cancel))
     const timeout = callOptions?.timeout === undefined
       ? undefined
       : finite(Duration.fromInputUnsafe(callOptions.timeout))
     return timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
       duration: timeout,
       orElse: () =>
-        Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
+        Effect.andThen(
+          cancel,
+          Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
+        )
     })
   }
 

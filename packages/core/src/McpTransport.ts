@@ -79,6 +79,12 @@ export interface McpConnection {
    * fallback is the legacy HTTP+SSE transport at the same URL). Opened in the same scope.
    */
   readonly fallback?: Effect.Effect<McpConnection, McpTransportError, Scope.Scope> | undefined
+  /**
+   * Told of a result the client took from its cache instead of asking the server, so that the
+   * transport learns from it as if it had carried it (Streamable HTTP: the `x-mcp-header`
+   * annotations of a `tools/list` result).
+   */
+  readonly observeResult?: ((method: string, result: Record<string, unknown>) => void) | undefined
 }
 
 /**

@@ -422,14 +422,15 @@ const connectWith = Effect.fnUntraced(function*(
   }
 
   /**
-   * Records the header annotations of a `tools/list` answer, and drops the tools whose annotations are
-   * invalid: a server cannot route their calls, so an HTTP client must not offer them.
+   * Records the header annotations of the tools of a `tools/list` result, and says which tools to
+   * drop: those whose annotations are invalid, since a server cannot route their calls.
    */
-  const learnTools = (reply: unknown): Effect.Effect<unknown> => {
-    if (!isRecord(reply) || !isRecord(reply.result) || !Array.isArray(reply.result.tools)) return Effect.succeed(reply)
+  const learn = (
+    result: Record<string, unknown>
+  ): { readonly kept: Array<unknown>; readonly dropped: Array<string> } => {
     const kept: Array<unknown> = []
     const dropped: Array<string> = []
-    for (const tool of reply.result.tools) {
+    for (const tool of Array.isArray(result.tools) ? result.tools : []) {
       if (!isRecord(tool) || typeof tool.name !== "string") {
         kept.push(tool)
         continue
@@ -444,6 +445,13 @@ const connectWith = Effect.fnUntraced(function*(
       else toolParams.delete(tool.name)
       kept.push(tool)
     }
+    return { kept, dropped }
+  }
+
+  /** Learns from a `tools/list` answer and drops its tools that must not be offered over HTTP. */
+  const learnTools = (reply: unknown): Effect.Effect<unknown> => {
+    if (!isRecord(reply) || !isRecord(reply.result) || !Array.isArray(reply.result.tools)) return Effect.succeed(reply)
+    const { dropped, kept } = learn(reply.result)
     if (dropped.length === 0) return Effect.succeed(reply)
     return Effect.as(
       Effect.logWarning("MCP: dropped tools whose x-mcp-header annotations are invalid").pipe(
@@ -470,7 +478,9 @@ const connectWith = Effect.fnUntraced(function*(
       const id = (message as { readonly id: RequestId }).id
       const stateless = statelessVersionOf(message) !== undefined
       if (response.status < 200 || response.status >= 300) {
-        if (!stateless || response.status < 400 || response.status >= 500) return yield* failStatus(response)
+        // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
+        const refused = response.status === 401 || response.status === 403
+        if (!stateless || refused || response.status < 400 || response.status >= 500) return yield* failStatus(response)
         return Stream.succeed(yield* errorBody(response, id))
       }
       const messages = messagesOf(response, isResponseTo(id), !stateless)
@@ -543,11 +553,15 @@ const connectWith = Effect.fnUntraced(function*(
     request,
     incoming: options.listen === false ? Stream.never : listen(0, 0),
     credentialsId: Headers.credentialsId(auth, url, options.headers),
+    // a tools/list answered from the client's cache still teaches this connection the tools' headers
+    observeResult: (method, result) => {
+      if (method === "tools/list") learn(result)
+    },
     fallback: options.sseFallback === false ? undefined : McpSseTransport.connect({
       url,
       headers: options.headers,
       timeout: options.timeout
-    }).pipe(Effect.provideService(HttpClient.HttpClient, client))
+    }).pipe(Effect.provideService(HttpClient.HttpClient, client), Effect.provideService(McpAuth.McpAuth, auth))
   }
 })
 

@@ -147,12 +147,17 @@ export const make = Effect.fnUntraced(function*(options: {
    */
   readonly observe?: ((message: ServerMessage) => void) | undefined
   readonly serverName?: string | undefined
+  /**
+   * The first request id. A client gives each of its connections its own range, so that an id names
+   * one request for the client's whole life (subscriptions match notifications by id).
+   */
+  readonly firstId?: number | undefined
 }): Effect.fn.Return<Engine, never, Scope.Scope> {
   const { connection, handlers, notifications } = options
   const pending = new Map<RequestId, Pending>()
   const closed = yield* Deferred.make<never, McpTransportError>()
   let closedWith: McpTransportError | undefined
-  let nextId = 0
+  let nextId = options.firstId ?? 0
   const running = yield* FiberMap.make<RequestId>()
 
   const abandoned = new Set<RequestId>()

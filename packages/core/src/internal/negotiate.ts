@@ -83,7 +83,8 @@ const isStatefulAnswer = (error: McpError): boolean => {
     case "McpVersionError":
       return true
     case "McpTransportError":
-      return error.reason._tag === "HttpStatus"
+      // a refusal of the request as such; not an authorization failure (401, 403) or a broken server (5xx)
+      return error.reason._tag === "HttpStatus" && [400, 404, 405].includes(error.reason.status)
     default:
       return false
   }
@@ -114,6 +115,9 @@ export const negotiate = (engine: Engine, options: Options): Effect.Effect<Negot
   if (McpSchema.isStatelessProtocolVersion(preference)) {
     return Effect.catch(stateless(preference, options.timeout), (error) => {
       const supported = supportedVersions(error)
+      // a server may refuse a first request for reasons of its own: it named the pinned revision, so
+      // offer it once more
+      if (supported?.includes(preference) === true) return stateless(preference, options.timeout)
       if (supported !== undefined) {
         return Effect.fail(
           new McpVersionError({

@@ -112,7 +112,7 @@ export const capabilityCheck =
 /** The methods 2026-07-28 removed, with what replaces each. */
 const removedInStateless: Record<string, string> = {
   ping: "a stateless server has no connection to check: any request (listTools, say) shows it answers",
-  "logging/setLevel": "set the client's or the request's logLevel option, sent in every request's _meta",
+  "logging/setLevel": "set the client's logLevel option: it is sent in every request's _meta",
   "resources/subscribe": "use client.subscribe, which runs subscriptions/listen",
   "resources/unsubscribe": "end the client.subscribe stream",
   "tasks/result": "tasks are the io.modelcontextprotocol/tasks extension: use the task handle",

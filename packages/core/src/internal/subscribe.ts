@@ -56,8 +56,8 @@ export type Event =
 /** An open session and a way to wait for its end. */
 export interface Current {
   readonly session: Session
-  /** Succeeds when the session's connection is gone. */
-  readonly closed: Effect.Effect<void>
+  /** Fails with the reason when the session's connection is gone. */
+  readonly closed: Effect.Effect<never, McpTransportError>
 }
 
 const toWire = (filter: Filter): McpSchema.SubscriptionFilter => ({
@@ -120,7 +120,12 @@ const honouredBy = (
     : {})
 })
 
-const isTransportError = (error: McpError): error is McpTransportError => error._tag === "McpTransportError"
+/** Whether a subscription that failed this way is worth sending again: not after the client closed. */
+const isRetriable = (error: McpError): boolean =>
+  error._tag === "McpTransportError" && error.reason._tag !== "ClientClosed"
+
+/** The pause before a listen that worked and ended is sent again. */
+const RELISTEN_DELAY = Duration.millis(500)
 
 /**
  * The default re-listen schedule: from half a second, doubling, at most 30 seconds apart, forever.
@@ -145,9 +150,12 @@ export const stream = (options: {
       // subscribed before anything is sent, so the acknowledgement cannot be missed
       const subscription = yield* PubSub.subscribe(options.notifications)
       // the ids of this stream's listen requests (stateless era): their notifications are this stream's,
-      // even when read after the listen ended
+      // even when read after the listen ended (the engines of a client never reuse an id)
       const listens = new Set<unknown>()
       let era: "stateless" | "stateful" | undefined
+      // whether the current attempt was acknowledged: an attempt that was is not a failure, and the
+      // retry schedule starts over after it
+      let acknowledged = false
       yield* PubSub.take(subscription).pipe(
         Effect.flatMap((notification) => {
           if (era === undefined) return Effect.void
@@ -157,7 +165,9 @@ export const stream = (options: {
             return Effect.void
           }
           const event = toEvent(notification, wire)
-          return event === undefined ? Effect.void : Queue.offer(queue, event)
+          if (event === undefined) return Effect.void
+          if (event._tag === "Acknowledged") acknowledged = true
+          return Queue.offer(queue, event)
         }),
         Effect.forever,
         Effect.forkScoped
@@ -188,19 +198,30 @@ export const stream = (options: {
             }).pipe(Effect.timeout("5 seconds"), Effect.ignore)
           )
           yield* Queue.offer(queue, { _tag: "Acknowledged", honoured })
-          yield* connected.closed
+          acknowledged = true
+          // the subscription lasts as long as the connection, and ends with its reason
+          return yield* connected.closed
         }).pipe(Effect.scoped)
 
-      const once: Effect.Effect<never, McpError, Scope.Scope> = Effect.flatMap(
-        options.current,
-        (connected) => connected.session.era === "stateless" ? stateless(connected.session) : stateful(connected)
-      ).pipe(
+      const attempt: Effect.Effect<void, McpError, Scope.Scope> = Effect.suspend(() => {
+        acknowledged = false
+        return Effect.flatMap(
+          options.current,
+          (connected) => connected.session.era === "stateless" ? stateless(connected.session) : stateful(connected)
+        )
+      }).pipe(
         Effect.andThen(Effect.fail(
           new McpTransportError({ reason: new ConnectionClosed({ description: "the subscription ended" }) })
-        ))
+        )),
+        // a listen that was acknowledged, then ended, worked: it is sent again without counting as a failure
+        Effect.catchIf((error) => acknowledged && isRetriable(error), () => Effect.void)
       )
-      // a listen that ends (the server closed it, the connection dropped) is sent again on the
-      // schedule; a refusal (an unknown method, a missing capability) ends the stream
-      yield* Effect.retry(once, { schedule: options.retry, while: isTransportError })
+      // a listen that ends (the server closed it, the connection dropped) is sent again, at once after one
+      // that worked, on the schedule after failures; a refusal (an unknown method, a missing capability)
+      // or the client closing ends the stream
+      yield* Effect.retry(attempt, { schedule: options.retry, while: isRetriable }).pipe(
+        Effect.andThen(Effect.sleep(RELISTEN_DELAY)),
+        Effect.forever
+      )
     }).pipe(Effect.catch((error: McpError) => Queue.fail(queue, error)))
   )
