@@ -10,6 +10,7 @@ import type * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 interface Hints {
   readonly ttlMs?: number
   readonly cacheScope?: "public" | "private"
+  readonly changeWhileListing?: boolean
 }
 
 /**
@@ -38,7 +39,16 @@ const server = (counts: Record<string, number>, hints: Hints) => (peer: McpQueue
           })
           break
         case "tools/list":
-          yield* reply({ resultType: "complete", tools: [{ name: "t", inputSchema: { type: "object" } }], ...hints })
+          // the list changes while the answer is on its way: the answer is already stale
+          if (hints.changeWhileListing === true) {
+            yield* peer.send({ jsonrpc: "2.0", method: "notifications/tools/list_changed" })
+          }
+          yield* reply({
+            resultType: "complete",
+            tools: [{ name: `t${counts["tools/list"]}`, inputSchema: { type: "object" } }],
+            ttlMs: hints.ttlMs,
+            cacheScope: hints.cacheScope
+          })
           break
         case "resources/read":
           if (params.uri === "memo://ask" && params.inputResponses === undefined) {
@@ -118,6 +128,15 @@ describe("McpCache", () => {
       yield* c.readResource("memo://a")
       yield* c.readResource("memo://b")
       assert.deepStrictEqual([counts["tools/list"], counts["resources/read"]], [2, 3])
+    }).pipe(Effect.provide(McpCache.layer()), Effect.scoped))
+
+  it.effect("a listing that a list change overtook is not cached", () =>
+    Effect.gen(function*() {
+      const counts: Record<string, number> = {}
+      const c = yield* client(counts, { ttlMs: 60_000, cacheScope: "private", changeWhileListing: true })
+      const first = yield* c.listTools()
+      const second = yield* c.listTools()
+      assert.deepStrictEqual([first[0]?.name, second[0]?.name, counts["tools/list"]], ["t1", "t2", 2])
     }).pipe(Effect.provide(McpCache.layer()), Effect.scoped))
 
   it.effect("public results are shared by clients with the same cacheKey; private ones are not", () =>

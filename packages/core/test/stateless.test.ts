@@ -1,8 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import * as McpClient from "../src/McpClient.ts"
@@ -237,6 +239,8 @@ const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {
   readonly refuseFirst?: boolean | undefined
   /** End every listen gracefully right after its notifications. */
   readonly endListen?: boolean | undefined
+  /** Close the connection when this tool is called. */
+  readonly closeOn?: string | undefined
 }) =>
 (peer: McpQueueTransport.Peer) =>
   Effect.gen(function*() {
@@ -247,6 +251,7 @@ const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {
       const message = taken.success as ScriptedPeer.ClientMessage
       log.push(message)
       if (message.id === undefined) continue
+      if (message.method === "tools/call" && message.params?.name === options?.closeOn) return yield* peer.close
       if (message.method === "subscriptions/listen") {
         const meta = { "io.modelcontextprotocol/subscriptionId": message.id }
         yield* peer.send({
@@ -415,5 +420,78 @@ describe("the stateless wire", () => {
       assert.deepStrictEqual([session.era, session.protocolVersion], ["stateful", "2025-06-18"])
       // no notifications/cancelled for the probe: the server was not initialized yet
       assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "initialize", "notifications/initialized"])
+    }).pipe(Effect.scoped))
+})
+
+describe("the stateless wire, after review", () => {
+  it.effect("a pinned revision the server names in its -32022 is offered once more", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make({ protocolVersion: "2026-07-28" }).pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer(log, { refuseFirst: true })))
+      )
+      assert.strictEqual((yield* client.session).era, "stateless")
+      assert.deepStrictEqual(log.map((m) => m.method), ["server/discover", "server/discover"])
+    }).pipe(Effect.scoped))
+
+  it.effect("a subscription ends with ClientClosed when its client closes, instead of retrying forever", () =>
+    Effect.gen(function*() {
+      const scope = yield* Scope.make()
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer([]))),
+        Scope.provide(scope)
+      )
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const fiber = yield* client.subscribe({ tools: true }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => events.push(event))),
+        Effect.flip,
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* waitUntil(() => events.length === 2)
+      yield* Scope.close(scope, Exit.void)
+      for (let i = 0; i < 20 && fiber.pollUnsafe() === undefined; i++) {
+        yield* TestClock.adjust("30 seconds")
+        for (let j = 0; j < 20; j++) yield* Effect.yieldNow
+      }
+      const error = yield* Fiber.join(fiber)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "ClientClosed")
+    }))
+
+  it.effect("after a listen that was acknowledged, the backoff starts over", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(statelessPeer(log, { endListen: true })))
+      )
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const fiber = yield* client.subscribe({ tools: true }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => events.push(event))),
+        Effect.forkChild({ startImmediately: true })
+      )
+      // eight listens that each worked: 500 ms apart every time, never the doubling of failures
+      for (let listen = 1; listen <= 8; listen++) {
+        yield* waitUntil(() => log.filter((m) => m.method === "subscriptions/listen").length === listen)
+        yield* waitUntil(() => events.length === listen * 2)
+        yield* TestClock.adjust("500 millis")
+      }
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.scoped))
+
+  it.effect("request ids never repeat across a client's connections", () =>
+    Effect.gen(function*() {
+      const logs: Array<Array<ScriptedPeer.ClientMessage>> = []
+      const client = yield* McpClient.make({ reconnect: false }).pipe(
+        Effect.provide(McpQueueTransport.layer((peer) => {
+          const log: Array<ScriptedPeer.ClientMessage> = []
+          logs.push(log)
+          return statelessPeer(log, { closeOn: "die" })(peer)
+        }))
+      )
+      yield* client.callTool("die").pipe(Effect.ignore)
+      yield* client.callTool("x")
+      const ids = logs.flatMap((log) => log.flatMap((m) => m.id === undefined ? [] : [m.id]))
+      assert.strictEqual(new Set(ids).size, ids.length)
+      assert.strictEqual(logs[1]![0]!.id, 2 ** 32)
     }).pipe(Effect.scoped))
 })

@@ -7,7 +7,7 @@ import * as McpClient from "../src/McpClient.ts"
 import * as McpElicitation from "../src/McpElicitation.ts"
 import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
-import type * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 
 /**
  * The tasks extension of 2026-07-28 (`io.modelcontextprotocol/tasks`) against a scripted server (no
@@ -175,5 +175,49 @@ describe("tasks extension (2026-07-28)", () => {
         error.reason,
         new McpError.TaskCancelled({ taskId: "task-slow", statusMessage: "as asked" })
       )
+    }).pipe(Effect.scoped))
+})
+
+describe("core tasks (2025-11-25), scripted", () => {
+  it.effect("a timeout while awaiting a task cancels the task and names tools/call", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const c = yield* McpClient.make({ protocolVersion: "legacy" }).pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          log,
+          initialize: { capabilities: { tools: {}, tasks: { cancel: {}, requests: { tools: { call: {} } } } } },
+          onMessage: (message) => {
+            if (message.method === "tools/call") {
+              return Effect.succeed({
+                result: {
+                  task: {
+                    taskId: "t1",
+                    status: "working",
+                    createdAt: "2025-11-25T00:00:00Z",
+                    lastUpdatedAt: "2025-11-25T00:00:00Z",
+                    ttl: null
+                  }
+                }
+              })
+            }
+            // tasks/result never answers; tasks/cancel does
+            return message.method === "tasks/cancel" ? Effect.succeed({ result: {} }) : Effect.never
+          }
+        })))
+      )
+      const fiber = yield* c.callTool("slow", {}, { task: true, timeout: "10 seconds" }).pipe(
+        Effect.flip,
+        Effect.forkChild({ startImmediately: true })
+      )
+      // the task exists and is awaited with tasks/result before the clock moves
+      for (let i = 0; i < 100 && !log.some((m) => m.method === "tasks/result"); i++) yield* Effect.yieldNow
+      yield* TestClock.adjust("10 seconds")
+      const error = yield* Fiber.join(fiber)
+      assert.instanceOf(error, McpError.McpTimeoutError)
+      assert.strictEqual(error.method, "tools/call")
+      for (let i = 0; i < 100 && !log.some((m) => m.method === "tasks/cancel"); i++) yield* Effect.yieldNow
+      const call = log.find((m) => m.method === "tools/call")!
+      assert.deepStrictEqual(call.params?.task, {})
+      assert.deepStrictEqual(log.find((m) => m.method === "tasks/cancel")?.params?.taskId, "t1")
     }).pipe(Effect.scoped))
 })

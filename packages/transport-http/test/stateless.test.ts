@@ -1,3 +1,4 @@
+import * as McpCache from "@effect-mcp/core/McpCache"
 import * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpElicitation from "@effect-mcp/core/McpElicitation"
 import * as McpError from "@effect-mcp/core/McpError"
@@ -189,6 +190,50 @@ describe("2026-07-28 over HTTP against the official SDK v2 server", () => {
       const none = yield* client.callTool("add", { a: 1, b: 2 })
       assert.deepStrictEqual(none.structuredContent, { sum: 3, mcpMethod: "tools/call", mcpName: "add" })
       assert.lengthOf(posts(sent, "tools/call"), 3)
+    }).pipe(Effect.scoped))
+
+  it.live("a tools/list answered from a shared cache still teaches the connection the tools' headers", () =>
+    Effect.gen(function*() {
+      const server = yield* Sdk2.sdk2Http
+      const cache = yield* McpCache.make()
+      const withCache = Effect.provideService(McpCache.McpCache, cache)
+      const first = yield* connect(server.url, [], { cacheKey: "sdk2" }).pipe(withCache)
+      yield* first.listTools()
+      const sent: Array<Sent> = []
+      const second = yield* connect(server.url, sent, { cacheKey: "sdk2" }).pipe(withCache)
+      yield* second.listTools()
+      const result = yield* second.callTool("add", { a: 2, b: 3, region: "eu-west-1" })
+      assert.strictEqual((result.structuredContent as { region?: string }).region, "eu-west-1")
+      // the listing came from the cache, and the call went out once, with its header
+      assert.deepStrictEqual([posts(sent, "tools/list").length, posts(sent, "tools/call").length], [0, 1])
+      assert.strictEqual(posts(sent, "tools/call")[0]!.headers["mcp-param-region"], "eu-west-1")
+    }).pipe(Effect.scoped))
+
+  it.live("an authorization failure (401) is an HTTP status, not an era verdict, even with a JSON-RPC body", () =>
+    Effect.gen(function*() {
+      const url = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          new Promise<{ url: string; close: () => void }>((resolve) => {
+            const server = createServer((_req, res) => {
+              res.writeHead(401, { "content-type": "application/json", "www-authenticate": "Bearer" })
+              res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32001, message: "Unauthorized" } }))
+            })
+            server.listen(0, "127.0.0.1", () => {
+              const address = server.address() as { readonly port: number }
+              resolve({ url: `http://127.0.0.1:${address.port}/mcp`, close: () => server.close() })
+            })
+          })
+        ),
+        (server) => Effect.sync(server.close)
+      )
+      for (const protocolVersion of ["2026-07-28", "auto"] as const) {
+        const sent: Array<Sent> = []
+        const error = yield* connect(url.url, sent, { protocolVersion }).pipe(Effect.flip)
+        assert.instanceOf(error, McpError.McpTransportError)
+        if (error instanceof McpError.McpTransportError) assert.strictEqual(error.reason._tag, "HttpStatus")
+        // no initialize after a refusal that says nothing about the era
+        assert.deepStrictEqual(sent.map((r) => r.body?.method), ["server/discover"])
+      }
     }).pipe(Effect.scoped))
 
   it.live("a call before the tools were listed is refused (-32020), then re-sent with the header after tools/list", () =>
