@@ -984,6 +984,7 @@ export const make: (options?: Options) => Effect.Effect<
             ? Effect.flatMap(connected, (c) =>
               Tasks.make(raw, {
                 session: c.session,
+                current: Effect.map(connected, (current) => current.session),
                 handlers: handlers.requests,
                 timeout: defaultTimeout,
                 // the wait is bounded (and the task cancelled) by awaitTask, not by the request

@@ -14,9 +14,10 @@ import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
  * server implements the extension yet): `long` becomes a task that works, waits for a confirmation,
  * then completes with it; `failing` fails; `slow` works until cancelled.
  */
-const server = (log: Array<ScriptedPeer.ClientMessage>) => (peer: McpQueueTransport.Peer) =>
+type Tasks = Map<string, { tool: string; polls: number; answer?: unknown; cancelled?: boolean }>
+
+const server = (log: Array<ScriptedPeer.ClientMessage>, tasks: Tasks = new Map()) => (peer: McpQueueTransport.Peer) =>
   Effect.gen(function*() {
-    const tasks = new Map<string, { tool: string; polls: number; answer?: unknown; cancelled?: boolean }>()
     const task = (taskId: string, status: string, rest?: Record<string, unknown>) => ({
       resultType: "complete",
       taskId,
@@ -56,6 +57,8 @@ const server = (log: Array<ScriptedPeer.ClientMessage>) => (peer: McpQueueTransp
           const taskId = params.taskId as string
           const state = tasks.get(taskId)!
           state.polls++
+          // `flaky` loses its connection at its first poll; the task lives on in the server
+          if (state.tool === "flaky" && state.polls === 1) return yield* peer.close
           if (state.cancelled === true) yield* reply(task(taskId, "cancelled", { statusMessage: "as asked" }))
           else if (state.tool === "failing") {
             yield* reply(task(taskId, "failed", { error: { code: -32000, message: "boom" } }))
@@ -175,6 +178,23 @@ describe("tasks extension (2026-07-28)", () => {
         error.reason,
         new McpError.TaskCancelled({ taskId: "task-slow", statusMessage: "as asked" })
       )
+    }).pipe(Effect.scoped))
+})
+
+describe("tasks extension (2026-07-28), across connections", () => {
+  it.effect("a stateless task is polled on the new connection after its connection died", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      const tasks: Tasks = new Map()
+      const c = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(server(log, tasks))),
+        Effect.provide(McpElicitation.layer(() => Effect.succeed(McpElicitation.accept({ go: true }))))
+      )
+      const fiber = yield* c.callTool("flaky").pipe(Effect.forkChild({ startImmediately: true }))
+      const result = yield* runPolls(fiber)
+      assert.include((result.content[0] as { readonly text: string }).text, "done")
+      // discovered twice: once per connection
+      assert.strictEqual(log.filter((m) => m.method === "server/discover").length, 2)
     }).pipe(Effect.scoped))
 })
 

@@ -15,6 +15,7 @@
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { InvalidResult, McpProtocolError, RpcError, TaskCancelled } from "../McpError.ts"
 import type { McpError } from "../McpError.ts"
@@ -60,6 +61,12 @@ export interface ToolTask {
 
 const TERMINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"])
 
+const TRANSPORT_RETRY = Schedule.exponential("200 millis").pipe(Schedule.upTo({ times: 5 }))
+
+/** A connection that broke (not one the client closed): the request may go out on the next. */
+const isLostConnection = (error: McpError): boolean =>
+  error._tag === "McpTransportError" && error.reason._tag !== "ClientClosed"
+
 const decodeCreated = decodeResult(McpSchema.CreateTaskResult)
 const decodeTask = decodeResult(McpSchema.GetTaskResult)
 const decodeDetailed = decodeResult(McpSchema.DetailedTask)
@@ -96,7 +103,13 @@ export const isTask = (raw: Record<string, unknown>): boolean =>
  * Options of {@link make}.
  */
 export interface Options {
+  /** The session the task was created in. */
   readonly session: Session
+  /**
+   * The client's current session: a stateless task outlives its connection (after a server restart,
+   * its polls go out on the new one); a stateful task belongs to its session.
+   */
+  readonly current: Effect.Effect<Session, McpError>
   readonly handlers: ReadonlyMap<string, RequestHandler>
   /** The timeout of each poll and of `tasks/cancel`. */
   readonly timeout: Duration.Duration | undefined
@@ -157,7 +170,13 @@ const stateful = Effect.fnUntraced(function*(raw: Record<string, unknown>, optio
 })
 
 const stateless = Effect.fnUntraced(function*(raw: Record<string, unknown>, options: Options) {
-  const { session, timeout } = options
+  const { timeout } = options
+  // every task method is safe to send again: a request lost with its connection goes out again on
+  // the next one (the client reconnects meanwhile), a few times
+  const request = (method: string, params: object) =>
+    Effect.flatMap(options.current, (session) => session.request(method, params, { timeout })).pipe(
+      Effect.retry({ schedule: TRANSPORT_RETRY, while: isLostConnection })
+    )
   const created = yield* decodeDetailed("tools/call", raw)
   const taskId = created.taskId
   // input the task asked for, answered once even when the status stream and the result both poll
@@ -168,17 +187,16 @@ const stateless = Effect.fnUntraced(function*(raw: Record<string, unknown>, opti
     for (const [key] of pending) answered.add(key)
     return Effect.flatMap(
       answerInputs(options.handlers, "tasks/get", Object.fromEntries(pending)),
-      (inputResponses) => session.request("tasks/update", { taskId, inputResponses }, { timeout })
+      (inputResponses) => request("tasks/update", { taskId, inputResponses })
     ).pipe(
       // a key whose answer failed may be asked again
       Effect.tapError(() => Effect.sync(() => pending.forEach(([key]) => answered.delete(key)))),
       Effect.asVoid
     )
   }
-  const get = Effect.flatMap(
-    session.request("tasks/get", { taskId }, { timeout }),
-    (result) => decodeDetailed("tasks/get", result)
-  ).pipe(Effect.tap(answer))
+  const get = Effect.flatMap(request("tasks/get", { taskId }), (result) => decodeDetailed("tasks/get", result)).pipe(
+    Effect.tap(answer)
+  )
   const outcome = (task: McpSchema.DetailedTask): Effect.Effect<McpSchema.CallToolResult, McpError> => {
     switch (task.status) {
       case "completed":
@@ -222,6 +240,6 @@ const stateless = Effect.fnUntraced(function*(raw: Record<string, unknown>, opti
     created: fromDetailed(created),
     status: statusStream(fromDetailed(created), Effect.map(get, fromDetailed), options),
     result: Effect.andThen(answer(created), awaitEnd(created)),
-    cancel: Effect.asVoid(session.request("tasks/cancel", { taskId }, { timeout }))
+    cancel: Effect.asVoid(request("tasks/cancel", { taskId }))
   } satisfies ToolTask
 })
