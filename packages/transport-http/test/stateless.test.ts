@@ -236,6 +236,57 @@ describe("2026-07-28 over HTTP against the official SDK v2 server", () => {
       }
     }).pipe(Effect.scoped))
 
+  it.live("a response stream that breaks before its answer is re-issued once, with a new id (safe methods)", () =>
+    Effect.gen(function*() {
+      let listings = 0
+      const server = yield* Effect.acquireRelease(
+        Effect.promise(() =>
+          new Promise<{ url: string; close: () => void }>((resolve) => {
+            const http = createServer((req, res) => {
+              const chunks: Array<Buffer> = []
+              req.on("data", (chunk: Buffer) => chunks.push(chunk))
+              req.on("end", () => {
+                const message = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { id: number; method: string }
+                const reply = (result: object) => {
+                  res.writeHead(200, { "content-type": "application/json" })
+                  res.end(
+                    JSON.stringify({ jsonrpc: "2.0", id: message.id, result: { resultType: "complete", ...result } })
+                  )
+                }
+                if (message.method === "server/discover") {
+                  return reply({
+                    supportedVersions: ["2026-07-28"],
+                    capabilities: { tools: {} },
+                    ttlMs: 0,
+                    cacheScope: "private"
+                  })
+                }
+                if (message.method === "tools/list" && ++listings === 1) {
+                  // an SSE stream that ends before the answer
+                  res.writeHead(200, { "content-type": "text/event-stream" })
+                  res.write(": keep-alive\n\n")
+                  return res.end()
+                }
+                reply({ tools: [{ name: "t", inputSchema: { type: "object" } }] })
+              })
+            })
+            http.listen(0, "127.0.0.1", () => {
+              const address = http.address() as { readonly port: number }
+              resolve({ url: `http://127.0.0.1:${address.port}/mcp`, close: () => http.close() })
+            })
+          })
+        ),
+        (server) => Effect.sync(server.close)
+      )
+      const sent: Array<Sent> = []
+      const client = yield* connect(server.url, sent)
+      const tools = yield* client.listTools()
+      assert.deepStrictEqual(tools.map((tool) => tool.name), ["t"])
+      const lists = posts(sent, "tools/list")
+      assert.strictEqual(lists.length, 2)
+      assert.notStrictEqual(lists[0]!.body?.id, lists[1]!.body?.id)
+    }).pipe(Effect.scoped))
+
   it.live("a call before the tools were listed is refused (-32020), then re-sent with the header after tools/list", () =>
     Effect.gen(function*() {
       const server = yield* Sdk2.sdk2Http

@@ -211,7 +211,7 @@ export const connect = Effect.fnUntraced(function*(
     requestOptions?: RequestOptions
   ): Effect.Effect<Record<string, unknown>, McpError> =>
     method !== "tools/call" || !options.closeCancels
-      ? requestOnce(method, params, requestOptions)
+      ? reissued(method, params, requestOptions)
       : Effect.catchIf(
         requestOnce(method, params, requestOptions),
         (error) =>
@@ -224,6 +224,23 @@ export const connect = Effect.fnUntraced(function*(
               onSuccess: () => requestOnce(method, params, requestOptions)
             })
           )
+      )
+
+  /**
+   * There is no resumption in this era: a response stream that broke before its answer (HTTP) is
+   * re-issued once, with a new id, for a request that is safe to repeat.
+   */
+  const reissued = (
+    method: string,
+    params: object | undefined,
+    requestOptions?: RequestOptions
+  ): Effect.Effect<Record<string, unknown>, McpError> =>
+    !options.closeCancels || !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+      ? requestOnce(method, params, requestOptions)
+      : Effect.catchIf(
+        requestOnce(method, params, requestOptions),
+        (error) => error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed",
+        () => requestOnce(method, params, requestOptions)
       )
 
   const requestOnce = (
