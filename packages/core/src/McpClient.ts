@@ -52,6 +52,7 @@ import * as Tasks from "./internal/tasks.ts"
 import * as McpCache from "./McpCache.ts"
 import {
   ClientClosed,
+  ConnectionClosed,
   InvalidResult,
   McpProtocolError,
   McpTimeoutError,
@@ -620,6 +621,8 @@ export const make: (options?: Options) => Effect.Effect<
     ? initializationTimeout
     : finite(Duration.fromInputUnsafe(options.discoveryTimeout))
   let connections = 0
+  // the scopes of sessions the client itself retired (expired), as opposed to the client closing
+  const retired = new WeakSet<Scope.Closeable>()
   // The era a server turned out to speak is kept for reconnections: a stateful server is not probed
   // again on every reconnect. An attempt with the remembered era that fails forgets it.
   let verdict: VersionPreference | undefined
@@ -694,7 +697,11 @@ export const make: (options?: Options) => Effect.Effect<
         // a server of an older transport (HTTP+SSE) refuses the handshake: its transport, its era
         Effect.catchIf(
           (error) => fallback !== undefined && isRefusedHandshake(error),
-          () => Effect.flatMap(fallback!, (connection) => establish(connection, "legacy"))
+          (refusal) =>
+            Effect.flatMap(fallback!, (connection) => establish(connection, "legacy")).pipe(
+              // a server that speaks neither transport: its refusal of the first says more
+              Effect.catchTag("McpTransportError", () => Effect.fail(refusal))
+            )
         ),
         Effect.tapError(() =>
           Effect.sync(() => {
@@ -737,7 +744,13 @@ export const make: (options?: Options) => Effect.Effect<
         session,
         info,
         scope,
-        closed: Deferred.await(engine.closed),
+        // a session the client retired (it expired) ends as a lost connection, not as the client closing
+        closed: Effect.catch(Deferred.await(engine.closed), (error) =>
+          Effect.fail(
+            retired.has(scope) && error.reason._tag === "ClientClosed"
+              ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
+              : error
+          )),
         credentialsId: connection.credentialsId,
         observeResult: connection.observeResult
       }
@@ -903,6 +916,7 @@ export const make: (options?: Options) => Effect.Effect<
     Effect.suspend(() => {
       if (current !== expired) return Effect.void
       current = undefined
+      retired.add(expired.scope)
       return Scope.close(expired.scope, Exit.void)
     })
 
@@ -1001,13 +1015,11 @@ export const make: (options?: Options) => Effect.Effect<
     const timeout = callOptions?.timeout === undefined
       ? undefined
       : finite(Duration.fromInputUnsafe(callOptions.timeout))
+    // the timeout interrupts the wait, which cancels the task
     return timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
       duration: timeout,
       orElse: () =>
-        Effect.andThen(
-          cancel,
-          Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
-        )
+        Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
     })
   }
 
@@ -1018,16 +1030,29 @@ export const make: (options?: Options) => Effect.Effect<
     )
 
   const callToolTask = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Effect.map(startToolCall(name, args, callOptions), (answer): ToolTask =>
-      "content" in answer
-        ? {
+    Effect.map(startToolCall(name, args, callOptions), (answer): ToolTask => {
+      if ("content" in answer) {
+        return {
           taskId: undefined,
           created: undefined,
           status: Stream.empty,
           result: Effect.succeed(answer),
           cancel: Effect.void
         }
-        : answer)
+      }
+      // the caller's timeout bounds each wait for the result (the task is left running: see `cancel`)
+      const timeout = callOptions?.timeout === undefined
+        ? undefined
+        : finite(Duration.fromInputUnsafe(callOptions.timeout))
+      return timeout === undefined ? answer : {
+        ...answer,
+        result: Effect.timeoutOrElse(answer.result, {
+          duration: timeout,
+          orElse: () =>
+            Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
+        })
+      }
+    })
 
   // output schemas are compiled once each, not once per call
   const outputDecoders = new WeakMap<

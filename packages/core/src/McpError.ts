@@ -29,7 +29,9 @@ import { CallToolResult } from "./McpSchema.ts"
 
 /**
  * The connection to the server ended (the server closed its side, the process exited, the stream
- * ended) while the client still needed it.
+ * ended) while the client still needed it. `streamEnded` says a request's own reply stream ended or
+ * broke before its response: the server stopped working on it (a request safe to repeat is then sent
+ * again in 2026-07-28, which has no resumption).
  *
  * @stability experimental
  * @category errors
@@ -39,7 +41,8 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>(
   "@effect-mcp/core/McpError/ConnectionClosed"
 )("ConnectionClosed", {
   description: Schema.optional(Schema.String),
-  cause: Schema.optional(Schema.Defect())
+  cause: Schema.optional(Schema.Defect()),
+  streamEnded: Schema.optional(Schema.Boolean)
 }) {
   override get message(): string {
     return this.description === undefined

@@ -14,9 +14,10 @@ import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
 import * as McpRoots from "../src/McpRoots.ts"
 import * as McpSampling from "../src/McpSampling.ts"
+import * as McpTransport from "../src/McpTransport.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ModernServer from "./fixtures/ModernServer.ts"
-import type * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 
 const textOf = (result: { readonly content: ReadonlyArray<{ readonly type: string }> }) => {
   const block = result.content[0] as { readonly type: string; readonly text?: string } | undefined
@@ -493,5 +494,51 @@ describe("the stateless wire, after review", () => {
       const ids = logs.flatMap((log) => log.flatMap((m) => m.id === undefined ? [] : [m.id]))
       assert.strictEqual(new Set(ids).size, ids.length)
       assert.strictEqual(logs[1]![0]!.id, 2 ** 32)
+    }).pipe(Effect.scoped))
+})
+
+describe("subscriptions, after the second review", () => {
+  it.effect("a stateful subscription lives on when its session expires and the client opens a new one", () =>
+    Effect.gen(function*() {
+      let connections = 0
+      const transport = Layer.succeed(McpTransport.McpTransport)({
+        connect: Effect.map(
+          McpQueueTransport.connect(ScriptedPeer.serve({
+            initialize: { capabilities: { tools: { listChanged: true } } },
+            onMessage: (message) =>
+              Effect.succeed(message.method === "tools/list" ? { result: { tools: [] } } : { result: {} })
+          })),
+          (connection): McpTransport.McpConnection => {
+            // the first session expires at its first tools/list
+            const n = ++connections
+            return n > 1 ? connection : {
+              ...connection,
+              send: (message) =>
+                "method" in message && message.method === "tools/list"
+                  ? Effect.fail(
+                    new McpError.McpTransportError({ reason: new McpError.SessionExpired({ sessionId: "s1" }) })
+                  )
+                  : connection.send(message)
+            }
+          }
+        )
+      })
+      const client = yield* McpClient.make({ protocolVersion: "legacy" }).pipe(Effect.provide(transport))
+      const events: Array<McpClient.SubscriptionEvent> = []
+      const fiber = yield* client.subscribe({ tools: true }).pipe(
+        Stream.runForEach((event) => Effect.sync(() => events.push(event))),
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* waitUntil(() => events.length === 1)
+      yield* client.listTools()
+      assert.strictEqual(connections, 2)
+      // the subscription is acknowledged again on the new session instead of ending
+      for (let i = 0; i < 10 && events.length < 2; i++) {
+        yield* TestClock.adjust("500 millis")
+        yield* waitUntil(() => true)
+      }
+      assert.deepStrictEqual(events.map((e) => e._tag), ["Acknowledged", "Acknowledged"])
+      assert.isUndefined(fiber.pollUnsafe())
+      yield* Fiber.interrupt(fiber)
     }).pipe(Effect.scoped))
 })

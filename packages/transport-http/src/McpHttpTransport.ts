@@ -371,7 +371,18 @@ const connectWith = Effect.fnUntraced(function*(
       const resumableStream = (stream: Stream.Stream<unknown, McpTransportError>) =>
         Stream.catch(stream, (error) => lastEventId === undefined || finished ? Stream.fail(error) : Stream.empty)
       // 2026-07-28 has no resumption: a broken stream fails its request, which the caller may send again
-      return resumable ? Stream.concat(resumableStream(read(first)), resume(1)) : read(first)
+      return resumable
+        ? Stream.concat(resumableStream(read(first)), resume(1))
+        : Stream.mapError(read(first), (error) =>
+          error.reason._tag === "ConnectionClosed"
+            ? new McpTransportError({
+              reason: new ConnectionClosed({
+                ...(error.reason.description === undefined ? {} : { description: error.reason.description }),
+                ...(error.reason.cause === undefined ? {} : { cause: error.reason.cause }),
+                streamEnded: true
+              })
+            })
+            : error)
     })
 
   const isEventStream = (response: HttpClientResponse.HttpClientResponse) =>

@@ -18,6 +18,7 @@ import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { createServer } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as Sdk2 from "./fixtures/sdk2-http.ts"
@@ -687,4 +688,122 @@ describe("2026-07-28 over HTTP against Effect's McpServer.layerHttp", () => {
       assert.lengthOf(posts(sent, "notifications/cancelled"), 0)
     }).pipe(Effect.scoped, Effect.provide(serverLive(observed)))
   })
+})
+
+/**
+ * A bare 2026-07-28 server on 127.0.0.1 for faults no real server makes: `answer` gets each POSTed
+ * message and the response to write (discovery is answered for it).
+ */
+const faultyServer = (
+  answer: (
+    message: { readonly id: number; readonly method: string; readonly params?: Record<string, unknown> },
+    res: import("node:http").ServerResponse,
+    reply: (result: object) => void
+  ) => void
+) =>
+  Effect.acquireRelease(
+    Effect.promise(() =>
+      new Promise<{ url: string; close: () => void }>((resolve) => {
+        const http = createServer((req, res) => {
+          const chunks: Array<Buffer> = []
+          req.on("data", (chunk: Buffer) => chunks.push(chunk))
+          req.on("end", () => {
+            const message = JSON.parse(Buffer.concat(chunks).toString("utf8"))
+            const reply = (result: object) => {
+              res.writeHead(200, { "content-type": "application/json" })
+              res.end(JSON.stringify({ jsonrpc: "2.0", id: message.id, result: { resultType: "complete", ...result } }))
+            }
+            if (message.method === "server/discover") {
+              return reply({
+                supportedVersions: ["2026-07-28"],
+                capabilities: { prompts: {}, resources: {} },
+                ttlMs: 0,
+                cacheScope: "private"
+              })
+            }
+            answer(message, res, reply)
+          })
+        })
+        http.listen(0, "127.0.0.1", () => {
+          const address = http.address() as { readonly port: number }
+          resolve({ url: `http://127.0.0.1:${address.port}/mcp`, close: () => http.close() })
+        })
+      })
+    ),
+    (server) => Effect.sync(server.close)
+  )
+
+describe("2026-07-28 over HTTP, faults (second review)", () => {
+  it.live("a stream that breaks in a later input round re-sends that round, not the whole exchange", () =>
+    Effect.gen(function*() {
+      let retries = 0
+      const server = yield* faultyServer((message, res, reply) => {
+        if (message.params?.inputResponses === undefined) {
+          return reply({
+            resultType: "input_required",
+            inputRequests: {
+              who: {
+                method: "elicitation/create",
+                params: { message: "Who?", requestedSchema: { type: "object", properties: {} } }
+              }
+            },
+            requestState: "s1"
+          })
+        }
+        if (++retries === 1) {
+          // the answered round's stream ends before its result
+          res.writeHead(200, { "content-type": "text/event-stream" })
+          return res.end(": bye\n\n")
+        }
+        reply({ messages: [{ role: "user", content: { type: "text", text: "hello" } }] })
+      })
+      let asked = 0
+      const sent: Array<Sent> = []
+      const client = yield* connect(server.url, sent).pipe(
+        Effect.provide(McpElicitation.layer(() =>
+          Effect.sync(() => {
+            asked++
+            return McpElicitation.accept({})
+          })
+        ))
+      )
+      const prompt = yield* client.getPrompt("p")
+      assert.strictEqual(prompt.messages.length, 1)
+      assert.strictEqual(asked, 1)
+      const gets = posts(sent, "prompts/get")
+      assert.strictEqual(gets.length, 3)
+      assert.deepStrictEqual(gets.map((r) => r.body?.params?.requestState), [undefined, "s1", "s1"])
+      assert.strictEqual(new Set(gets.map((r) => r.body?.id)).size, 3)
+    }).pipe(Effect.scoped))
+
+  it.live("a slow answer is not a broken stream: the request is not sent twice", () =>
+    Effect.gen(function*() {
+      const server = yield* faultyServer((_message, _res, reply) => {
+        setTimeout(() => reply({ contents: [] }), 1500)
+      })
+      const sent: Array<Sent> = []
+      const context = yield* Layer.build(
+        McpHttpTransport.layer({ url: server.url, timeout: "1 second" }).pipe(Layer.provide(recordingHttp(sent)))
+      )
+      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      const error = yield* client.readResource("memo://slow").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.lengthOf(posts(sent, "resources/read"), 1)
+    }).pipe(Effect.scoped))
+
+  it.live("a subscription the server refuses with 403 ends with that error instead of retrying", () =>
+    Effect.gen(function*() {
+      const server = yield* faultyServer((_message, res) => {
+        res.writeHead(403, { "content-type": "application/json" })
+        res.end(JSON.stringify({ jsonrpc: "2.0", id: null, error: { code: -32001, message: "Forbidden" } }))
+      })
+      const client = yield* connect(server.url)
+      const error = yield* client.subscribe({ resources: true }).pipe(Stream.runDrain, Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      if (error instanceof McpError.McpTransportError && error.reason._tag === "HttpStatus") {
+        assert.strictEqual(error.reason.status, 403)
+      } else {
+        assert.fail(`expected HttpStatus 403, got ${error.message}`)
+      }
+    }).pipe(Effect.scoped))
 })

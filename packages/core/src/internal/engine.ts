@@ -535,7 +535,10 @@ export const make = Effect.fnUntraced(function*(options: {
             pending.delete(id)
             return Effect.fail(
               new McpTransportError({
-                reason: new ConnectionClosed({ description: `the reply stream of ${method} ended without a response` })
+                reason: new ConnectionClosed({
+                  description: `the reply stream of ${method} ended without a response`,
+                  streamEnded: true
+                })
               })
             )
           }

@@ -120,12 +120,28 @@ export const connect = Effect.fnUntraced(function*(
   }
   const capabilities = discovered.capabilities
 
-  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
+  const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
     engine.request(method, params ?? {}, {
       ...requestOptions,
       meta: requestOptions?.meta === undefined ? eraMeta : { ...requestOptions.meta, ...eraMeta },
       cancellable
     })
+
+  /**
+   * Sends one round of a request. There is no resumption in this era: a reply stream that ended or
+   * broke before its answer (HTTP) means the server dropped the request, so a request that is safe to
+   * repeat goes out once more, with a new id and the same input answers. A slow answer is not that.
+   */
+  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
+    !options.closeCancels || !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+      ? sendOnce(method, params, requestOptions)
+      : Effect.catchIf(
+        sendOnce(method, params, requestOptions),
+        (error) =>
+          error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed" &&
+          error.reason.streamEnded === true,
+        () => sendOnce(method, params, requestOptions)
+      )
 
   /**
    * The later rounds of a multi-round-trip request: answer the input requests, send the request again
@@ -211,7 +227,7 @@ export const connect = Effect.fnUntraced(function*(
     requestOptions?: RequestOptions
   ): Effect.Effect<Record<string, unknown>, McpError> =>
     method !== "tools/call" || !options.closeCancels
-      ? reissued(method, params, requestOptions)
+      ? requestOnce(method, params, requestOptions)
       : Effect.catchIf(
         requestOnce(method, params, requestOptions),
         (error) =>
@@ -224,23 +240,6 @@ export const connect = Effect.fnUntraced(function*(
               onSuccess: () => requestOnce(method, params, requestOptions)
             })
           )
-      )
-
-  /**
-   * There is no resumption in this era: a response stream that broke before its answer (HTTP) is
-   * re-issued once, with a new id, for a request that is safe to repeat.
-   */
-  const reissued = (
-    method: string,
-    params: object | undefined,
-    requestOptions?: RequestOptions
-  ): Effect.Effect<Record<string, unknown>, McpError> =>
-    !options.closeCancels || !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
-      ? requestOnce(method, params, requestOptions)
-      : Effect.catchIf(
-        requestOnce(method, params, requestOptions),
-        (error) => error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed",
-        () => requestOnce(method, params, requestOptions)
       )
 
   const requestOnce = (

@@ -120,9 +120,13 @@ const honouredBy = (
     : {})
 })
 
-/** Whether a subscription that failed this way is worth sending again: not after the client closed. */
+/**
+ * Whether a subscription that failed this way is worth sending again: a lost connection or a server
+ * error, not the client closing or the server refusing it (an HTTP 4xx such as 401 or 403).
+ */
 const isRetriable = (error: McpError): boolean =>
-  error._tag === "McpTransportError" && error.reason._tag !== "ClientClosed"
+  error._tag === "McpTransportError" && error.reason._tag !== "ClientClosed" &&
+  !(error.reason._tag === "HttpStatus" && error.reason.status < 500)
 
 /** The pause before a listen that worked and ended is sent again. */
 const RELISTEN_DELAY = Duration.millis(500)

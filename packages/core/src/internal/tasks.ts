@@ -63,9 +63,12 @@ const TERMINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled
 
 const TRANSPORT_RETRY = Schedule.exponential("200 millis").pipe(Schedule.upTo({ times: 5 }))
 
-/** A connection that broke (not one the client closed): the request may go out on the next. */
+/**
+ * A connection that broke: the request may go out on the next. (`tasks/update` too: servers ignore
+ * answers to keys already answered.)
+ */
 const isLostConnection = (error: McpError): boolean =>
-  error._tag === "McpTransportError" && error.reason._tag !== "ClientClosed"
+  error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed"
 
 const decodeCreated = decodeResult(McpSchema.CreateTaskResult)
 const decodeTask = decodeResult(McpSchema.GetTaskResult)
