@@ -19,7 +19,7 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { createServer } from "node:http"
+import { createServer, type ServerResponse } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as Sdk2 from "./fixtures/sdk2-http.ts"
 import * as Servers from "./fixtures/servers.ts"
@@ -697,7 +697,7 @@ describe("2026-07-28 over HTTP against Effect's McpServer.layerHttp", () => {
 const faultyServer = (
   answer: (
     message: { readonly id: number; readonly method: string; readonly params?: Record<string, unknown> },
-    res: import("node:http").ServerResponse,
+    res: ServerResponse,
     reply: (result: object) => void
   ) => void
 ) =>
