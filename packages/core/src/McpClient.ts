@@ -31,6 +31,7 @@ import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
@@ -985,17 +986,26 @@ export const make: (options?: Options) => Effect.Effect<
     })
   }
 
-  /** Sends `tools/call`; the answer is a result, or a task (then the handle of that task). */
-  const startToolCall = (name: string, args: ToolArguments | undefined, callOptions: CallToolOptions | undefined) =>
+  /**
+   * Sends `tools/call`; the answer is a result, or a task (then the handle of that task). `restore`
+   * marks what may be interrupted: under `callToolRaw`'s mask, an answer that is a task is always
+   * handed on, so the task is never lost to an interruption that lands just after it arrived.
+   */
+  const startToolCall = (
+    name: string,
+    args: ToolArguments | undefined,
+    callOptions: CallToolOptions | undefined,
+    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = identity
+  ) =>
     Effect.flatMap(
-      callToolParams(name, args, callOptions),
+      restore(callToolParams(name, args, callOptions)),
       (params) =>
-        Effect.flatMap(send("tools/call", params, callOptions), (raw) =>
+        Effect.flatMap(restore(send("tools/call", params, callOptions)), (raw) =>
           // the common answer first: a plain result, checked by hand
           isPlainToolResult(raw)
             ? Effect.succeed<McpSchema.CallToolResult | ToolTask>(raw)
             : Tasks.isTask(raw)
-            ? Effect.flatMap(connected, (c) =>
+            ? Effect.flatMap(restore(connected), (c) =>
               Tasks.make(raw, {
                 session: c.session,
                 current: Effect.map(connected, (current) => current.session),
@@ -1008,25 +1018,37 @@ export const make: (options?: Options) => Effect.Effect<
             : decodeCallTool("tools/call", raw))
     )
 
-  /** Waits for a task's result; interrupting the wait, or its timeout, cancels the task. */
-  const awaitTask = (task: ToolTask, callOptions: CallToolOptions | undefined) => {
-    const cancel = Effect.forkIn(Effect.ignore(task.cancel), clientScope)
+  /** Waits for a task's result; interrupting the wait, or its timeout, cancels the task (once). */
+  const awaitTask = (
+    task: ToolTask,
+    callOptions: CallToolOptions | undefined,
+    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+  ) => {
+    let cancelled = false
+    const cancel = Effect.suspend(() => {
+      if (cancelled) return Effect.void
+      cancelled = true
+      return Effect.asVoid(Effect.forkIn(Effect.ignore(task.cancel), clientScope))
+    })
     const waiting = task.result.pipe(Effect.onInterrupt(() => cancel))
     const timeout = callOptions?.timeout === undefined
       ? undefined
       : finite(Duration.fromInputUnsafe(callOptions.timeout))
     // the timeout interrupts the wait, which cancels the task
-    return timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
+    const timed = timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
       duration: timeout,
       orElse: () =>
         Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
     })
+    return restore(timed).pipe(Effect.onInterrupt(() => cancel))
   }
 
   const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Effect.flatMap(
-      startToolCall(name, args, callOptions),
-      (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions)
+    Effect.uninterruptibleMask((restore) =>
+      Effect.flatMap(
+        startToolCall(name, args, callOptions, restore),
+        (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions, restore)
+      )
     )
 
   const callToolTask = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
