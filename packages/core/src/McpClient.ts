@@ -636,23 +636,7 @@ export const make: (options?: Options) => Effect.Effect<
   const generations = new Map<string, number>()
   const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1)
   const observe = cache === undefined ? handlers.observe : (message: Engine.ServerMessage) => {
-    if (message._tag === "Notification") {
-      switch (message.method) {
-        case "notifications/tools/list_changed":
-          bump("tools/list")
-          break
-        case "notifications/prompts/list_changed":
-          bump("prompts/list")
-          break
-        case "notifications/resources/list_changed":
-          bump("resources/list")
-          bump("resources/templates/list")
-          break
-        case "notifications/resources/updated":
-          bump(`resources/read ${String(message.params?.uri)}`)
-          break
-      }
-    }
+    if (message._tag === "Notification") { for (const mark of staleBy(message)) bump(mark) }
     handlers.observe(message)
   }
   const progressHandler = handlers.progress
@@ -846,7 +830,6 @@ export const make: (options?: Options) => Effect.Effect<
 
   const clientId = `client-${++clients}-${Math.random().toString(36).slice(2)}`
   const namespace = options?.cacheKey ?? clientId
-  const SEPARATOR = "\u0000"
 
   /**
    * Sends a request whose result may be cached: from the cache while fresh (private entries under the
@@ -857,7 +840,7 @@ export const make: (options?: Options) => Effect.Effect<
     cache === undefined ? send(method, params, requestOptions) : Effect.flatMap(connected, (c) => {
       // only the stateless revision gives hints
       if (c.session.era !== "stateless") return send(method, params, requestOptions)
-      const request = `${method}${SEPARATOR}${JSON.stringify(params)}`
+      const request = requestKey(method, params)
       const publicKey = `${namespace}${SEPARATOR}public${SEPARATOR}${request}`
       return Effect.gen(function*() {
         const credentials = c.credentialsId === undefined ? clientId : yield* c.credentialsId
@@ -867,13 +850,12 @@ export const make: (options?: Options) => Effect.Effect<
           c.observeResult?.(method, hit as Record<string, unknown>)
           return hit as Record<string, unknown>
         }
-        const generation = method === "resources/read"
-          ? `resources/read ${String((params as { readonly uri?: unknown }).uri)}`
-          : method
-        const before = generations.get(generation)
+        // marks only grow: a change to either sum means a notification made this request stale meanwhile
+        const generation = () => (generations.get(method) ?? 0) + (generations.get(request) ?? 0)
+        const before = generation()
         const raw = yield* send(method, params, requestOptions)
         const complete = raw.resultType === undefined || raw.resultType === "complete"
-        const stale = generations.get(generation) !== before
+        const stale = generation() !== before
         if (complete && !stale && !tookInput.has(raw) && typeof raw.ttlMs === "number") {
           yield* cache.set(raw.cacheScope === "public" ? publicKey : privateKey, raw, raw.ttlMs)
         }
@@ -882,31 +864,18 @@ export const make: (options?: Options) => Effect.Effect<
     })
 
   if (cache !== undefined) {
-    // list changes and resource updates drop what they make stale
-    const dropping = (suffix: string) => (key: string) => key.startsWith(namespace + SEPARATOR) && key.endsWith(suffix)
-    const dropMethod = (method: string) => (key: string) =>
-      key.startsWith(namespace + SEPARATOR) && key.includes(`${SEPARATOR}${method}${SEPARATOR}`)
+    // list changes and resource updates drop the cached requests they make stale
+    const namespacePrefix = namespace + SEPARATOR
+    // a key is namespace, scope, request: the request starts after the scope's separator
+    const requestOf = (key: string) => key.slice(key.indexOf(SEPARATOR, namespacePrefix.length) + 1)
     yield* Stream.fromPubSub(notifications).pipe(
       Stream.runForEach((notification) => {
-        switch (notification.method) {
-          case "notifications/tools/list_changed":
-            return cache.invalidate(dropMethod("tools/list"))
-          case "notifications/prompts/list_changed":
-            return cache.invalidate(dropMethod("prompts/list"))
-          case "notifications/resources/list_changed":
-            return Effect.andThen(
-              cache.invalidate(dropMethod("resources/list")),
-              cache.invalidate(dropMethod("resources/templates/list"))
-            )
-          case "notifications/resources/updated": {
-            const uri = notification.params?.uri
-            return typeof uri === "string"
-              ? cache.invalidate(dropping(`${SEPARATOR}resources/read${SEPARATOR}${JSON.stringify({ uri })}`))
-              : Effect.void
-          }
-          default:
-            return Effect.void
-        }
+        const marks = staleBy(notification)
+        return marks.length === 0 ?
+          Effect.void :
+          cache.invalidate((key) =>
+            key.startsWith(namespacePrefix) && marks.some((mark) => covers(mark, requestOf(key)))
+          )
       }),
       Effect.forkIn(clientScope)
     )
@@ -1206,6 +1175,35 @@ export const make: (options?: Options) => Effect.Effect<
       Effect.flatMap(send(method, params, requestOptions), (raw) => decodeResult(result)(method, raw))
   })
 })
+
+const SEPARATOR = "\u0000"
+
+/** A cacheable request, as cache keys and staleness marks name it: its method and params. */
+const requestKey = (method: string, params: object): string => `${method}${SEPARATOR}${JSON.stringify(params)}`
+
+/**
+ * What a notification makes stale, as marks: a method (every page of a listing) or a request key (the
+ * read of one resource).
+ */
+const staleBy = (notification: Engine.Notification): ReadonlyArray<string> => {
+  switch (notification.method) {
+    case "notifications/tools/list_changed":
+      return ["tools/list"]
+    case "notifications/prompts/list_changed":
+      return ["prompts/list"]
+    case "notifications/resources/list_changed":
+      return ["resources/list", "resources/templates/list"]
+    case "notifications/resources/updated": {
+      const uri = notification.params?.uri
+      return typeof uri === "string" ? [requestKey("resources/read", { uri })] : []
+    }
+    default:
+      return []
+  }
+}
+
+/** Whether a staleness mark covers a request key. */
+const covers = (mark: string, request: string): boolean => request === mark || request.startsWith(mark + SEPARATOR)
 
 /** An HTTP refusal of the handshake that means "not this transport": 400, 404 or 405. */
 const isRefusedHandshake = (error: McpError): boolean =>
