@@ -43,7 +43,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as Engine from "./internal/engine.ts"
 import * as Handlers from "./internal/handlers.ts"
-import { negotiate } from "./internal/negotiate.ts"
+import { isHttpRefusal, negotiate } from "./internal/negotiate.ts"
 import type { VersionPreference } from "./internal/negotiate.ts"
 import { decodeResult } from "./internal/session.ts"
 import type { Era, Session } from "./internal/session.ts"
@@ -681,7 +681,8 @@ export const make: (options?: Options) => Effect.Effect<
       const { connection, discovery, engine, session } = yield* establish(first, preference).pipe(
         // a server of an older transport (HTTP+SSE) refuses the handshake: its transport, its era
         Effect.catchIf(
-          (error) => fallback !== undefined && isRefusedHandshake(error),
+          // a handshake refused as an unknown request: the server speaks another transport
+          (error) => fallback !== undefined && isHttpRefusal(error),
           (refusal) =>
             Effect.flatMap(fallback!, (connection) => establish(connection, "legacy")).pipe(
               // a server that speaks neither transport: its refusal of the first says more
@@ -1204,11 +1205,6 @@ const staleBy = (notification: Engine.Notification): ReadonlyArray<string> => {
 
 /** Whether a staleness mark covers a request key. */
 const covers = (mark: string, request: string): boolean => request === mark || request.startsWith(mark + SEPARATOR)
-
-/** An HTTP refusal of the handshake that means "not this transport": 400, 404 or 405. */
-const isRefusedHandshake = (error: McpError): boolean =>
-  error._tag === "McpTransportError" && error.reason._tag === "HttpStatus" &&
-  [400, 404, 405].includes(error.reason.status)
 
 const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 

@@ -72,6 +72,14 @@ const isStatelessAnswer = (error: McpError): boolean =>
   McpSchema.STATELESS_ERROR_CODES.has(error.reason.code)
 
 /**
+ * Whether an HTTP server refused a request as such (400, 404, 405): it does not know it. Not an
+ * authorization failure (401, 403) or a broken server (5xx).
+ */
+export const isHttpRefusal = (error: McpError): boolean =>
+  error._tag === "McpTransportError" && error.reason._tag === "HttpStatus" &&
+  [400, 404, 405].includes(error.reason.status)
+
+/**
  * Whether a failed probe means "not a stateless server": the server answered, but not as one (an
  * unknown method, a refusal before `initialize`, an HTTP status, a result that is not a discovery
  * result), or did not answer in time. A connection that failed is no verdict: it fails the attempt.
@@ -83,8 +91,7 @@ const isStatefulAnswer = (error: McpError): boolean => {
     case "McpVersionError":
       return true
     case "McpTransportError":
-      // a refusal of the request as such; not an authorization failure (401, 403) or a broken server (5xx)
-      return error.reason._tag === "HttpStatus" && [400, 404, 405].includes(error.reason.status)
+      return isHttpRefusal(error)
     default:
       return false
   }
