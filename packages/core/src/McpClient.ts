@@ -844,9 +844,13 @@ export const make: (options?: Options) => Effect.Effect<
       const request = requestKey(method, params)
       const publicKey = `${namespace}${SEPARATOR}public${SEPARATOR}${request}`
       return Effect.gen(function*() {
-        const credentials = c.credentialsId === undefined ? clientId : yield* c.credentialsId
+        // a public entry needs no credentials id (a digest of the authorization headers)
+        const publicHit = yield* cache.get(publicKey)
+        const credentials = publicHit !== undefined || c.credentialsId === undefined
+          ? clientId
+          : yield* c.credentialsId
         const privateKey = `${namespace}${SEPARATOR}private:${credentials}${SEPARATOR}${request}`
-        const hit = (yield* cache.get(privateKey)) ?? (yield* cache.get(publicKey))
+        const hit = publicHit ?? (yield* cache.get(privateKey))
         if (hit !== undefined) {
           c.observeResult?.(method, hit as Record<string, unknown>)
           return hit as Record<string, unknown>
