@@ -23,6 +23,15 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import { CallToolResult } from "./McpSchema.ts"
 
+/**
+ * The type id that marks the client's errors (not their reasons).
+ *
+ * @stability experimental
+ * @category type ids
+ * @since 0.3.0
+ */
+export const TypeId = "~@effect-mcp/core/McpError"
+
 // -----------------------------------------------------------------------------
 // McpTransportError
 // -----------------------------------------------------------------------------
@@ -275,6 +284,8 @@ export class McpTransportError extends Schema.TaggedError<McpTransportError>(
 )("McpTransportError", {
   reason: McpTransportErrorReason
 }) {
+  readonly [TypeId] = TypeId
+
   override readonly cause = this.reason
 
   override get message(): string {
@@ -449,6 +460,8 @@ export class McpProtocolError extends Schema.TaggedError<McpProtocolError>(
   method: Schema.String,
   reason: McpProtocolErrorReason
 }) {
+  readonly [TypeId] = TypeId
+
   override readonly cause = this.reason
 
   override get message(): string {
@@ -475,6 +488,8 @@ export class McpTimeoutError extends Schema.TaggedError<McpTimeoutError>("@effec
     timeoutMillis: Schema.Finite
   }
 ) {
+  readonly [TypeId] = TypeId
+
   override get message(): string {
     return `${this.method} timed out after ${this.timeoutMillis} ms`
   }
@@ -495,6 +510,8 @@ export class McpToolError extends Schema.TaggedError<McpToolError>("@effect-mcp/
     result: CallToolResult
   }
 ) {
+  readonly [TypeId] = TypeId
+
   override get message(): string {
     const text = this.result.content.flatMap((block) => block.type === "text" ? [block.text] : []).join("\n")
     return text.length > 0 ? `Tool ${this.tool} failed: ${text}` : `Tool ${this.tool} failed`
@@ -518,6 +535,8 @@ export class McpCapabilityError extends Schema.TaggedError<McpCapabilityError>(
   removed: Schema.optional(Schema.Boolean),
   hint: Schema.optional(Schema.String)
 }) {
+  readonly [TypeId] = TypeId
+
   override get message(): string {
     if (this.removed === true) {
       const hint = this.hint === undefined ? "" : `: ${this.hint}`
@@ -542,6 +561,8 @@ export class McpVersionError extends Schema.TaggedError<McpVersionError>("@effec
     supported: Schema.Array(Schema.String)
   }
 ) {
+  readonly [TypeId] = TypeId
+
   override get message(): string {
     return `The server answered protocol ${this.received} to ${this.requested}; this client speaks ${
       this.supported.join(", ")
@@ -600,15 +621,6 @@ export type McpError =
   | McpCapabilityError
   | McpVersionError
 
-const tags = new Set([
-  "McpTransportError",
-  "McpProtocolError",
-  "McpTimeoutError",
-  "McpCapabilityError",
-  "McpVersionError",
-  "McpToolError"
-])
-
 /**
  * Tells whether a value is one of this module's errors.
  *
@@ -616,5 +628,4 @@ const tags = new Set([
  * @category guards
  * @since 0.1.0
  */
-export const isMcpError = (u: unknown): u is McpError | McpToolError =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" && tags.has(u._tag)
+export const isMcpError = (u: unknown): u is McpError | McpToolError => Predicate.hasProperty(u, TypeId)
