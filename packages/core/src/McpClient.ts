@@ -25,46 +25,35 @@
  * @stability experimental
  * @since 0.1.0
  */
-import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
-import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
-import { identity } from "effect/Function"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
-import * as Queue from "effect/Queue"
+import * as Random from "effect/Random"
 import * as Result from "effect/Result"
-import * as Schedule from "effect/Schedule"
+import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
-import * as Scope from "effect/Scope"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import * as Engine from "./internal/engine.ts"
+import * as Connector from "./internal/connector.ts"
+import * as Deadline from "./internal/deadline.ts"
+import type * as Engine from "./internal/engine.ts"
 import * as Handlers from "./internal/handlers.ts"
-import { isHttpRefusal, negotiate } from "./internal/negotiate.ts"
 import type { VersionPreference } from "./internal/negotiate.ts"
+import * as Pagination from "./internal/pagination.ts"
+import * as ResultCache from "./internal/resultCache.ts"
 import { decodeResult } from "./internal/session.ts"
-import type { Era, Session } from "./internal/session.ts"
-import { tookInput } from "./internal/stateless.ts"
+import type * as Session from "./internal/session.ts"
 import * as Subscribe from "./internal/subscribe.ts"
-import * as Tasks from "./internal/tasks.ts"
+import type * as Tasks from "./internal/tasks.ts"
+import * as ToolCalls from "./internal/toolCalls.ts"
 import * as McpCache from "./McpCache.ts"
-import {
-  ClientClosed,
-  ConnectionClosed,
-  InvalidResult,
-  McpProtocolError,
-  McpTimeoutError,
-  McpToolError,
-  McpTransportError,
-  PaginationLimit
-} from "./McpError.ts"
-import type { McpError } from "./McpError.ts"
+import type { McpError, McpToolError } from "./McpError.ts"
 import * as McpSchema from "./McpSchema.ts"
 import { McpTransport } from "./McpTransport.ts"
-import type { McpConnection } from "./McpTransport.ts"
+import type { Era } from "./McpTransport.ts"
 
 /**
  * The type id that marks an {@link McpClient} service.
@@ -564,33 +553,9 @@ const decodeListTools = decodeResult(McpSchema.ListToolsResult)
 const decodeListResources = decodeResult(McpSchema.ListResourcesResult)
 const decodeListResourceTemplates = decodeResult(McpSchema.ListResourceTemplatesResult)
 const decodeListPrompts = decodeResult(McpSchema.ListPromptsResult)
-const decodeCallTool = decodeResult(McpSchema.CallToolResult)
 const decodeReadResource = decodeResult(McpSchema.ReadResourceResult)
 const decodeGetPrompt = decodeResult(McpSchema.GetPromptResult)
 const decodeComplete = decodeResult(McpSchema.CompleteResult)
-
-/** A negotiated session, with the scope its connection lives in. */
-interface Connected {
-  readonly session: Session
-  readonly info: ServerSession
-  readonly scope: Scope.Closeable
-  /** Fails with the reason when the connection is gone. */
-  readonly closed: Effect.Effect<never, McpTransportError>
-  /** The connection's credentials id, for private cache entries. */
-  readonly credentialsId: Effect.Effect<string> | undefined
-  /** Tells the transport of a result taken from the cache (it may learn from results it carries). */
-  readonly observeResult: ((method: string, result: Record<string, unknown>) => void) | undefined
-}
-
-/** Numbers the clients of this process, for their cache names. */
-let clients = 0
-
-const toDuration = (input: Duration.Input | undefined, fallback: Duration.Duration): Duration.Duration =>
-  input === undefined ? fallback : Duration.fromInputUnsafe(input)
-
-/** A timeout of `Infinity` is no timeout. */
-const finite = (duration: Duration.Duration): Duration.Duration | undefined =>
-  Duration.isFinite(duration) ? duration : undefined
 
 /**
  * Builds a client in the current `Scope` over the `McpTransport` in the context.
@@ -611,628 +576,191 @@ export const make: (options?: Options) => Effect.Effect<
   Scope.Scope | McpTransport
 > = Effect.fnUntraced(function*(options?: Options) {
   const transport = yield* McpTransport
-  const clientScope = yield* Effect.scope
-  const notifications = yield* Effect.acquireRelease(
-    PubSub.unbounded<Engine.Notification>(),
-    PubSub.shutdown
-  )
-  const defaultTimeout = finite(toDuration(options?.timeout, Duration.minutes(5)))
-  const initializationTimeout = finite(toDuration(options?.initializationTimeout, Duration.seconds(30)))
-  const discoveryTimeout = options?.discoveryTimeout === undefined
-    ? initializationTimeout
-    : finite(Duration.fromInputUnsafe(options.discoveryTimeout))
-  let connections = 0
-  // the scopes of sessions the client itself retired (expired), as opposed to the client closing
-  const retired = new WeakSet<Scope.Closeable>()
-  // The era a server turned out to speak is kept for reconnections: a stateful server is not probed
-  // again on every reconnect. An attempt with the remembered era that fails forgets it.
-  let verdict: VersionPreference | undefined
-  const maxPages = options?.maxPages ?? 1000
-  const clientInfo = options?.clientInfo ?? defaultClientInfo
+  const notifications = yield* Effect.acquireRelease(PubSub.unbounded<Engine.Notification>(), PubSub.shutdown)
+  const defaultTimeout = Deadline.resolve(options?.timeout, Duration.minutes(5))
+  const initializationTimeout = Deadline.resolve(options?.initializationTimeout, Duration.seconds(30))
   const handlers = yield* Handlers.make(options?.capabilities)
-  const cache = yield* McpCache.McpCache
-  // Bumped (on the reader fiber, as the notification is read) each time a list changes or a resource
-  // is updated: a result that was in flight meanwhile may be stale, and is not cached.
-  const generations = new Map<string, number>()
-  const bump = (key: string) => generations.set(key, (generations.get(key) ?? 0) + 1)
-  const observe = cache === undefined ? handlers.observe : (message: Engine.ServerMessage) => {
-    if (message._tag === "Notification") { for (const mark of staleBy(message)) bump(mark) }
-    handlers.observe(message)
-  }
+  const clientId = yield* ClientId
+  const cache = yield* ResultCache.make({
+    cache: yield* McpCache.McpCache,
+    namespace: options?.cacheKey ?? clientId,
+    clientId,
+    credentialsId: transport.credentialsId,
+    notifications
+  })
+  const observeCache = cache.observe
+  const connector = yield* Connector.make({
+    transport,
+    handlers,
+    notifications,
+    observe: observeCache === undefined ? handlers.observe : (message) => {
+      observeCache(message)
+      handlers.observe(message)
+    },
+    preference: options?.protocolVersion ?? "auto",
+    clientInfo: options?.clientInfo ?? defaultClientInfo,
+    initializationTimeout,
+    discoveryTimeout: Deadline.resolve(options?.discoveryTimeout, initializationTimeout),
+    logLevel: options?.logLevel,
+    maxInputRounds: options?.maxInputRounds ?? 16,
+    reconnect: options?.reconnect
+  })
+  if (options?.connect !== "lazy") yield* connector.connected
+
   const progressHandler = handlers.progress
-
-  let current: Connected | undefined
-  let connecting: Deferred.Deferred<Connected, McpError> | undefined
-
-  // One attempt: the connection lives in a child scope of the client's, closed again if the attempt fails
-  // or is interrupted.
-  const open = Effect.gen(function*() {
-    const scope = yield* Scope.fork(clientScope)
-    return yield* Effect.gen(function*() {
-      const preference = verdict ?? options?.protocolVersion ?? "auto"
-      const establish = (connection: McpConnection, preference: VersionPreference) =>
-        Effect.flatMap(
-          Engine.make({
-            connection,
-            handlers: handlers.requests,
-            notifications,
-            observe,
-            // 2^32 ids per connection, 2^21 connections: every id stays a safe integer
-            firstId: (connections++ % 2 ** 21) * 2 ** 32
-          }),
-          (engine) =>
-            Effect.map(
-              negotiate(engine, {
-                preference,
-                clientInfo,
-                capabilities: handlers.capabilities,
-                timeout: initializationTimeout,
-                probeTimeout: discoveryTimeout,
-                logLevel: options?.logLevel,
-                handlers: handlers.requests,
-                maxInputRounds: options?.maxInputRounds ?? 16,
-                closeCancels: connection.request !== undefined
-              }),
-              (negotiated) => ({ ...negotiated, engine, connection })
-            )
-        )
-      const first = yield* transport.connect
-      const fallback = first.fallback
-      const { connection, discovery, engine, session } = yield* establish(first, preference).pipe(
-        // a server of an older transport (HTTP+SSE) refuses the handshake: its transport, its era
-        Effect.catchIf(
-          // a handshake refused as an unknown request: the server speaks another transport
-          (error) => fallback !== undefined && isHttpRefusal(error),
-          (refusal) =>
-            Effect.flatMap(fallback!, (connection) => establish(connection, "legacy")).pipe(
-              // a server that speaks neither transport: its refusal of the first says more
-              Effect.catchTag("McpTransportError", () => Effect.fail(refusal))
-            )
-        ),
-        Effect.tapError(() =>
-          Effect.sync(() => {
-            verdict = undefined
-          })
-        )
-      )
-      if (preference === "auto") {
-        verdict = session.era === "stateless"
-          ? session.protocolVersion as VersionPreference
-          : "legacy"
-      }
-      handlers.setServerName(session.serverInfo.name)
-      if (session.era === "stateful" && options?.logLevel !== undefined && session.capabilities.logging !== undefined) {
-        yield* session.request("logging/setLevel", { level: options.logLevel }, { timeout: initializationTimeout })
-      }
-      // when this connection dies, forget it (and reconnect, if the policy says so)
-      yield* Deferred.await(engine.closed).pipe(
-        Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
-        Effect.forkIn(clientScope)
-      )
-      const changes = handlers.roots?.changes
-      // the stateless era has no roots notification: every input request for roots gets the current list
-      if (changes !== undefined && session.era === "stateful") {
-        // tell the server each time the roots change, for as long as this connection lives
-        yield* changes.pipe(
-          Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
-          Effect.forkScoped
-        )
-      }
-      const info: ServerSession = {
-        era: session.era,
-        protocolVersion: session.protocolVersion,
-        serverInfo: session.serverInfo,
-        capabilities: session.capabilities,
-        instructions: session.instructions,
-        discovery
-      }
-      return {
-        session,
-        info,
-        scope,
-        // a session the client retired (it expired) ends as a lost connection, not as the client closing
-        closed: Effect.catch(Deferred.await(engine.closed), (error) =>
-          Effect.fail(
-            retired.has(scope) && error.reason._tag === "ClientClosed"
-              ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
-              : error
-          )),
-        credentialsId: connection.credentialsId,
-        observeResult: connection.observeResult
-      }
-    }).pipe(
-      Scope.provide(scope),
-      Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
-    )
-  })
-
-  const reconnect = options?.reconnect === false
-    ? undefined
-    : options?.reconnect ?? Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
-
-  const onConnectionLost = (scope: Scope.Closeable): Effect.Effect<void> =>
-    Effect.gen(function*() {
-      current = undefined
-      yield* Scope.close(scope, Exit.void)
-      if (reconnect === undefined) return
-      yield* connected.pipe(
-        Effect.retry(reconnect),
-        Effect.catchCause((cause) =>
-          Effect.logWarning("MCP: could not reconnect to the server").pipe(
-            Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
-          )
-        )
-      )
-    })
-
-  // The attempt runs in a fiber of the client's scope, shared by every caller waiting for it: a caller
-  // that is interrupted stops waiting, not connecting, and N callers wait for one attempt, not N.
-  const connected = Effect.suspend(() => {
-    if (current !== undefined) return Effect.succeed(current)
-    if (connecting !== undefined) return Deferred.await(connecting)
-    const attempt = Deferred.makeUnsafe<Connected, McpError>()
-    connecting = attempt
-    return open.pipe(
-      Effect.onExit((exit) =>
-        Effect.suspend(() => {
-          connecting = undefined
-          if (Exit.isSuccess(exit)) current = exit.value
-          return Deferred.done(
-            attempt,
-            Exit.hasInterrupts(exit) ? Exit.fail(new McpTransportError({ reason: new ClientClosed() })) : exit
-          )
-        })
-      ),
-      Effect.forkIn(clientScope),
-      Effect.andThen(Deferred.await(attempt))
-    )
-  })
-
-  if (options?.connect !== "lazy") yield* connected
-
-  const toEngineOptions = (method: string, requestOptions: RequestOptions | undefined): Engine.RequestOptions => ({
-    timeout: requestOptions?.timeout === undefined
-      ? defaultTimeout
-      : finite(Duration.fromInputUnsafe(requestOptions.timeout)),
+  const requestOptions = (method: string, requestOptions: RequestOptions | undefined): Session.RequestOptions => ({
+    timeout: Deadline.resolve(requestOptions?.timeout, defaultTimeout),
     meta: requestOptions?.meta,
     // the call's own handler wins over the client-level one
     onProgress: requestOptions?.onProgress ??
       (progressHandler === undefined ? undefined : (progress) => progressHandler.handle(progress, { method }))
   })
-
-  const sendOn = (
-    session: Session,
-    method: string,
-    params: object | undefined,
-    requestOptions: RequestOptions | undefined
-  ) => Effect.andThen(session.check(method), session.request(method, params, toEngineOptions(method, requestOptions)))
-
-  const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    Effect.flatMap(connected, (c) => sendOn(c.session, method, params, requestOptions))
-
-  /**
-   * Checks the capability, then sends: a method the server lacks fails before anything is sent. When
-   * the server says the session expired, that session (the one the request went out on, not whatever
-   * is current by then) is dropped, a new one is opened, and a request that is safe to repeat is sent
-   * once more.
-   */
-  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    Effect.flatMap(connected, (c) =>
-      Effect.catchIf(
-        sendOn(c.session, method, params, requestOptions),
-        (error): error is McpTransportError =>
-          error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
-        (error) =>
-          Effect.andThen(
-            sessionExpired(c),
-            McpSchema.SAFE_TO_REPEAT_METHODS.has(method) ? sendOnce(method, params, requestOptions) : Effect.fail(error)
-          )
+  const send = (method: string, params: object | undefined, options: RequestOptions | undefined, name?: string) =>
+    Effect.map(
+      connector.send(
+        method,
+        params,
+        name === undefined ? requestOptions(method, options) : {
+          ...requestOptions(method, options),
+          name
+        }
+      ),
+      (reply) => reply.result
+    )
+  const sendCached = (method: string, params: object, options: RequestOptions | undefined, name?: string) =>
+    Effect.flatMap(connector.connected, (c) =>
+      cache.through(
+        c.session.era,
+        method,
+        params,
+        connector.send(method, params, { ...requestOptions(method, options), name })
       ))
 
-  const clientId = `client-${++clients}-${Math.random().toString(36).slice(2)}`
-  const namespace = options?.cacheKey ?? clientId
-
-  /**
-   * Sends a request whose result may be cached: from the cache while fresh (private entries under the
-   * connection's credentials, public ones under the namespace), else from the server, then kept for
-   * as long as the server's hints allow.
-   */
-  const sendCached = (method: string, params: object, requestOptions: RequestOptions | undefined) =>
-    cache === undefined ? send(method, params, requestOptions) : Effect.flatMap(connected, (c) => {
-      // only the stateless revision gives hints
-      if (c.session.era !== "stateless") return send(method, params, requestOptions)
-      const request = requestKey(method, params)
-      const publicKey = `${namespace}${SEPARATOR}public${SEPARATOR}${request}`
-      return Effect.gen(function*() {
-        // a public entry needs no credentials id (a digest of the authorization headers)
-        const publicHit = yield* cache.get(publicKey)
-        const credentials = publicHit !== undefined || c.credentialsId === undefined
-          ? clientId
-          : yield* c.credentialsId
-        const privateKey = `${namespace}${SEPARATOR}private:${credentials}${SEPARATOR}${request}`
-        const hit = publicHit ?? (yield* cache.get(privateKey))
-        if (hit !== undefined) {
-          c.observeResult?.(method, hit as Record<string, unknown>)
-          return hit as Record<string, unknown>
-        }
-        // marks only grow: a change to either sum means a notification made this request stale meanwhile
-        const generation = () => (generations.get(method) ?? 0) + (generations.get(request) ?? 0)
-        const before = generation()
-        const raw = yield* send(method, params, requestOptions)
-        const complete = raw.resultType === undefined || raw.resultType === "complete"
-        const stale = generation() !== before
-        if (complete && !stale && !tookInput.has(raw) && typeof raw.ttlMs === "number") {
-          yield* cache.set(raw.cacheScope === "public" ? publicKey : privateKey, raw, raw.ttlMs)
-        }
-        return raw
-      })
-    })
-
-  if (cache !== undefined) {
-    // list changes and resource updates drop the cached requests they make stale
-    const namespacePrefix = namespace + SEPARATOR
-    // a key is namespace, scope, request: the request starts after the scope's separator
-    const requestOf = (key: string) => key.slice(key.indexOf(SEPARATOR, namespacePrefix.length) + 1)
-    yield* Stream.fromPubSub(notifications).pipe(
-      Stream.runForEach((notification) => {
-        const marks = staleBy(notification)
-        return marks.length === 0 ?
-          Effect.void :
-          cache.invalidate((key) =>
-            key.startsWith(namespacePrefix) && marks.some((mark) => covers(mark, requestOf(key)))
-          )
-      }),
-      Effect.forkIn(clientScope)
-    )
-  }
-
-  /** Forgets an expired session (closing its connection); the next use opens a new one. */
-  const sessionExpired = (expired: Connected) =>
-    Effect.suspend(() => {
-      if (current !== expired) return Effect.void
-      current = undefined
-      retired.add(expired.scope)
-      return Scope.close(expired.scope, Exit.void)
-    })
-
-  const pageParams = (cursor: string | undefined): object => cursor === undefined ? {} : { cursor }
-
-  const paginate = <Page extends { readonly nextCursor?: string | null | undefined }, A>(
-    method: string,
-    fetch: (cursor: string | undefined, options: RequestOptions | undefined) => Effect.Effect<Page, McpError>,
-    items: (page: Page) => ReadonlyArray<A>,
-    listOptions: ListOptions | undefined
-  ): Effect.Effect<ReadonlyArray<A>, McpError> =>
-    Effect.gen(function*() {
-      const limit = listOptions?.maxPages ?? maxPages
-      const all: Array<A> = []
-      const seen = new Set<string>()
-      let cursor: string | undefined
-      for (let pages = 1;; pages++) {
-        const page = yield* fetch(cursor, listOptions)
-        for (const item of items(page)) all.push(item)
-        const next = page.nextCursor
-        if (next === undefined || next === null) return all
-        if (seen.has(next)) {
-          return yield* new McpProtocolError({
-            method,
-            reason: new PaginationLimit({ pages, repeatedCursor: next })
-          })
-        }
-        if (pages >= limit) {
-          return yield* new McpProtocolError({ method, reason: new PaginationLimit({ pages }) })
-        }
-        seen.add(next)
-        cursor = next
-      }
-    })
-
-  const listToolsPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    sendCached("tools/list", pageParams(cursor), requestOptions).pipe(
-      Effect.flatMap((raw) => decodeListTools("tools/list", raw))
-    )
-  const listResourcesPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    sendCached("resources/list", pageParams(cursor), requestOptions).pipe(
-      Effect.flatMap((raw) => decodeListResources("resources/list", raw))
-    )
-  const listResourceTemplatesPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    sendCached("resources/templates/list", pageParams(cursor), requestOptions).pipe(
-      Effect.flatMap((raw) => decodeListResourceTemplates("resources/templates/list", raw))
-    )
-  const listPromptsPage = (cursor?: string, requestOptions?: RequestOptions) =>
-    sendCached("prompts/list", pageParams(cursor), requestOptions).pipe(
-      Effect.flatMap((raw) => decodeListPrompts("prompts/list", raw))
-    )
-
-  const callToolParams = (name: string, args: ToolArguments | undefined, callOptions: CallToolOptions | undefined) => {
-    const task = callOptions?.task
-    if (task === undefined || task === false) return Effect.succeed({ name, arguments: args ?? {} })
-    return Effect.map(connected, (c): object => {
-      // only a stateful server that offers tasks for tool calls is asked for one
-      const offered = c.session.era === "stateful" &&
-        (c.session.capabilities.tasks as { readonly requests?: { readonly tools?: { readonly call?: unknown } } })
-            ?.requests?.tools?.call !== undefined
-      if (!offered) return { name, arguments: args ?? {} }
-      const ttl = task === true || task.ttl === undefined
-        ? undefined
-        : Duration.toMillis(Duration.fromInputUnsafe(task.ttl))
-      return { name, arguments: args ?? {}, task: ttl === undefined ? {} : { ttl } }
-    })
-  }
-
-  /**
-   * Sends `tools/call`; the answer is a result, or a task (then the handle of that task). `restore`
-   * marks what may be interrupted: under `callToolRaw`'s mask, an answer that is a task is always
-   * handed on, so the task is never lost to an interruption that lands just after it arrived.
-   */
-  const startToolCall = (
-    name: string,
-    args: ToolArguments | undefined,
-    callOptions: CallToolOptions | undefined,
-    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> = identity
-  ) =>
-    Effect.flatMap(
-      restore(callToolParams(name, args, callOptions)),
-      (params) =>
-        Effect.flatMap(restore(send("tools/call", params, callOptions)), (raw) =>
-          // the common answer first: a plain result, checked by hand
-          isPlainToolResult(raw)
-            ? Effect.succeed<McpSchema.CallToolResult | ToolTask>(raw)
-            : Tasks.isTask(raw)
-            ? Effect.flatMap(restore(connected), (c) =>
-              Tasks.make(raw, {
-                session: c.session,
-                current: Effect.map(connected, (current) => current.session),
-                handlers: handlers.requests,
-                timeout: defaultTimeout,
-                // the wait is bounded (and the task cancelled) by awaitTask, not by the request
-                resultTimeout: undefined,
-                defaultPollInterval: Duration.seconds(1)
-              }))
-            : decodeCallTool("tools/call", raw))
-    )
-
-  /** Waits for a task's result; interrupting the wait, or its timeout, cancels the task (once). */
-  const awaitTask = (
-    task: ToolTask,
-    callOptions: CallToolOptions | undefined,
-    restore: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  ) => {
-    let cancelled = false
-    const cancel = Effect.suspend(() => {
-      if (cancelled) return Effect.void
-      cancelled = true
-      return Effect.asVoid(Effect.forkIn(Effect.ignore(task.cancel), clientScope))
-    })
-    const waiting = task.result.pipe(Effect.onInterrupt(() => cancel))
-    const timeout = callOptions?.timeout === undefined
-      ? undefined
-      : finite(Duration.fromInputUnsafe(callOptions.timeout))
-    // the timeout interrupts the wait, which cancels the task
-    const timed = timeout === undefined ? waiting : Effect.timeoutOrElse(waiting, {
-      duration: timeout,
-      orElse: () =>
-        Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
-    })
-    return restore(timed).pipe(Effect.onInterrupt(() => cancel))
-  }
-
-  const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Effect.uninterruptibleMask((restore) =>
-      Effect.flatMap(
-        startToolCall(name, args, callOptions, restore),
-        (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions, restore)
-      )
-    )
-
-  const callToolTask = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Effect.map(startToolCall(name, args, callOptions), (answer): ToolTask => {
-      if ("content" in answer) {
-        return {
-          taskId: undefined,
-          created: undefined,
-          status: Stream.empty,
-          result: Effect.succeed(answer),
-          cancel: Effect.void
-        }
-      }
-      // the caller's timeout bounds each wait for the result (the task is left running: see `cancel`)
-      const timeout = callOptions?.timeout === undefined
-        ? undefined
-        : finite(Duration.fromInputUnsafe(callOptions.timeout))
-      return timeout === undefined ? answer : {
-        ...answer,
-        result: Effect.timeoutOrElse(answer.result, {
-          duration: timeout,
-          orElse: () =>
-            Effect.fail(new McpTimeoutError({ method: "tools/call", timeoutMillis: Duration.toMillis(timeout) }))
-        })
-      }
-    })
-
-  // output schemas are compiled once each, not once per call
-  const outputDecoders = new WeakMap<
-    OutputSchema<unknown>,
-    (method: string, raw: unknown) => Effect.Effect<unknown, McpProtocolError>
-  >()
-
-  const callTool = (
-    name: string,
-    args?: ToolArguments,
-    callOptions?: CallToolOptions & { readonly output?: OutputSchema<unknown> }
-  ): Effect.Effect<unknown, McpError | McpToolError> =>
-    Effect.flatMap(callToolRaw(name, args, callOptions), (result): Effect.Effect<unknown, McpError | McpToolError> => {
-      if (result.isError === true) return Effect.fail(new McpToolError({ tool: name, result }))
-      const output = callOptions?.output
-      if (output === undefined) return Effect.succeed(result)
-      if (result.structuredContent === undefined) {
-        return Effect.fail(
-          new McpProtocolError({
-            method: "tools/call",
-            reason: new InvalidResult({ issue: `tool ${name} returned no structuredContent to decode` })
-          })
-        )
-      }
-      let decode = outputDecoders.get(output)
-      if (decode === undefined) {
-        decode = decodeResult(output)
-        outputDecoders.set(output, decode)
-      }
-      return decode("tools/call", result.structuredContent)
-    })
-
-  const readResourceRaw = (uri: string, requestOptions?: RequestOptions) =>
-    sendCached("resources/read", { uri }, requestOptions).pipe(
-      Effect.flatMap((raw) => decodeReadResource("resources/read", raw))
-    )
-
-  const getPrompt = (name: string, args?: Readonly<Record<string, unknown>>, requestOptions?: RequestOptions) =>
-    send(
-      "prompts/get",
-      args === undefined ? { name } : { name, arguments: serializePromptArguments(args) },
-      requestOptions
-    )
-      .pipe(Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw)))
-
-  const complete = (
-    ref: McpSchema.CompletionReference,
-    argument: { readonly name: string; readonly value: string },
-    completeOptions?: RequestOptions & { readonly context?: Readonly<Record<string, string>> | undefined }
-  ) =>
-    send(
-      "completion/complete",
-      completeOptions?.context === undefined
-        ? { ref, argument }
-        : { ref, argument, context: { arguments: completeOptions.context } },
-      completeOptions
-    ).pipe(
-      Effect.flatMap((raw) => decodeComplete("completion/complete", raw)),
-      Effect.map((result) => result.completion)
-    )
-
-  const notificationsOf = (method: string) =>
-    Stream.filter(Stream.fromPubSub(notifications), (notification) => notification.method === method)
-
-  const callToolStream = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Stream.callback<ToolCallEvent, McpError | McpToolError>((queue) =>
-      callTool(name, args, {
-        ...callOptions,
-        onProgress: (progress) =>
-          Effect.andThen(
-            callOptions?.onProgress === undefined ? Effect.void : callOptions.onProgress(progress),
-            Queue.offer(queue, { _tag: "Progress", progress })
-          )
-      }).pipe(
-        Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result: result as McpSchema.CallToolResult })),
-        Effect.andThen(Queue.end(queue)),
-        Effect.catch((error) => Queue.fail(queue, error))
-      )
-    )
-
+  const toolCalls = yield* ToolCalls.make({
+    connector,
+    handlers: handlers.requests,
+    requestOptions,
+    defaultTimeout
+  })
+  const listings = makeListings(sendCached, connector, options?.maxPages ?? 1000)
   return McpClient.of({
     [TypeId]: TypeId,
-    toolListChanged: Stream.map(notificationsOf("notifications/tools/list_changed"), () => undefined),
-    resourceListChanged: Stream.map(notificationsOf("notifications/resources/list_changed"), () => undefined),
-    promptListChanged: Stream.map(notificationsOf("notifications/prompts/list_changed"), () => undefined),
-    resourceUpdated: Stream.filterMap(
-      notificationsOf("notifications/resources/updated"),
-      (notification) =>
-        typeof notification.params?.uri === "string" ? Result.succeed(notification.params.uri) : Result.failVoid
-    ),
-    callToolStream,
+    ...notificationStreams(notifications),
+    ...listings,
+    ...toolCalls,
+    callTool: toolCalls.callTool as McpClient["Service"]["callTool"],
     subscribe: (filter, subscribeOptions) =>
       Subscribe.stream({
         filter,
-        current: connected,
+        current: connector.connected,
         notifications,
         retry: subscribeOptions?.retry ?? Subscribe.defaultRetry
       }),
-    session: Effect.map(connected, (c) => c.info),
-    notifications: Stream.fromPubSub(notifications),
-    ping: (requestOptions) => Effect.asVoid(send("ping", undefined, requestOptions)),
-    listTools: (listOptions) => paginate("tools/list", listToolsPage, (page) => page.tools, listOptions),
-    listToolsPage,
-    callTool: callTool as McpClient["Service"]["callTool"],
-    callToolRaw,
-    callToolTask,
-    listResources: (listOptions) =>
-      paginate("resources/list", listResourcesPage, (page) => page.resources, listOptions),
-    listResourcesPage,
-    listResourceTemplates: (listOptions) =>
-      paginate(
-        "resources/templates/list",
-        listResourceTemplatesPage,
-        (page) => page.resourceTemplates,
-        listOptions
+    session: Effect.map(connector.connected, (c) => c.info),
+    ping: (options) => Effect.asVoid(send("ping", undefined, options)),
+    readResource: (uri, options) => Effect.map(listings.readResourceRaw(uri, options), (result) => result.contents),
+    subscribeResource: (uri, options) => Effect.asVoid(send("resources/subscribe", { uri }, options)),
+    unsubscribeResource: (uri, options) => Effect.asVoid(send("resources/unsubscribe", { uri }, options)),
+    getPrompt: (name, args, options) =>
+      send("prompts/get", args === undefined ? { name } : { name, arguments: promptArguments(args) }, options, name)
+        .pipe(Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw))),
+    complete: (ref, argument, options) =>
+      send(
+        "completion/complete",
+        options?.context === undefined ? { ref, argument } : { ref, argument, context: { arguments: options.context } },
+        options
+      ).pipe(
+        Effect.flatMap((raw) => decodeComplete("completion/complete", raw)),
+        Effect.map((result) => result.completion)
       ),
-    listResourceTemplatesPage,
-    readResource: (uri, requestOptions) =>
-      Effect.map(readResourceRaw(uri, requestOptions), (result) => result.contents),
-    readResourceRaw,
-    subscribeResource: (uri, requestOptions) => Effect.asVoid(send("resources/subscribe", { uri }, requestOptions)),
-    unsubscribeResource: (uri, requestOptions) => Effect.asVoid(send("resources/unsubscribe", { uri }, requestOptions)),
-    listPrompts: (listOptions) => paginate("prompts/list", listPromptsPage, (page) => page.prompts, listOptions),
-    listPromptsPage,
-    getPrompt,
-    complete,
-    setLoggingLevel: (level, requestOptions) => Effect.asVoid(send("logging/setLevel", { level }, requestOptions)),
-    request: (method, params, result, requestOptions) =>
-      Effect.flatMap(send(method, params, requestOptions), (raw) => decodeResult(result)(method, raw))
+    setLoggingLevel: (level, options) => Effect.asVoid(send("logging/setLevel", { level }, options)),
+    request: (method, params, result, options) =>
+      Effect.flatMap(send(method, params, options), (raw) => decodeResult(result)(method, raw))
   })
 })
 
-const SEPARATOR = "\u0000"
-
-/** A cacheable request, as cache keys and staleness marks name it: its method and params. */
-const requestKey = (method: string, params: object): string => `${method}${SEPARATOR}${JSON.stringify(params)}`
-
 /**
- * What a notification makes stale, as marks: a method (every page of a listing) or a request key (the
- * read of one resource).
+ * A name for a client of its own, for its cache entries: unique, from Effect's `Random`.
  */
-const staleBy = (notification: Engine.Notification): ReadonlyArray<string> => {
-  switch (notification.method) {
-    case "notifications/tools/list_changed":
-      return ["tools/list"]
-    case "notifications/prompts/list_changed":
-      return ["prompts/list"]
-    case "notifications/resources/list_changed":
-      return ["resources/list", "resources/templates/list"]
-    case "notifications/resources/updated": {
-      const uri = notification.params?.uri
-      return typeof uri === "string" ? [requestKey("resources/read", { uri })] : []
-    }
-    default:
-      return []
+const ClientId: Effect.Effect<string> = Effect.map(
+  Effect.all([Random.nextInt, Random.nextInt]),
+  ([high, low]) => `client-${(high >>> 0).toString(36)}${(low >>> 0).toString(36)}`
+)
+
+/** The typed streams of the notifications a client receives. */
+const notificationStreams = (notifications: PubSub.PubSub<Engine.Notification>) => {
+  const of = (method: string) =>
+    Stream.filter(Stream.fromPubSub(notifications), (notification) => notification.method === method)
+  return {
+    notifications: Stream.fromPubSub(notifications),
+    toolListChanged: Stream.map(of("notifications/tools/list_changed"), () => undefined),
+    resourceListChanged: Stream.map(of("notifications/resources/list_changed"), () => undefined),
+    promptListChanged: Stream.map(of("notifications/prompts/list_changed"), () => undefined),
+    resourceUpdated: Stream.filterMap(
+      of("notifications/resources/updated"),
+      (notification) =>
+        typeof notification.params?.uri === "string" ? Result.succeed(notification.params.uri) : Result.failVoid
+    )
   }
 }
 
-/** Whether a staleness mark covers a request key. */
-const covers = (mark: string, request: string): boolean => request === mark || request.startsWith(mark + SEPARATOR)
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
-
 /**
- * The common tool result, checked by hand: text blocks without annotations, an optional boolean
- * `isError`, an optional object `_meta`. Every such value is a valid `CallToolResult` (results arrive
- * parsed from JSON, so every field is JSON), and it is the hot path, so the Schema decoder is skipped
- * for it. Anything else, or anything in doubt, goes through the decoder.
+ * The listings, page by page and across pages, and `resources/read`: the requests whose results may
+ * be cached. A page of tools teaches the session the tools' routes.
  */
-const isPlainToolResult = (raw: Record<string, unknown>): raw is McpSchema.CallToolResult => {
-  const content = raw.content
-  if (!Array.isArray(content)) return false
-  for (const block of content) {
-    if (!isObject(block) || block.type !== "text" || typeof block.text !== "string") return false
-    if (block.annotations !== undefined || (block._meta !== undefined && !isObject(block._meta))) return false
+const makeListings = (
+  sendCached: (
+    method: string,
+    params: object,
+    options: RequestOptions | undefined,
+    name?: string
+  ) => Effect.Effect<Record<string, unknown>, McpError>,
+  connector: Connector.Connector,
+  maxPages: number
+) => {
+  const listToolsPage = (cursor?: string, options?: RequestOptions) =>
+    sendCached("tools/list", Pagination.pageParams(cursor), options).pipe(
+      Effect.flatMap((raw) => decodeListTools("tools/list", raw)),
+      Effect.flatMap((page) => Effect.flatMap(connector.connected, (c) => c.tools.learn(page)))
+    )
+  const listResourcesPage = (cursor?: string, options?: RequestOptions) =>
+    sendCached("resources/list", Pagination.pageParams(cursor), options).pipe(
+      Effect.flatMap((raw) => decodeListResources("resources/list", raw))
+    )
+  const listResourceTemplatesPage = (cursor?: string, options?: RequestOptions) =>
+    sendCached("resources/templates/list", Pagination.pageParams(cursor), options).pipe(
+      Effect.flatMap((raw) => decodeListResourceTemplates("resources/templates/list", raw))
+    )
+  const listPromptsPage = (cursor?: string, options?: RequestOptions) =>
+    sendCached("prompts/list", Pagination.pageParams(cursor), options).pipe(
+      Effect.flatMap((raw) => decodeListPrompts("prompts/list", raw))
+    )
+  const all = <Page extends { readonly nextCursor?: string | null | undefined }, A>(
+    method: string,
+    fetch: (cursor: string | undefined, options: ListOptions | undefined) => Effect.Effect<Page, McpError>,
+    items: (page: Page) => ReadonlyArray<A>
+  ) =>
+  (options?: ListOptions) => Pagination.all(method, fetch, items, options, options?.maxPages ?? maxPages)
+  return {
+    listToolsPage,
+    listResourcesPage,
+    listResourceTemplatesPage,
+    listPromptsPage,
+    listTools: all("tools/list", listToolsPage, (page) => page.tools),
+    listResources: all("resources/list", listResourcesPage, (page) => page.resources),
+    listResourceTemplates: all("resources/templates/list", listResourceTemplatesPage, (page) => page.resourceTemplates),
+    listPrompts: all("prompts/list", listPromptsPage, (page) => page.prompts),
+    readResourceRaw: (uri: string, options?: RequestOptions) =>
+      sendCached("resources/read", { uri }, options, uri).pipe(
+        Effect.flatMap((raw) => decodeReadResource("resources/read", raw))
+      )
   }
-  return (raw.isError === undefined || typeof raw.isError === "boolean") &&
-    (raw._meta === undefined || isObject(raw._meta))
 }
 
 /**
  * Prompt arguments are strings on the wire: other values are sent as their JSON text.
  */
-const serializePromptArguments = (args: Readonly<Record<string, unknown>>): Record<string, string> => {
+const promptArguments = (args: Readonly<Record<string, unknown>>): Record<string, string> => {
   const out: Record<string, string> = {}
   for (const [key, value] of Object.entries(args)) {
     if (value === undefined) continue

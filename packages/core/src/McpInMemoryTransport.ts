@@ -43,8 +43,7 @@ import * as Sink from "effect/Sink"
 import * as Stdio from "effect/Stdio"
 import * as Stream from "effect/Stream"
 import { ConnectionClosed, McpTransportError } from "./McpError.ts"
-import { decodeNdjson, encodeLine, McpTransport } from "./McpTransport.ts"
-import type { McpConnection } from "./McpTransport.ts"
+import { decodeNdjson, encodeLine, fromChannel, McpTransport } from "./McpTransport.ts"
 
 /**
  * A server layer that runs over `Stdio`, such as `McpServer.layerStdio({ … })` with its registrations
@@ -92,11 +91,10 @@ export const connect = <ROut, E>(server: ServerLayer<ROut, E>) =>
     // End the server's stdin before its fiber is interrupted, as a process would see EOF.
     yield* Effect.addFinalizer(() => Queue.end(toServer))
 
-    const connection: McpConnection = {
+    return fromChannel({
       send: (message) => Effect.asVoid(Queue.offer(toServer, encoder.encode(encodeLine(message)))),
       incoming: decodeNdjson(Stream.fromQueue(fromServer))
-    }
-    return connection
+    })
   })
 
 /**

@@ -33,7 +33,7 @@ import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { decodeNdjson, encodeLine, McpTransport } from "./McpTransport.ts"
+import { decodeNdjson, encodeLine, fromChannel, McpTransport } from "./McpTransport.ts"
 import type { McpConnection } from "./McpTransport.ts"
 
 /**
@@ -84,10 +84,10 @@ export const connect = (
       close: Effect.asVoid(Queue.end(toClient))
     }
     yield* serve(peer).pipe(Effect.forkScoped({ startImmediately: true }))
-    return {
+    return fromChannel({
       send: (message) => Effect.asVoid(Queue.offer(toServer, encodeLine(message))),
       incoming: decodeNdjson(Stream.fromQueue(toClient))
-    }
+    })
   })
 
 /**

@@ -677,8 +677,6 @@ const fetchVerified = Effect.fnUntraced(function*(
   return { uri, mimeType: contents.mimeType, bytes, text, verified: entry !== "dynamic", contents }
 })
 
-const isRecord = (u: unknown): u is Record<string, unknown> => Predicate.isObject(u)
-
 const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
 
 /** Splits a `SKILL.md` into its frontmatter (a YAML mapping) and its body, or says why it cannot. */
@@ -693,7 +691,7 @@ const parseSkillMarkdown = (
   })
   if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
   const frontmatter = parsed.success
-  if (!isRecord(frontmatter)) return Result.fail("it is not a YAML mapping")
+  if (!Predicate.isObject(frontmatter)) return Result.fail("it is not a YAML mapping")
   return Result.succeed({ frontmatter, body: text.slice(match[0].length) })
 }
 
@@ -701,7 +699,7 @@ const parseSkillMarkdown = (
 const jsonEquals = (a: unknown, b: unknown): boolean => {
   if (a === b) return true
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEquals(x, b[i]))
-  if (isRecord(a) && isRecord(b)) return firstDifference(a, b) === undefined
+  if (Predicate.isObject(a) && Predicate.isObject(b)) return firstDifference(a, b) === undefined
   return false
 }
 

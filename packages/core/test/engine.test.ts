@@ -12,7 +12,7 @@ import { TestClock } from "effect/testing"
 import * as Engine from "../src/internal/engine.ts"
 import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
-import type * as McpTransport from "../src/McpTransport.ts"
+import * as McpTransport from "../src/McpTransport.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 
 /** An engine over a queue connection served by `serve`, plus a record of what the client wrote. */
@@ -246,19 +246,21 @@ describe("engine over a request-scoped transport", () => {
   const requestScoped = (
     script: (message: McpTransport.OutgoingMessage) => ReadonlyArray<unknown>,
     streamClosed?: Deferred.Deferred<void>
-  ): McpTransport.McpConnection => ({
-    send: () => Effect.void,
-    request: (message) => {
-      const replies = script(message)
-      const stream = replies.length === 0 && streamClosed !== undefined
-        ? Stream.never
-        : Stream.fromIterable(replies)
-      return streamClosed === undefined
-        ? stream
-        : stream.pipe(Stream.ensuring(Deferred.succeed(streamClosed, undefined)))
-    },
-    incoming: Stream.never
-  })
+  ): McpTransport.McpConnection =>
+    McpTransport.fromReplies({
+      send: () => Effect.void,
+      cancel: () => Effect.void,
+      request: (message) => {
+        const replies = script(message)
+        const stream = replies.length === 0 && streamClosed !== undefined
+          ? Stream.never
+          : Stream.fromIterable(replies)
+        return streamClosed === undefined
+          ? stream
+          : stream.pipe(Stream.ensuring(Deferred.succeed(streamClosed, undefined)))
+      },
+      incoming: Stream.never
+    })
 
   const engineOver = (connection: McpTransport.McpConnection) =>
     Effect.flatMap(

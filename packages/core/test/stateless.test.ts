@@ -513,12 +513,12 @@ describe("subscriptions, after the second review", () => {
             const n = ++connections
             return n > 1 ? connection : {
               ...connection,
-              send: (message) =>
-                "method" in message && message.method === "tools/list"
+              request: (message, route, exchange) =>
+                message.method === "tools/list"
                   ? Effect.fail(
                     new McpError.McpTransportError({ reason: new McpError.SessionExpired({ sessionId: "s1" }) })
                   )
-                  : connection.send(message)
+                  : connection.request(message, route, exchange)
             }
           }
         )

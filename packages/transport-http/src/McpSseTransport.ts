@@ -25,22 +25,22 @@
  * @stability experimental
  * @since 0.1.0
  */
-import * as McpAuth from "@effect-mcp/core/McpAuth"
-import { ConnectionClosed, HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, McpTransport, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
-import type { McpConnection } from "@effect-mcp/core/McpTransport"
+import type { McpTransportError } from "@effect-mcp/core/McpError"
+import { excerpt, fromChannel, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import type { McpConnection, McpTransport, OutgoingMessage, Service } from "@effect-mcp/core/McpTransport"
 import type * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as HttpClient from "effect/http/HttpClient"
-import type * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import * as Layer from "effect/Layer"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import type * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Result from "effect/Result"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as Client from "./internal/client.ts"
 import * as Headers from "./internal/headers.ts"
 import * as Sse from "./internal/sse.ts"
 
@@ -60,9 +60,6 @@ export interface Options {
   readonly timeout?: Duration.Input | undefined
 }
 
-const failure = (description: string, cause?: unknown) =>
-  new McpTransportError({ reason: new ConnectionClosed({ description, cause }) })
-
 /**
  * Resolves the `endpoint` event's URI against the SSE URL, refusing another origin.
  *
@@ -74,18 +71,30 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
   const base = new URL(sseUrl)
   const resolved = URL.canParse(endpoint.trim(), sseUrl) ? new URL(endpoint.trim(), base) : undefined
   if (resolved === undefined) {
-    return Result.fail(failure(`the server announced an invalid endpoint: ${excerpt(endpoint)}`))
+    return Result.fail(Client.failure(`the server announced an invalid endpoint: ${excerpt(endpoint)}`))
   }
   if (resolved.username !== "" || resolved.password !== "") {
-    return Result.fail(failure("the server announced an endpoint with credentials in it; refused"))
+    return Result.fail(Client.failure("the server announced an endpoint with credentials in it; refused"))
   }
   if (resolved.origin !== base.origin) {
     return Result.fail(
-      failure(`the server announced an endpoint on another origin (${resolved.origin}); refused`)
+      Client.failure(`the server announced an endpoint on another origin (${resolved.origin}); refused`)
     )
   }
   return Result.succeed(resolved.toString())
 }
+
+/**
+ * Builds the transport service for a legacy HTTP+SSE endpoint.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const make = (services: Client.Services, options: Options): Service => ({
+  connect: connectWith(services, options),
+  credentialsId: Headers.credentialsId(services.auth, options.url.toString(), options.headers)
+})
 
 /**
  * Opens a legacy HTTP+SSE connection in the current scope.
@@ -94,42 +103,59 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
  * @category constructors
  * @since 0.2.0
  */
-export const connect = Effect.fnUntraced(function*(
+export const connect = (
   options: Options
-): Effect.fn.Return<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> {
-  const client = yield* HttpClient.HttpClient
-  const auth = yield* McpAuth.McpAuth
-  return yield* connectWith(client, auth, options)
-})
+): Effect.Effect<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
+  Effect.flatMap(Client.service(make, options), (service) => service.connect)
 
 const connectWith = Effect.fnUntraced(function*(
-  client: HttpClient.HttpClient,
-  auth: McpAuth.Service,
+  services: Client.Services,
   options: Options
 ): Effect.fn.Return<McpConnection, McpTransportError, Scope.Scope> {
   const url = options.url.toString()
   const timeout = Duration.fromInputUnsafe(options.timeout ?? "30 seconds")
-  const headersFor = (target: string) => Headers.authorized(auth, target, options.headers)
-  const httpError = (cause: HttpClientError.HttpClientError) => failure(`HTTP request to ${url} failed`, cause)
-
-  const response = yield* Effect.flatMap(headersFor(url), (headers) =>
-    client.execute(
+  const client = Client.make(services, { headers: options.headers, timeout })
+  const response = yield* client.execute(
+    url,
+    (headers) =>
       HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
-    )).pipe(
-      Effect.mapError(httpError),
-      Effect.timeoutOrElse({ duration: timeout, orElse: () => Effect.fail(failure(`no response from ${url}`)) })
-    )
-  if (response.status < 200 || response.status >= 300) {
-    const body = yield* Effect.orElseSucceed(response.text, () => "")
-    return yield* new McpTransportError({
-      reason: new HttpStatus({ status: response.status, url, body: excerpt(body) })
-    })
-  }
-
+  )
+  if (!Client.isOk(response)) return yield* Client.statusError(response, url)
   const endpoint = yield* Deferred.make<string, McpTransportError>()
   const inbox = yield* Queue.unbounded<unknown, McpTransportError | Cause.Done>()
-  // The reader: the endpoint first, then every message, for the life of the connection.
-  yield* Sse.decode()(Stream.mapError(response.stream, httpError)).pipe(
+  yield* readStream(url, response, endpoint, inbox)
+  const postUrl = yield* Deferred.await(endpoint).pipe(
+    Effect.timeoutOrElse({
+      duration: timeout,
+      orElse: () => Effect.fail(Client.failure(`the server at ${url} sent no endpoint event`))
+    })
+  )
+  return fromChannel({
+    send: (message: OutgoingMessage) =>
+      Effect.flatMap(
+        client.execute(postUrl, (headers) =>
+          HttpClientRequest.post(postUrl).pipe(
+            HttpClientRequest.setHeaders(headers),
+            HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
+          )),
+        // answers come on the stream: the body of the POST is read only to free its connection
+        (posted) => Client.isOk(posted) ? Effect.ignore(posted.text) : Client.statusError(posted, postUrl)
+      ),
+    incoming: Stream.fromQueue(inbox)
+  })
+})
+
+/**
+ * The reader of the SSE stream, in a fiber of the current scope: the endpoint first, then every
+ * message, for the life of the connection.
+ */
+const readStream = (
+  url: string,
+  response: HttpClientResponse.HttpClientResponse,
+  endpoint: Deferred.Deferred<string, McpTransportError>,
+  inbox: Queue.Queue<unknown, McpTransportError | Cause.Done>
+) =>
+  Sse.decode()(Stream.mapError(response.stream, (error) => Client.requestFailed(url, error))).pipe(
     Stream.runForEach((item) => {
       if (item._tag !== "Event") return Effect.void
       if (item.event === "endpoint") {
@@ -147,63 +173,11 @@ const connectWith = Effect.fnUntraced(function*(
     }),
     Effect.matchEffect({
       onFailure: (error) => Effect.andThen(Deferred.fail(endpoint, error), Queue.fail(inbox, error)),
-      onSuccess: () => {
-        const closed = failure("the server closed the SSE stream")
-        return Effect.andThen(Deferred.fail(endpoint, closed), Queue.end(inbox))
-      }
+      onSuccess: () =>
+        Effect.andThen(Deferred.fail(endpoint, Client.failure("the server closed the SSE stream")), Queue.end(inbox))
     }),
     Effect.forkScoped
   )
-
-  const postUrl = yield* Deferred.await(endpoint).pipe(
-    Effect.timeoutOrElse({
-      duration: timeout,
-      orElse: () => Effect.fail(failure(`the server at ${url} sent no endpoint event`))
-    })
-  )
-
-  const postOnce = (message: unknown) =>
-    Effect.flatMap(headersFor(postUrl), (headers) =>
-      client.execute(
-        HttpClientRequest.post(postUrl).pipe(
-          HttpClientRequest.setHeaders(headers),
-          HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-        )
-      ).pipe(
-        Effect.mapError(httpError),
-        // a POST the server never answers must not hold the caller: answers come on the stream anyway
-        Effect.timeoutOrElse({
-          duration: timeout,
-          orElse: () => Effect.fail(failure(`no response from ${postUrl} within ${Duration.format(timeout)}`))
-        })
-      ))
-
-  const connection: McpConnection = {
-    send: (message) =>
-      Effect.gen(function*() {
-        let posted = yield* postOnce(message)
-        if (posted.status === 401 || posted.status === 403) {
-          const retry = yield* auth.onChallenge({
-            status: posted.status,
-            url: postUrl,
-            wwwAuthenticate: posted.headers["www-authenticate"]
-          })
-          if (retry) {
-            yield* Effect.ignore(posted.text)
-            posted = yield* postOnce(message)
-          }
-        }
-        const body = yield* Effect.orElseSucceed(posted.text, () => "")
-        if (posted.status < 200 || posted.status >= 300) {
-          return yield* new McpTransportError({
-            reason: new HttpStatus({ status: posted.status, url: postUrl, body: excerpt(body) })
-          })
-        }
-      }),
-    incoming: Stream.fromQueue(inbox)
-  }
-  return connection
-})
 
 /**
  * Provides an `McpTransport` for a legacy HTTP+SSE endpoint. Needs an `HttpClient`.
@@ -213,10 +187,4 @@ const connectWith = Effect.fnUntraced(function*(
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
-  Layer.effect(McpTransport)(
-    Effect.gen(function*() {
-      const client = yield* HttpClient.HttpClient
-      const auth = yield* McpAuth.McpAuth
-      return McpTransport.of({ connect: connectWith(client, auth, options) })
-    })
-  )
+  Client.layer(make, options)

@@ -40,8 +40,7 @@
  * @since 0.1.0
  */
 import { ConnectionClosed, McpTransportError, ProcessExited, SendFailed, SpawnFailed } from "@effect-mcp/core/McpError"
-import { encodeLine, McpTransport } from "@effect-mcp/core/McpTransport"
-import type { McpConnection } from "@effect-mcp/core/McpTransport"
+import { encodeLine, fromChannel, McpTransport } from "@effect-mcp/core/McpTransport"
 import * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
@@ -408,7 +407,7 @@ export const make = Effect.fnUntraced(function*(
       Effect.catch((error) => Queue.fail(inbox, error)),
       Effect.forkScoped
     )
-    const connection: McpConnection = {
+    return fromChannel({
       send: (message) =>
         Deferred.isDoneUnsafe(running.gone)
           ? Deferred.await(running.gone)
@@ -420,8 +419,7 @@ export const make = Effect.fnUntraced(function*(
             )
           ),
       incoming: Stream.fromQueue(inbox)
-    }
-    return connection
+    })
   })
 
   return {

@@ -51,7 +51,6 @@ export interface Options {
   readonly logLevel: McpSchema.LoggingLevel | undefined
   readonly handlers: ReadonlyMap<string, RequestHandler>
   readonly maxInputRounds: number
-  readonly closeCancels: boolean
 }
 
 /** The `supported` list of an "unsupported protocol version" error (-32022). */

@@ -30,12 +30,28 @@ import {
   LATEST_STATEFUL_PROTOCOL_VERSION,
   STATEFUL_PROTOCOL_VERSIONS
 } from "../McpSchema.ts"
-import type { Engine, RequestOptions } from "./engine.ts"
+import type { Era } from "../McpTransport.ts"
+import type { Engine, RequestOptions as EngineRequestOptions } from "./engine.ts"
+
+export type { Era } from "../McpTransport.ts"
 
 /**
- * The protocol era of a session.
+ * Options of a request in a session: the engine's, with what the transport routes it by beside the
+ * era (what it is about, and for `tools/call` the tool as listed).
  */
-export type Era = "stateful" | "stateless"
+export interface RequestOptions extends Omit<EngineRequestOptions, "route"> {
+  readonly name?: string | undefined
+  readonly tool?: McpSchema.Tool | undefined
+}
+
+/**
+ * The result of a request, and whether it answers the request alone (complete in one round, so that
+ * a cache may keep it).
+ */
+export interface Reply {
+  readonly result: Record<string, unknown>
+  readonly cacheable: boolean
+}
 
 /**
  * An open, negotiated session with a server.
@@ -51,7 +67,7 @@ export interface Session {
     method: string,
     params: object | undefined,
     options?: RequestOptions
-  ) => Effect.Effect<Record<string, unknown>, McpError>
+  ) => Effect.Effect<Reply, McpError>
   /** Sends a notification, if the era has it. */
   readonly notify: (method: string, params?: object) => Effect.Effect<void, McpError>
   /** Fails when the negotiated revision or the server's capabilities do not allow the method. */
@@ -179,6 +195,25 @@ export const capabilitiesFor = (
 }
 
 /**
+ * The engine's options of a session request: its route is the session's, with the request's name and
+ * tool.
+ */
+export const withRoute = (
+  route: { readonly era: Era; readonly protocolVersion: string },
+  options: RequestOptions | undefined
+): EngineRequestOptions | undefined =>
+  options === undefined
+    ? { route }
+    : {
+      ...options,
+      route: options.name === undefined && options.tool === undefined
+        ? route
+        : { ...route, name: options.name, tool: options.tool }
+    }
+
+const uncacheable = (result: Record<string, unknown>): Reply => ({ result, cacheable: false })
+
+/**
  * Opens a stateful session: `initialize`, check the answered revision, `notifications/initialized`.
  */
 export const connectStateful = Effect.fnUntraced(function*(engine: Engine, options: {
@@ -192,7 +227,7 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
       protocolVersion,
       capabilities: capabilitiesFor(protocolVersion, options.capabilities),
       clientInfo: options.clientInfo
-    }, { timeout: options.timeout, cancellable: false })
+    }, { timeout: options.timeout, cancellable: false, route: { era: "stateful", opensSession: true } })
   const requested = options.protocolVersion ?? LATEST_STATEFUL_PROTOCOL_VERSION
   const raw = yield* offer(requested).pipe(
     Effect.catchTag("McpProtocolError", (error): Effect.Effect<Record<string, unknown>, McpError> => {
@@ -217,17 +252,19 @@ export const connectStateful = Effect.fnUntraced(function*(engine: Engine, optio
     })
   }
   const result = yield* decodeInitializeResult("initialize", raw)
-  yield* engine.notify("notifications/initialized")
   const protocolVersion = result.protocolVersion
   const capabilities = result.capabilities
+  const route = { era: "stateful", protocolVersion } as const
+  yield* engine.notify("notifications/initialized", undefined, route)
   return {
     era: "stateful",
     protocolVersion,
     serverInfo: result.serverInfo,
     capabilities,
     instructions: result.instructions,
-    request: engine.request,
-    notify: engine.notify,
+    request: (method, params, requestOptions) =>
+      Effect.map(engine.request(method, params, withRoute(route, requestOptions)), uncacheable),
+    notify: (method, params) => engine.notify(method, params, route),
     check: capabilityCheck(capabilities, protocolVersion)
   }
 })

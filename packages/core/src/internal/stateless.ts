@@ -21,14 +21,9 @@ import {
 } from "../McpError.ts"
 import type { McpError } from "../McpError.ts"
 import * as McpSchema from "../McpSchema.ts"
-import type { Engine, RequestHandler, RequestOptions } from "./engine.ts"
-import { capabilityCheck, decodeResult, removedIn } from "./session.ts"
-import type { Session } from "./session.ts"
-
-/**
- * The results that came after input rounds: they answer one user's input, so they are never cached.
- */
-export const tookInput = new WeakSet<object>()
+import type { Engine, RequestHandler } from "./engine.ts"
+import { capabilityCheck, decodeResult, removedIn, withRoute } from "./session.ts"
+import type { Reply, RequestOptions, Session } from "./session.ts"
 
 /** The methods whose results may be `input_required`. */
 const INPUT_METHODS: ReadonlySet<string> = new Set(["tools/call", "prompts/get", "resources/read"])
@@ -51,11 +46,6 @@ export interface Options {
   readonly handlers: ReadonlyMap<string, RequestHandler>
   /** The most `input_required` rounds one call may take. */
   readonly maxInputRounds: number
-  /**
-   * Whether closing a request's reply stream cancels it (Streamable HTTP): then no
-   * `notifications/cancelled` is sent.
-   */
-  readonly closeCancels: boolean
 }
 
 /**
@@ -101,14 +91,15 @@ export const connect = Effect.fnUntraced(function*(
     [McpSchema.MetaKey.clientInfo]: options.clientInfo,
     ...(options.logLevel === undefined ? {} : { [McpSchema.MetaKey.logLevel]: options.logLevel })
   }
-  const cancellable = !options.closeCancels
+  const route = { era: "stateless", protocolVersion } as const
   const clock = yield* Clock.Clock
 
   const raw = yield* engine.request("server/discover", {}, {
     timeout: options.timeout,
     meta: eraMeta,
     // before the era is known, a cancellation could reach a server that is not yet initialized
-    cancellable: false
+    cancellable: false,
+    route
   })
   const discovered = yield* decodeDiscover("server/discover", raw)
   if (!discovered.supportedVersions.includes(protocolVersion)) {
@@ -122,9 +113,8 @@ export const connect = Effect.fnUntraced(function*(
 
   const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
     engine.request(method, params ?? {}, {
-      ...requestOptions,
-      meta: requestOptions?.meta === undefined ? eraMeta : { ...requestOptions.meta, ...eraMeta },
-      cancellable
+      ...withRoute(route, requestOptions),
+      meta: requestOptions?.meta === undefined ? eraMeta : { ...requestOptions.meta, ...eraMeta }
     })
 
   /**
@@ -133,7 +123,7 @@ export const connect = Effect.fnUntraced(function*(
    * repeat goes out once more, with a new id and the same input answers. A slow answer is not that.
    */
   const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    !options.closeCancels || !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+    !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
       ? sendOnce(method, params, requestOptions)
       : Effect.catchIf(
         sendOnce(method, params, requestOptions),
@@ -154,7 +144,7 @@ export const connect = Effect.fnUntraced(function*(
     requestOptions: RequestOptions | undefined,
     started: number,
     first: Record<string, unknown>
-  ): Effect.Effect<Record<string, unknown>, McpError> =>
+  ): Effect.Effect<Reply, McpError> =>
     Effect.gen(function*() {
       const timeoutMillis = requestOptions?.timeout === undefined
         ? undefined
@@ -165,10 +155,8 @@ export const connect = Effect.fnUntraced(function*(
       const timedOut = new McpTimeoutError({ method, timeoutMillis: timeoutMillis ?? 0 })
       let raw = first
       for (let round = 1;; round++) {
-        if (!isInputRequired(raw)) {
-          if (round > 1) tookInput.add(raw)
-          return raw
-        }
+        // a result that came after input rounds answers one user's input: it is never cached
+        if (!isInputRequired(raw)) return { result: raw, cacheable: round === 1 }
         if (!INPUT_METHODS.has(method)) {
           return yield* new McpProtocolError({
             method,
@@ -207,52 +195,17 @@ export const connect = Effect.fnUntraced(function*(
   const answer = (method: string, inputRequests: McpSchema.InputRequiredResult["inputRequests"]) =>
     answerInputs(options.handlers, method, inputRequests)
 
-  /** Lists every tool again, so that the transport learns their current header annotations. */
-  const relistTools = Effect.gen(function*() {
-    let cursor: unknown = undefined
-    for (let page = 0; page < 100; page++) {
-      const raw = yield* send("tools/list", typeof cursor === "string" ? { cursor } : {}, { timeout: options.timeout })
-      cursor = raw.nextCursor
-      if (typeof cursor !== "string") return
-    }
-  })
-
-  /**
-   * A call the server refused for its headers (-32020: the tool's `x-mcp-header` annotations changed
-   * since they were listed, or were never listed) is sent once more after listing the tools again.
-   */
   const request = (
     method: string,
     params: object | undefined,
     requestOptions?: RequestOptions
-  ): Effect.Effect<Record<string, unknown>, McpError> =>
-    method !== "tools/call" || !options.closeCancels
-      ? requestOnce(method, params, requestOptions)
-      : Effect.catchIf(
-        requestOnce(method, params, requestOptions),
-        (error) =>
-          error._tag === "McpProtocolError" && error.reason._tag === "RpcError" &&
-          error.reason.code === McpSchema.ErrorCode.HeaderMismatch,
-        (error) =>
-          relistTools.pipe(
-            Effect.matchEffect({
-              onFailure: () => Effect.fail(error),
-              onSuccess: () => requestOnce(method, params, requestOptions)
-            })
-          )
-      )
-
-  const requestOnce = (
-    method: string,
-    params: object | undefined,
-    requestOptions?: RequestOptions
-  ): Effect.Effect<Record<string, unknown>, McpError> =>
+  ): Effect.Effect<Reply, McpError> =>
     Effect.suspend(() => {
       const started = clock.currentTimeMillisUnsafe()
       return Effect.flatMap(send(method, params, requestOptions), (raw) =>
         // the common answer: complete, in one round
         raw.resultType === undefined || raw.resultType === "complete"
-          ? Effect.succeed(raw)
+          ? Effect.succeed({ result: raw, cacheable: true })
           : Effect.flatMap(
             checkResultType(method, raw),
             (checked) => rounds(method, params, requestOptions, started, checked)
@@ -270,7 +223,7 @@ export const connect = Effect.fnUntraced(function*(
     result: discovered,
     request,
     // the only client notification left is notifications/cancelled, which the engine sends
-    notify: (method, params) => engine.notify(method, params),
+    notify: (method, params) => engine.notify(method, params, route),
     check: (method) => {
       const removed = removedIn(method, protocolVersion)
       return removed === undefined ? checkCapability(method) : Effect.fail(removed)

@@ -59,6 +59,22 @@ export interface ToolTask {
   readonly cancel: Effect.Effect<void, McpError>
 }
 
+/**
+ * How often a task is polled when the server does not say.
+ */
+export const DEFAULT_POLL_INTERVAL: Duration.Duration = Duration.seconds(1)
+
+/**
+ * The handle of a call the server answered at once instead of creating a task.
+ */
+export const answered = (result: McpSchema.CallToolResult): ToolTask => ({
+  taskId: undefined,
+  created: undefined,
+  status: Stream.empty,
+  result: Effect.succeed(result),
+  cancel: Effect.void
+})
+
 const TERMINAL: ReadonlySet<string> = new Set(["completed", "failed", "cancelled"])
 
 const TRANSPORT_RETRY = Schedule.exponential("200 millis").pipe(Schedule.upTo({ times: 5 }))
@@ -156,8 +172,8 @@ const stateful = Effect.fnUntraced(function*(raw: Record<string, unknown>, optio
   const created = fromTask((yield* decodeCreated("tools/call", raw)).task)
   const taskId = created.taskId
   const poll = Effect.flatMap(
-    session.request("tasks/get", { taskId }, { timeout }),
-    (result) => Effect.map(decodeTask("tasks/get", result), fromTask)
+    session.request("tasks/get", { taskId }, { timeout, name: taskId }),
+    (reply) => Effect.map(decodeTask("tasks/get", reply.result), fromTask)
   )
   return {
     taskId,
@@ -165,10 +181,10 @@ const stateful = Effect.fnUntraced(function*(raw: Record<string, unknown>, optio
     status: statusStream(created, poll, options),
     // tasks/result waits for the end; the server sends the requests of a task waiting for input on it
     result: Effect.flatMap(
-      session.request("tasks/result", { taskId }, { timeout: options.resultTimeout }),
-      (result) => decodeCallTool("tasks/result", result)
+      session.request("tasks/result", { taskId }, { timeout: options.resultTimeout, name: taskId }),
+      (reply) => decodeCallTool("tasks/result", reply.result)
     ),
-    cancel: Effect.asVoid(session.request("tasks/cancel", { taskId }, { timeout }))
+    cancel: Effect.asVoid(session.request("tasks/cancel", { taskId }, { timeout, name: taskId }))
   } satisfies ToolTask
 })
 
@@ -176,10 +192,12 @@ const stateless = Effect.fnUntraced(function*(raw: Record<string, unknown>, opti
   const { timeout } = options
   // every task method is safe to send again: a request lost with its connection goes out again on
   // the next one (the client reconnects meanwhile), a few times
-  const request = (method: string, params: object) =>
-    Effect.flatMap(options.current, (session) => session.request(method, params, { timeout })).pipe(
-      Effect.retry({ schedule: TRANSPORT_RETRY, while: isLostConnection })
-    )
+  const request = (method: string, params: { readonly taskId: string; readonly inputResponses?: object | undefined }) =>
+    Effect.flatMap(options.current, (session) => session.request(method, params, { timeout, name: params.taskId }))
+      .pipe(
+        Effect.map((reply) => reply.result),
+        Effect.retry({ schedule: TRANSPORT_RETRY, while: isLostConnection })
+      )
   const created = yield* decodeDetailed("tools/call", raw)
   const taskId = created.taskId
   // input the task asked for, answered once even when the status stream and the result both poll

@@ -6,6 +6,9 @@
  *
  * @internal
  */
+import type { Tool } from "@effect-mcp/core/McpSchema"
+import type { RequestMessage, Route } from "@effect-mcp/core/McpTransport"
+import * as Predicate from "effect/Predicate"
 
 /** A tool argument mirrored into a header: its header name and its path through `properties`. */
 export interface HeaderParam {
@@ -17,8 +20,6 @@ export interface HeaderParam {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
 const PRIMITIVE_TYPES: ReadonlySet<unknown> = new Set(["string", "integer", "boolean"])
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * Whether a header value must be sent in base64: anything but visible ASCII and inner spaces
@@ -66,7 +67,7 @@ export const headerParams = (inputSchema: unknown): { readonly params: ReadonlyA
       for (const item of node) visit(item, undefined)
       return
     }
-    if (!isRecord(node)) return
+    if (!Predicate.isObject(node)) return
     if ("x-mcp-header" in node) {
       const header = node["x-mcp-header"]
       if (path === undefined || path.length === 0) {
@@ -94,7 +95,7 @@ export const headerParams = (inputSchema: unknown): { readonly params: ReadonlyA
       params.push({ header, path })
     }
     for (const [key, value] of Object.entries(node)) {
-      if (key === "properties" && isRecord(value) && path !== undefined) {
+      if (key === "properties" && Predicate.isObject(value) && path !== undefined) {
         for (const [name, property] of Object.entries(value)) visit(property, [...path, name])
       } else {
         visit(value, undefined)
@@ -116,7 +117,7 @@ export const paramHeaders = (
   const headers: Record<string, string> = {}
   for (const { header, path } of params) {
     let value: unknown = args
-    for (const key of path) value = isRecord(value) ? value[key] : undefined
+    for (const key of path) value = Predicate.isObject(value) ? value[key] : undefined
     if (typeof value === "string") headers[`mcp-param-${header.toLowerCase()}`] = encodeValue(value)
     else if (typeof value === "boolean") headers[`mcp-param-${header.toLowerCase()}`] = String(value)
     else if (typeof value === "number" && Number.isSafeInteger(value)) {
@@ -124,4 +125,39 @@ export const paramHeaders = (
     }
   }
   return headers
+}
+
+/**
+ * The routing headers of requests: none in the stateful revisions; in 2026-07-28 `Mcp-Method`,
+ * `Mcp-Name` (the route's name) and, for a call to a listed tool, its `Mcp-Param-*` headers. Each
+ * tool's annotations are read once.
+ */
+export const make = () => {
+  const annotations = new WeakMap<object, ReturnType<typeof headerParams>>()
+  const annotationsOf = (tool: Tool): ReturnType<typeof headerParams> => {
+    let found = annotations.get(tool)
+    if (found === undefined) {
+      found = headerParams(tool.inputSchema)
+      annotations.set(tool, found)
+    }
+    return found
+  }
+  return {
+    headers: (route: Route, message: RequestMessage): Record<string, string> => {
+      if (route.era !== "stateless") return {}
+      const headers: Record<string, string> = { "mcp-method": route.method }
+      if (route.name !== undefined) headers["mcp-name"] = encodeValue(route.name)
+      const tool = route.tool
+      if (tool === undefined) return headers
+      const annotated = annotationsOf(tool)
+      if ("invalid" in annotated || annotated.params.length === 0) return headers
+      const args = (message.params as { readonly arguments?: unknown } | undefined)?.arguments
+      return { ...headers, ...paramHeaders(annotated.params, args) }
+    },
+    /** Why calls to a tool cannot be routed: its annotations are invalid. */
+    unroutable: (tool: Tool): string | undefined => {
+      const annotated = annotationsOf(tool)
+      return "invalid" in annotated ? annotated.invalid : undefined
+    }
+  }
 }

@@ -1,0 +1,289 @@
+/**
+ * The connector: how a client gets and keeps a session. It opens a connection, negotiates the era,
+ * falls back to the transport's fallback when the handshake is refused as an older server would,
+ * remembers the era for reconnections, reconnects on a schedule when a connection dies, and drops a
+ * session the server said expired (sending a request that is safe to repeat once more on a new one).
+ *
+ * Each session lives in a child scope of the client's, closed when the connection is lost, the
+ * session expires or the client closes. One attempt to connect is shared by every caller waiting
+ * for it: a caller that is interrupted stops waiting, not connecting.
+ *
+ * @internal
+ */
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import type * as PubSub from "effect/PubSub"
+import * as Schedule from "effect/Schedule"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import { ClientClosed, ConnectionClosed, McpTransportError } from "../McpError.ts"
+import type { McpError } from "../McpError.ts"
+import * as McpSchema from "../McpSchema.ts"
+import type * as McpTransport from "../McpTransport.ts"
+import * as Engine from "./engine.ts"
+import type * as Handlers from "./handlers.ts"
+import { isHttpRefusal, negotiate } from "./negotiate.ts"
+import type { VersionPreference } from "./negotiate.ts"
+import type { Reply, RequestOptions, Session } from "./session.ts"
+import * as ToolTable from "./toolTable.ts"
+
+/**
+ * What the client learnt about the server when the session opened.
+ */
+export interface SessionInfo {
+  readonly era: Session["era"]
+  readonly protocolVersion: string
+  readonly serverInfo: McpSchema.Implementation
+  readonly capabilities: McpSchema.ServerCapabilities
+  readonly instructions: string | undefined
+  readonly discovery: McpSchema.DiscoverResult | undefined
+}
+
+/**
+ * A negotiated session, with the scope its connection lives in.
+ */
+export interface Connected {
+  readonly session: Session
+  readonly info: SessionInfo
+  readonly scope: Scope.Closeable
+  /** Fails with the reason when the connection is gone. */
+  readonly closed: Effect.Effect<never, McpTransportError>
+  /** The tools this session listed, for routing calls to them. */
+  readonly tools: ToolTable.ToolTable
+}
+
+/**
+ * Options of {@link make}.
+ */
+export interface Options {
+  readonly transport: McpTransport.Service
+  readonly handlers: Handlers.Handlers
+  readonly notifications: PubSub.PubSub<Engine.Notification>
+  readonly observe: (message: Engine.ServerMessage) => void
+  readonly preference: VersionPreference
+  readonly clientInfo: McpSchema.Implementation
+  readonly initializationTimeout: Duration.Duration | undefined
+  readonly discoveryTimeout: Duration.Duration | undefined
+  readonly logLevel: McpSchema.LoggingLevel | undefined
+  readonly maxInputRounds: number
+  readonly reconnect: Schedule.Schedule<unknown, McpError> | false | undefined
+}
+
+/**
+ * The client's way to its session.
+ */
+export interface Connector {
+  /** The current session, opening one when there is none. */
+  readonly connected: Effect.Effect<Connected, McpError>
+  /**
+   * Checks the capability, then sends on the current session. When the server says the session
+   * expired, that session is dropped, a new one is opened, and a request that is safe to repeat is
+   * sent once more.
+   */
+  readonly send: (
+    method: string,
+    params: object | undefined,
+    options: RequestOptions
+  ) => Effect.Effect<Reply, McpError>
+}
+
+/**
+ * Builds the connector of a client whose scope is the current one.
+ */
+export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Return<Connector, never, Scope.Scope> {
+  const clientScope = yield* Effect.scope
+  const reconnect = options.reconnect === false
+    ? undefined
+    : options.reconnect ?? Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
+  let connections = 0
+  // The era a server turned out to speak is kept for reconnections: a stateful server is not probed
+  // again on every reconnect. An attempt with the remembered era that fails forgets it.
+  let verdict: VersionPreference | undefined
+  let current: Connected | undefined
+  let connecting: Deferred.Deferred<Connected, McpError> | undefined
+  // the scopes of sessions the client itself retired (expired), as opposed to the client closing
+  const retired = new WeakSet<Scope.Closeable>()
+
+  /** Opens an engine over a connection and negotiates a session on it. */
+  const establish = (connection: McpTransport.McpConnection, preference: VersionPreference) =>
+    Effect.flatMap(
+      Engine.make({
+        connection,
+        handlers: options.handlers.requests,
+        notifications: options.notifications,
+        observe: options.observe,
+        // 2^32 ids per connection, 2^21 connections: every id stays a safe integer
+        firstId: (connections++ % 2 ** 21) * 2 ** 32
+      }),
+      (engine) =>
+        Effect.map(
+          negotiate(engine, {
+            preference,
+            clientInfo: options.clientInfo,
+            capabilities: options.handlers.capabilities,
+            timeout: options.initializationTimeout,
+            probeTimeout: options.discoveryTimeout,
+            logLevel: options.logLevel,
+            handlers: options.handlers.requests,
+            maxInputRounds: options.maxInputRounds
+          }),
+          (negotiated) => ({ ...negotiated, engine })
+        )
+    )
+
+  /**
+   * Connects and negotiates, or, when the server refuses the handshake as a server of an older
+   * transport would, does so over the transport's fallback, in the legacy era.
+   */
+  const negotiated = (preference: VersionPreference) => {
+    const fallback = options.transport.fallback
+    return Effect.flatMap(options.transport.connect, (connection) => establish(connection, preference)).pipe(
+      Effect.catchIf(
+        (error) => fallback !== undefined && isHttpRefusal(error),
+        (refusal) =>
+          Effect.flatMap(fallback!.connect, (connection) => establish(connection, "legacy")).pipe(
+            // a server that speaks neither transport: its refusal of the first says more
+            Effect.catchTag("McpTransportError", () => Effect.fail(refusal))
+          )
+      ),
+      Effect.tapError(() =>
+        Effect.sync(() => {
+          verdict = undefined
+        })
+      )
+    )
+  }
+
+  /** After the handshake: the log level, the watch on the connection, the roots notifications. */
+  const prepare = Effect.fnUntraced(function*(
+    session: Session,
+    engine: Engine.Engine,
+    scope: Scope.Closeable
+  ): Effect.fn.Return<void, McpError, Scope.Scope> {
+    options.handlers.setServerName(session.serverInfo.name)
+    const logLevel = options.logLevel
+    if (session.era === "stateful" && logLevel !== undefined && session.capabilities.logging !== undefined) {
+      yield* session.request("logging/setLevel", { level: logLevel }, { timeout: options.initializationTimeout })
+    }
+    // when this connection dies, forget it (and reconnect, if the policy says so)
+    yield* Deferred.await(engine.closed).pipe(
+      Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
+      Effect.forkIn(clientScope)
+    )
+    const changes = options.handlers.roots?.changes
+    // the stateless era has no roots notification: every input request for roots gets the current list
+    if (changes !== undefined && session.era === "stateful") {
+      // tell the server each time the roots change, for as long as this connection lives
+      yield* changes.pipe(
+        Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
+        Effect.forkScoped
+      )
+    }
+  })
+
+  /** One attempt, in a child scope of the client's that is closed again if the attempt fails. */
+  const open = Effect.gen(function*() {
+    const scope = yield* Scope.fork(clientScope)
+    return yield* Effect.gen(function*() {
+      const preference = verdict ?? options.preference
+      const { discovery, engine, session } = yield* negotiated(preference)
+      if (preference === "auto") {
+        verdict = session.era === "stateless" ? session.protocolVersion as VersionPreference : "legacy"
+      }
+      yield* prepare(session, engine, scope)
+      return {
+        session,
+        info: {
+          era: session.era,
+          protocolVersion: session.protocolVersion,
+          serverInfo: session.serverInfo,
+          capabilities: session.capabilities,
+          instructions: session.instructions,
+          discovery
+        },
+        scope,
+        // a session the client retired (it expired) ends as a lost connection, not as the client closing
+        closed: Effect.catch(Deferred.await(engine.closed), (error) =>
+          Effect.fail(
+            retired.has(scope) && error.reason._tag === "ClientClosed"
+              ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
+              : error
+          )),
+        tools: ToolTable.make(session.era === "stateless" ? options.transport.unroutable : undefined)
+      } satisfies Connected
+    }).pipe(
+      Scope.provide(scope),
+      Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
+    )
+  })
+
+  const onConnectionLost = (scope: Scope.Closeable): Effect.Effect<void> =>
+    Effect.gen(function*() {
+      current = undefined
+      yield* Scope.close(scope, Exit.void)
+      if (reconnect === undefined) return
+      yield* connected.pipe(
+        Effect.retry(reconnect),
+        Effect.catchCause((cause) =>
+          Effect.logWarning("MCP: could not reconnect to the server").pipe(
+            Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
+          )
+        )
+      )
+    })
+
+  // The attempt runs in a fiber of the client's scope, shared by every caller waiting for it: a caller
+  // that is interrupted stops waiting, not connecting, and N callers wait for one attempt, not N.
+  const connected: Effect.Effect<Connected, McpError> = Effect.suspend(() => {
+    if (current !== undefined) return Effect.succeed(current)
+    if (connecting !== undefined) return Deferred.await(connecting)
+    const attempt = Deferred.makeUnsafe<Connected, McpError>()
+    connecting = attempt
+    return open.pipe(
+      Effect.onExit((exit) =>
+        Effect.suspend(() => {
+          connecting = undefined
+          if (Exit.isSuccess(exit)) current = exit.value
+          return Deferred.done(
+            attempt,
+            Exit.hasInterrupts(exit) ? Exit.fail(new McpTransportError({ reason: new ClientClosed() })) : exit
+          )
+        })
+      ),
+      Effect.forkIn(clientScope),
+      Effect.andThen(Deferred.await(attempt))
+    )
+  })
+
+  /** Forgets an expired session (closing its connection); the next use opens a new one. */
+  const sessionExpired = (expired: Connected) =>
+    Effect.suspend(() => {
+      if (current !== expired) return Effect.void
+      current = undefined
+      retired.add(expired.scope)
+      return Scope.close(expired.scope, Exit.void)
+    })
+
+  const sendOn = (session: Session, method: string, params: object | undefined, requestOptions: RequestOptions) =>
+    Effect.andThen(session.check(method), session.request(method, params, requestOptions))
+
+  const send = (method: string, params: object | undefined, requestOptions: RequestOptions) =>
+    Effect.flatMap(connected, (c) =>
+      Effect.catchIf(
+        sendOn(c.session, method, params, requestOptions),
+        (error): error is McpTransportError =>
+          error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
+        (error) =>
+          Effect.andThen(
+            sessionExpired(c),
+            McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+              ? Effect.flatMap(connected, (fresh) => sendOn(fresh.session, method, params, requestOptions))
+              : Effect.fail(error)
+          )
+      ))
+
+  return { connected, send }
+})

@@ -1,0 +1,155 @@
+/**
+ * HTTP requests as both HTTP transports send them: the configured headers and the `McpAuth`
+ * credentials, one more try when the hook answers a 401/403 challenge with `true`, and a deadline
+ * for the response headers. A request that could not be made, or whose connection was reset, fails
+ * as {@link Transient} (worth another try); a missed deadline does not (the server may be working on
+ * it). Also the one way both transports are built from a layer.
+ *
+ * @internal
+ */
+import * as McpAuth from "@effect-mcp/core/McpAuth"
+import { ConnectionClosed, HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
+import { excerpt, McpTransport } from "@effect-mcp/core/McpTransport"
+import type * as McpTransportModule from "@effect-mcp/core/McpTransport"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as HttpClient from "effect/http/HttpClient"
+import type * as HttpClientError from "effect/http/HttpClientError"
+import type * as HttpClientRequest from "effect/http/HttpClientRequest"
+import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as Layer from "effect/Layer"
+import * as Headers from "./headers.ts"
+
+/**
+ * A failure worth another try: the request could not be made, or its connection was reset.
+ */
+export interface Transient {
+  readonly _tag: "Transient"
+  readonly error: McpTransportError
+}
+
+/**
+ * The services an HTTP transport is built from.
+ */
+export interface Services {
+  readonly http: HttpClient.HttpClient
+  readonly auth: McpAuth.Service
+}
+
+/**
+ * Sends HTTP requests with authorization.
+ */
+export interface Client {
+  /** Sends one request built from the headers a request to `url` goes out with. */
+  readonly attempt: (
+    url: string,
+    build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient>
+  /** {@link attempt}, with a transient failure as the error it is. */
+  readonly execute: (
+    url: string,
+    build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
+  ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError>
+}
+
+/**
+ * A client for requests with the configured headers, answered within `timeout`.
+ */
+export const make = (services: Services, options: {
+  readonly headers: Readonly<Record<string, string>> | undefined
+  readonly timeout: Duration.Duration
+}): Client => {
+  const { auth, http } = services
+  const once = (url: string, build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) =>
+    Effect.flatMap(Headers.authorized(auth, url, options.headers), (headers) =>
+      http.execute(build(headers)).pipe(
+        Effect.mapError((cause): McpTransportError | Transient => ({
+          _tag: "Transient",
+          error: requestFailed(url, cause)
+        })),
+        Effect.timeoutOrElse({
+          duration: options.timeout,
+          orElse: () => Effect.fail(failure(`no response from ${url} within ${Duration.format(options.timeout)}`))
+        })
+      ))
+  const attempt: Client["attempt"] = (url, build) =>
+    Effect.flatMap(once(url, build), (response) =>
+      response.status === 401 || response.status === 403
+        ? Effect.flatMap(
+          auth.onChallenge({ status: response.status, url, wwwAuthenticate: response.headers["www-authenticate"] }),
+          // the refused response's body is read before the retry, so its connection is free again
+          (retry) => retry ? Effect.andThen(Effect.ignore(response.text), once(url, build)) : Effect.succeed(response)
+        )
+        : Effect.succeed(response))
+  return { attempt, execute: (url, build) => Effect.mapError(attempt(url, build), untransient) }
+}
+
+/**
+ * The error of a failure, transient or not.
+ */
+export const untransient = (error: McpTransportError | Transient): McpTransportError =>
+  error instanceof McpTransportError ? error : error.error
+
+/**
+ * A connection that failed or ended, with what happened.
+ */
+export const failure = (description: string, cause?: unknown): McpTransportError =>
+  new McpTransportError({
+    reason: new ConnectionClosed(cause === undefined ? { description } : { description, cause })
+  })
+
+/**
+ * An HTTP request that could not be made.
+ */
+export const requestFailed = (url: string, cause: HttpClientError.HttpClientError): McpTransportError =>
+  failure(`HTTP request to ${url} failed: ${cause.message}`, cause)
+
+/**
+ * Whether a response is a success (2xx).
+ */
+export const isOk = (response: HttpClientResponse.HttpClientResponse): boolean =>
+  response.status >= 200 && response.status < 300
+
+/**
+ * The `HttpStatus` error of a response that is not a success, with an excerpt of its body.
+ */
+export const statusError = (
+  response: HttpClientResponse.HttpClientResponse,
+  url: string
+): Effect.Effect<never, McpTransportError> =>
+  Effect.flatMap(
+    Effect.orElseSucceed(response.text, () => ""),
+    (body) =>
+      Effect.fail(
+        new McpTransportError({ reason: new HttpStatus({ status: response.status, url, body: excerpt(body) }) })
+      )
+  )
+
+/**
+ * Whether a response carries an SSE stream.
+ */
+export const isEventStream = (response: HttpClientResponse.HttpClientResponse): boolean =>
+  (response.headers["content-type"] ?? "").includes("text/event-stream")
+
+/**
+ * The transport service of an HTTP transport, built by `make` from the `HttpClient` and `McpAuth` in
+ * the context: what both transports' `layer` and `connect` share.
+ */
+export const service = <Options>(
+  make: (services: Services, options: Options) => McpTransportModule.Service,
+  options: Options
+): Effect.Effect<McpTransportModule.Service, never, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    const auth = yield* McpAuth.McpAuth
+    return make({ http, auth }, options)
+  })
+
+/**
+ * The layer of an HTTP transport built by `make`.
+ */
+export const layer = <Options>(
+  make: (services: Services, options: Options) => McpTransportModule.Service,
+  options: Options
+): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
+  Layer.effect(McpTransport)(Effect.map(service(make, options), McpTransport.of))
