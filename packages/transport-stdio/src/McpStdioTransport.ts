@@ -39,7 +39,7 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { ConnectionClosed, McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
+import { McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
 import { encodeLine, McpTransport } from "@effect-mcp/core/McpTransport"
 import type { McpConnection } from "@effect-mcp/core/McpTransport"
 import type * as Cause from "effect/Cause"
@@ -47,15 +47,14 @@ import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
-import * as Scope from "effect/Scope"
-import * as Semaphore from "effect/Semaphore"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as KeepAlive from "./internal/keepAlive.ts"
 import * as Process from "./internal/process.ts"
 import * as McpStdioCommand from "./McpStdioCommand.ts"
 
@@ -135,62 +134,13 @@ export const make = Effect.fnUntraced(function*(
 > {
   const stderrLines = yield* Effect.acquireRelease(PubSub.unbounded<string>(), PubSub.shutdown)
   const spawnOptions = yield* resolveSpawnOptions(options, stderrLines)
-  const layerScope = yield* Effect.scope
-  const keepAlive = options.keepAlive !== false
   const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
-  const sessions = yield* Semaphore.make(1)
-  let kept: Process.Running | undefined
-
-  const keptProcess = Effect.suspend(() => {
-    if (kept !== undefined && !Deferred.isDoneUnsafe(kept.gone)) return Effect.succeed(kept)
-    const dead = kept
-    return Effect.gen(function*() {
-      if (dead !== undefined) yield* Scope.close(dead.scope, Exit.void)
-      const running = yield* Process.spawnIn(spawnOptions, layerScope)
-      kept = running
-      return running
-    })
-  })
-
-  /** Stops the kept process (the next session starts a new one), if it is still the kept one. */
-  const retire = (running: Process.Running) =>
-    Effect.suspend(() => {
-      if (kept !== running) return Effect.void
-      kept = undefined
-      return Scope.close(running.scope, Exit.void)
-    })
-
+  // a session's process: its own, or the one the sessions of this transport share
+  const open = options.keepAlive === false
+    ? Process.spawnScoped(spawnOptions)
+    : yield* KeepAlive.make({ spawnIn: (scope) => Process.spawnIn(spawnOptions, scope), sessionWait })
   const connect = Effect.gen(function*() {
-    let running: Process.Running
-    if (keepAlive) {
-      // one session at a time on a shared process (their request ids would collide): a second session
-      // waits for the first to end, for at most `sessionWait`
-      yield* Effect.acquireRelease(
-        sessions.take(1).pipe(
-          Effect.timeoutOrElse({
-            duration: sessionWait,
-            orElse: () =>
-              Effect.fail(
-                new McpTransportError({
-                  reason: new ConnectionClosed({
-                    description: `the kept-alive server is in use by another session (waited ${
-                      Duration.format(sessionWait)
-                    }); use keepAlive: false for concurrent sessions`
-                  })
-                })
-              )
-          })
-        ),
-        () => sessions.release(1)
-      )
-      const shared = yield* keptProcess
-      running = shared
-      // a session that ends in failure (a handshake that timed out on a hung process, a lost
-      // connection) retires the process: the next session gets a fresh one
-      yield* Effect.addFinalizer((exit) => Exit.isFailure(exit) ? retire(shared) : Effect.void)
-    } else {
-      running = yield* Process.spawnScoped(spawnOptions)
-    }
+    const running = yield* open
     return connection(running, yield* Process.attach(running))
   })
   return {
