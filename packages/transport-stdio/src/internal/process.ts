@@ -105,6 +105,7 @@ export const attach = Effect.fnUntraced(function*(
   return inbox
 })
 
+/** Starts the process in `scope`, with its fibers and the first steps of its shutdown. */
 const spawn = Effect.fnUntraced(
   function*(options: SpawnOptions, scope: Scope.Closeable): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
     const handle = yield* start(options)
@@ -121,6 +122,7 @@ const spawn = Effect.fnUntraced(
   (effect, _options, scope) => Scope.provide(effect, scope)
 )
 
+/** The spawn itself: piped stdin and stdout, the whole environment given, the group killed on release. */
 const start = (options: SpawnOptions): Effect.Effect<
   ChildProcessSpawner.ChildProcessHandle,
   McpTransportError,
