@@ -450,39 +450,14 @@ const split = (line: string, platform: NodeJS.Platform): Array<string> => {
         word += char
       }
       i += 1
-    } else if (char === "\\" && windows) {
-      let end = i
-      while (line.charAt(end) === "\\") {
-        end += 1
-      }
-      const count = end - i
-      inWord = true
-      if (line.charAt(end) === "\"") {
-        // 2n backslashes + `"`: n backslashes, then the quote delimits; 2n + 1: n backslashes and a literal `"`.
-        word += "\\".repeat(Math.floor(count / 2))
-        if (count % 2 === 1) {
-          word += "\""
-          end += 1
-        }
-      } else {
-        word += "\\".repeat(count)
-      }
-      i = end
     } else if (char === "\\") {
-      const next = line.charAt(i + 1)
-      if (i + 1 >= line.length) {
-        // A trailing backslash has nothing to escape: keep it.
-        word += "\\"
-        inWord = true
-      } else if (next === "\n") {
-        // Line continuation: both characters disappear.
-      } else if (quote === "\"" && !DOUBLE_QUOTE_ESCAPES.has(next)) {
-        word += `\\${next}`
-      } else {
-        word += next
+      const escape = windows ? windowsEscape(line, i) : posixEscape(line, i, quote)
+      word += escape.text
+      // only a line continuation stands for nothing (and so does not start a word)
+      if (escape.text.length > 0) {
         inWord = true
       }
-      i += 2
+      i = escape.end
     } else if (quote === "\"") {
       if (char === "\"") {
         quote = undefined
@@ -511,6 +486,45 @@ const split = (line: string, platform: NodeJS.Platform): Array<string> => {
     words.push(word)
   }
   return words
+}
+
+/** What an escape stands for in a word, and where the text after it starts. */
+interface Escape {
+  readonly text: string
+  readonly end: number
+}
+
+/**
+ * A run of backslashes on Windows (`CommandLineToArgvW`), from `start`: literal unless it precedes a
+ * `"`. Then 2n backslashes stand for n, and the quote delimits; 2n + 1 stand for n and a literal `"`.
+ */
+const windowsEscape = (line: string, start: number): Escape => {
+  let end = start
+  while (line.charAt(end) === "\\") {
+    end += 1
+  }
+  const count = end - start
+  if (line.charAt(end) !== "\"") {
+    return { text: "\\".repeat(count), end }
+  }
+  const backslashes = "\\".repeat(Math.floor(count / 2))
+  return count % 2 === 1 ? { text: `${backslashes}"`, end: end + 1 } : { text: backslashes, end }
+}
+
+/** A backslash at `start` with POSIX quoting, outside single quotes. */
+const posixEscape = (line: string, start: number, quote: "\"" | undefined): Escape => {
+  const end = start + 2
+  if (start + 1 >= line.length) {
+    // A trailing backslash has nothing to escape: keep it.
+    return { text: "\\", end }
+  }
+  const next = line.charAt(start + 1)
+  if (next === "\n") {
+    // Line continuation: both characters disappear.
+    return { text: "", end }
+  }
+  // Inside double quotes, a backslash escapes only a few characters and is literal before the others.
+  return quote === "\"" && !DOUBLE_QUOTE_ESCAPES.has(next) ? { text: `\\${next}`, end } : { text: next, end }
 }
 
 const quote = (word: string): string =>

@@ -39,25 +39,23 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { ConnectionClosed, McpTransportError, ProcessExited, SendFailed, SpawnFailed } from "@effect-mcp/core/McpError"
+import { McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
 import { encodeLine, fromChannel, McpTransport } from "@effect-mcp/core/McpTransport"
-import * as Cause from "effect/Cause"
+import type { McpConnection } from "@effect-mcp/core/McpTransport"
+import type * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
-import * as ChildProcess from "effect/process/ChildProcess"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
-import * as Scope from "effect/Scope"
-import * as Semaphore from "effect/Semaphore"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { decodeLines } from "./internal/framing.ts"
+import * as KeepAlive from "./internal/keepAlive.ts"
+import * as Process from "./internal/process.ts"
 import * as McpStdioCommand from "./McpStdioCommand.ts"
 
 /**
@@ -121,34 +119,6 @@ export class McpStdioStderr extends Context.Service<McpStdioStderr, {
 }>()("@effect-mcp/transport-stdio/McpStdioTransport/McpStdioStderr") {}
 
 /**
- * One running server process.
- */
-interface Running {
-  readonly scope: Scope.Closeable
-  readonly pid: number
-  /** Lines waiting to be written; the writer takes all that are there and writes them at once. */
-  readonly stdin: Queue.Queue<string, Cause.Done>
-  /** Completes when the process is gone, with the error requests should fail with. */
-  readonly gone: Deferred.Deferred<never, McpTransportError>
-  /** Where stdout messages go: the current session's inbox, if any. */
-  sink: ((message: unknown) => void) | undefined
-}
-
-const encoder = new TextEncoder()
-
-/** The OS error under a platform error (its `cause`), which has the useful message and code. */
-const osError = (error: unknown): string => {
-  const cause = typeof error === "object" && error !== null && "cause" in error ? error.cause : undefined
-  if (cause instanceof Error) {
-    const code = (cause as { readonly code?: unknown }).code
-    return typeof code === "string" && !cause.message.includes(code) ? `${code}: ${cause.message}` : cause.message
-  }
-  return error instanceof Error ? error.message : String(error)
-}
-
-const signalOf = (error: unknown): string | undefined => /signal: '(\w+)'/.exec(osError(error))?.[1]
-
-/**
  * Builds the transport in the current scope (which, with `keepAlive`, owns the process).
  *
  * @stability experimental
@@ -162,271 +132,69 @@ export const make = Effect.fnUntraced(function*(
   never,
   Scope.Scope | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
 > {
-  const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
-  const fs = yield* FileSystem.FileSystem
-  const layerScope = yield* Effect.scope
-  const args = options.args ?? []
-  const commandLine = McpStdioCommand.describe({ command: options.command, args })
-  const name = options.name ?? options.command
-  const stderrMode: StderrMode = options.stderr ?? "log"
-  const tailSize = options.stderrTail ?? 20
-  const stdinGrace = Duration.fromInputUnsafe(options.shutdown?.stdinGrace ?? "2 seconds")
-  const termGrace = Duration.fromInputUnsafe(options.shutdown?.termGrace ?? "2 seconds")
-  const env = McpStdioCommand.buildEnv(process.env, {
-    env: options.env,
-    inherit: options.inheritEnv,
-    platform: process.platform
-  })
-  const keepAlive = options.keepAlive !== false
-  const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
-  const sessions = yield* Semaphore.make(1)
   const stderrLines = yield* Effect.acquireRelease(PubSub.unbounded<string>(), PubSub.shutdown)
-  let kept: Running | undefined
-
-  const spawn = (scope: Scope.Closeable): Effect.Effect<Running, McpTransportError> =>
-    Effect.gen(function*() {
-      const handle = yield* spawner.spawn(ChildProcess.make(options.command, args, {
-        env,
-        extendEnv: false,
-        ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-        stdin: "pipe",
-        stdout: "pipe",
-        stderr: stderrMode === "inherit" ? "inherit" : stderrMode === "ignore" ? "ignore" : "pipe",
-        killSignal: "SIGTERM",
-        forceKillAfter: termGrace,
-        // Windows runs .cmd shims (npx.cmd) only through a shell
-        ...(McpStdioCommand.requiresShell({ command: options.command, args }) ? { shell: true } : {})
-      })).pipe(
-        Effect.mapError((error) =>
-          new McpTransportError({
-            reason: new SpawnFailed({ command: commandLine, description: osError(error), cause: error })
-          })
-        )
-      )
-      const gone = yield* Deferred.make<never, McpTransportError>()
-      const stdin = yield* Queue.unbounded<string, Cause.Done>()
-      const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
-      const tail: Array<string> = []
-
-      // stderr: keep the last lines for errors, and send them where the options say
-      if (stderrMode !== "inherit" && stderrMode !== "ignore") {
-        const file = typeof stderrMode === "object" ? stderrMode.file : undefined
-        const sinkLine = file !== undefined
-          ? Effect.flatMap(
-            fs.open(file, { flag: "a" }),
-            (opened) => Effect.succeed((line: string) => Effect.ignore(opened.writeAll(encoder.encode(line + "\n"))))
-          )
-          : Effect.succeed((line: string) =>
-            stderrMode === "log"
-              ? Effect.logDebug(line).pipe(Effect.annotateLogs({ "mcp.server": name, "mcp.stream": "stderr" }))
-              : Effect.void
-          )
-        const write = yield* Effect.orElseSucceed(sinkLine, () => (_: string) => Effect.void)
-        yield* handle.stderr.pipe(
-          Stream.decodeText(),
-          Stream.splitLines,
-          Stream.runForEach((line) => {
-            tail.push(line)
-            if (tail.length > tailSize) tail.shift()
-            PubSub.publishUnsafe(stderrLines, line)
-            return write(line)
-          }),
-          Effect.ignore,
-          Effect.forkScoped
-        )
-      }
-
-      // stdin: one writer fiber, one write for all the lines waiting; closing the queue is EOF
-      yield* Stream.fromEffectRepeat(
-        Effect.map(Queue.takeAll(stdin), (lines) => encoder.encode(lines.length === 1 ? lines[0] : lines.join("")))
-      ).pipe(
-        Stream.run(handle.stdin),
-        // a server that closed its stdin (EPIPE) cannot be talked to: requests fail at once, and the
-        // process is stopped so that the next session starts a new one
-        Effect.catchCause((cause) =>
-          Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.andThen(
-            Deferred.fail(
-              gone,
-              new McpTransportError({
-                reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
-              })
-            ),
-            handle.kill({ killSignal: "SIGKILL" }).pipe(Effect.ignore)
-          )
-        ),
-        Effect.forkScoped
-      )
-
-      const exited = (exit: Exit.Exit<ChildProcessSpawner.ExitCode, unknown>) =>
-        new McpTransportError({
-          reason: new ProcessExited({
-            command: commandLine,
-            ...(Exit.isSuccess(exit)
-              ? { exitCode: exit.value }
-              : (() => {
-                const signal = signalOf(Option.getOrUndefined(Cause.findErrorOption(exit.cause)) ?? exit.cause)
-                return signal === undefined ? {} : { signal }
-              })()),
-            stderr: [...tail]
-          })
-        })
-
-      // the exit watcher: marks the process gone (with its exit code or signal) the moment it exits
-      yield* handle.exitCode.pipe(
-        Effect.exit,
-        Effect.flatMap((exit) => Deferred.fail(gone, exited(exit))),
-        Effect.forkScoped
-      )
-
-      // stdout: one reader fiber for the life of the process, handing messages to the current session
-      yield* decodeLines({ maxMessageBytes: options.maxMessageBytes })(handle.stdout).pipe(
-        Stream.runForEachArray((messages) =>
-          Effect.sync(() => {
-            const sink = running.sink
-            if (sink !== undefined) { for (const message of messages) sink(message) }
-          })
-        ),
-        Effect.exit,
-        Effect.flatMap((exit) =>
-          Exit.isSuccess(exit)
-            // stdout closed: the process should be exiting; if it is not, it cannot answer anyway
-            ? Effect.timeout(Deferred.await(gone), "1 second").pipe(
-              Effect.catchTag(
-                "TimeoutError",
-                () =>
-                  Deferred.fail(
-                    gone,
-                    new McpTransportError({
-                      reason: new ConnectionClosed({ description: "the server closed its stdout" })
-                    })
-                  )
-              ),
-              Effect.ignore
-            )
-            : !Cause.hasInterruptsOnly(exit.cause)
-            ? Effect.andThen(
-              Deferred.fail(
-                gone,
-                Option.getOrElse(
-                  Cause.findErrorOption(exit.cause).pipe(
-                    Option.filter((error): error is McpTransportError => error instanceof McpTransportError)
-                  ),
-                  () =>
-                    new McpTransportError({
-                      reason: new ConnectionClosed({
-                        description: "reading the server's stdout failed",
-                        cause: Cause.squash(exit.cause)
-                      })
-                    })
-                )
-              ),
-              // a framing failure leaves a process we cannot talk to: stop it
-              handle.kill({ killSignal: "SIGKILL" }).pipe(Effect.ignore)
-            )
-            : Effect.void
-        ),
-        Effect.forkScoped
-      )
-
-      // shutdown, in order: EOF on stdin, a grace period, then the spawn's own SIGTERM → SIGKILL
-      yield* Effect.addFinalizer(() =>
-        Effect.andThen(
-          Queue.end(stdin),
-          Effect.ignore(Effect.timeout(Deferred.await(gone), stdinGrace))
-        )
-      )
-      return running
-    }).pipe(Scope.provide(scope))
-
-  const keptProcess = Effect.suspend(() => {
-    if (kept !== undefined && !Deferred.isDoneUnsafe(kept.gone)) return Effect.succeed(kept)
-    const dead = kept
-    return Effect.gen(function*() {
-      if (dead !== undefined) yield* Scope.close(dead.scope, Exit.void)
-      const scope = yield* Scope.fork(layerScope)
-      const running = yield* spawn(scope).pipe(
-        Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
-      )
-      kept = running
-      return running
-    })
-  })
-
-  /** Stops the kept process (the next session starts a new one), if it is still the kept one. */
-  const retire = (running: Running) =>
-    Effect.suspend(() => {
-      if (kept !== running) return Effect.void
-      kept = undefined
-      return Scope.close(running.scope, Exit.void)
-    })
-
+  const spawnOptions = yield* resolveSpawnOptions(options, stderrLines)
+  const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
+  // a session's process: its own, or the one the sessions of this transport share
+  const open = options.keepAlive === false
+    ? Process.spawnScoped(spawnOptions)
+    : yield* KeepAlive.make({ spawnIn: (scope) => Process.spawnIn(spawnOptions, scope), sessionWait })
   const connect = Effect.gen(function*() {
-    let running: Running
-    if (keepAlive) {
-      // one session at a time on a shared process (their request ids would collide): a second session
-      // waits for the first to end, for at most `sessionWait`
-      yield* Effect.acquireRelease(
-        sessions.take(1).pipe(
-          Effect.timeoutOrElse({
-            duration: sessionWait,
-            orElse: () =>
-              Effect.fail(
-                new McpTransportError({
-                  reason: new ConnectionClosed({
-                    description: `the kept-alive server is in use by another session (waited ${
-                      Duration.format(sessionWait)
-                    }); use keepAlive: false for concurrent sessions`
-                  })
-                })
-              )
-          })
-        ),
-        () => sessions.release(1)
-      )
-      const shared = yield* keptProcess
-      running = shared
-      // a session that ends in failure (a handshake that timed out on a hung process, a lost
-      // connection) retires the process: the next session gets a fresh one
-      yield* Effect.addFinalizer((exit) => Exit.isFailure(exit) ? retire(shared) : Effect.void)
-    } else {
-      const scope = yield* Scope.fork(yield* Effect.scope)
-      running = yield* spawn(scope).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
-      yield* Effect.addFinalizer(() => Scope.close(scope, Exit.void))
-    }
-    const inbox = yield* Queue.unbounded<unknown, McpTransportError | Cause.Done>()
-    running.sink = (message) => {
-      Queue.offerUnsafe(inbox, message)
-    }
-    yield* Effect.addFinalizer(() =>
-      Effect.sync(() => {
-        running.sink = undefined
-      })
-    )
-    // when the process goes, the session's stream fails with the reason
-    yield* Deferred.await(running.gone).pipe(
-      Effect.catch((error) => Queue.fail(inbox, error)),
-      Effect.forkScoped
-    )
-    return fromChannel({
-      send: (message) =>
-        Deferred.isDoneUnsafe(running.gone)
-          ? Deferred.await(running.gone)
-          : Queue.offer(running.stdin, encodeLine(message)).pipe(
-            Effect.flatMap((offered) =>
-              offered
-                ? Effect.void
-                : Effect.fail(new McpTransportError({ reason: new SendFailed({ description: "stdin is closed" }) }))
-            )
-          ),
-      incoming: Stream.fromQueue(inbox)
-    })
+    const running = yield* open
+    return connection(running, yield* Process.attach(running))
   })
-
   return {
     transport: McpTransport.of({ connect }),
     stderr: McpStdioStderr.of({ lines: Stream.fromPubSub(stderrLines) })
   }
 })
+
+/** The options with their defaults, and the services the process needs. */
+const resolveSpawnOptions = Effect.fnUntraced(function*(
+  options: Options,
+  stderrLines: PubSub.PubSub<string>
+): Effect.fn.Return<Process.SpawnOptions, never, ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> {
+  const args = options.args ?? []
+  return {
+    spawner: yield* ChildProcessSpawner.ChildProcessSpawner,
+    fs: yield* FileSystem.FileSystem,
+    command: options.command,
+    args,
+    commandLine: McpStdioCommand.describe({ command: options.command, args }),
+    name: options.name ?? options.command,
+    env: McpStdioCommand.buildEnv(process.env, {
+      env: options.env,
+      inherit: options.inheritEnv,
+      platform: process.platform
+    }),
+    cwd: options.cwd,
+    stderr: options.stderr ?? "log",
+    stderrTail: options.stderrTail ?? 20,
+    stderrLines,
+    stdinGrace: Duration.fromInputUnsafe(options.shutdown?.stdinGrace ?? "2 seconds"),
+    termGrace: Duration.fromInputUnsafe(options.shutdown?.termGrace ?? "2 seconds"),
+    maxMessageBytes: options.maxMessageBytes
+  }
+})
+
+/** A session's connection to a running process: lines to its stdin, messages from its stdout. */
+const connection = (
+  running: Process.Running,
+  inbox: Queue.Queue<unknown, McpTransportError | Cause.Done>
+): McpConnection =>
+  fromChannel({
+    send: (message) =>
+      Deferred.isDoneUnsafe(running.gone)
+        ? Deferred.await(running.gone)
+        : Queue.offer(running.stdin, encodeLine(message)).pipe(
+          Effect.flatMap((offered) =>
+            offered
+              ? Effect.void
+              : Effect.fail(new McpTransportError({ reason: new SendFailed({ description: "stdin is closed" }) }))
+          )
+        ),
+    incoming: Stream.fromQueue(inbox)
+  })
 
 /**
  * Provides an `McpTransport` that runs the server as a child process. Needs a

@@ -129,181 +129,253 @@ const ASCII_DIGITS = /^[0-9]+$/
  * @since 0.1.0
  */
 export const makeParser = (emit: (item: SseItem) => void, options?: SseOptions): SseParser => {
-  const maxBytes = options?.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES
+  const state: ParserState = {
+    emit,
+    maxBytes: options?.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
+    started: false,
+    afterCR: false,
+    failed: false,
+    pieces: [],
+    lineBytes: 0,
+    exact: false,
+    eventType: "",
+    dataLines: [],
+    dataBytes: 0,
+    idBuffer: undefined,
+    lastEventId: undefined
+  }
+  return {
+    feed: (text) => feed(state, text),
+    end: () => end(state)
+  }
+}
 
+/**
+ * The mutable state of one parser.
+ */
+interface ParserState {
+  readonly emit: (item: SseItem) => void
+  readonly maxBytes: number
   // Stream state: whether the leading BOM was checked, whether the last piece ended in CR (so that
   // an LF starting the next piece is the rest of that line end), and whether the cap was exceeded.
-  let started = false
-  let afterCR = false
-  let failed = false
-  // The pieces of the unterminated line and its size in UTF-8 bytes.
-  let pieces: Array<string> = []
-  let lineBytes = 0
+  started: boolean
+  afterCR: boolean
+  failed: boolean
+  // The pieces of the unterminated line and its size (see `grow` for the unit).
+  pieces: Array<string>
+  lineBytes: number
+  // Whether sizes are counted exactly, in UTF-8 bytes, rather than in characters (see `grow`).
+  exact: boolean
   // Event state: the event type buffer, the data lines and their size (each counted with its "\n"),
   // the last event id buffer and the last event id last committed by a blank line.
-  let eventType = ""
-  let dataLines: Array<string> = []
-  let dataBytes = 0
-  let idBuffer: string | undefined
-  let lastEventId: string | undefined
+  eventType: string
+  dataLines: Array<string>
+  dataBytes: number
+  idBuffer: string | undefined
+  lastEventId: string | undefined
+}
 
-  const discardEvent = (): void => {
-    eventType = ""
-    dataLines = []
-    dataBytes = 0
-    exact = false
+// -----------------------------------------------------------------------------
+// Lines
+// -----------------------------------------------------------------------------
+
+const feed = (state: ParserState, text: string): boolean => {
+  if (state.failed) return false
+  if (text.length === 0) return true
+  const rest = readLines(state, text, skipLeading(state, text))
+  if (rest === -1 || !keepUnterminated(state, text, rest)) return fail(state)
+  return true
+}
+
+const end = (state: ParserState): void => {
+  discardLine(state)
+  discardEvent(state)
+  state.idBuffer = state.lastEventId
+  state.started = false
+  state.afterCR = false
+}
+
+/** Where the lines of `text` start: after the stream's BOM, and after the LF of a CRLF split from its CR. */
+const skipLeading = (state: ParserState, text: string): number => {
+  let start = 0
+  if (!state.started) {
+    state.started = true
+    if (text.charCodeAt(0) === BOM) start = 1
   }
-
-  const discardLine = (): void => {
-    pieces = []
-    lineBytes = 0
+  if (state.afterCR) {
+    state.afterCR = false
+    if (start < text.length && text.charCodeAt(start) === LF) start++
   }
+  return start
+}
 
-  const fail = (): false => {
-    failed = true
-    discardLine()
-    discardEvent()
-    return false
+/**
+ * Parses the lines that end in `text` from `start` on. Returns where the unterminated rest of `text`
+ * starts, or -1 when the event went past the cap.
+ */
+const readLines = (state: ParserState, text: string, start: number): number => {
+  const length = text.length
+  let lf = text.indexOf("\n", start)
+  let cr = text.indexOf("\r", start)
+  while (start < length) {
+    if (lf !== -1 && lf < start) lf = text.indexOf("\n", start)
+    if (cr !== -1 && cr < start) cr = text.indexOf("\r", start)
+    const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
+    if (brk === -1) break
+    // the line's size: characters while far from the cap, bytes once near it
+    if (!grow(state, text, start, brk)) return -1
+    const line = takeLine(state, text, start, brk)
+    const bytes = state.lineBytes
+    state.lineBytes = 0
+    parseLine(state, line, bytes)
+    start = afterLineEnd(state, text, brk)
   }
+  return start
+}
 
-  const dispatch = (): void => {
-    const id = idBuffer
-    const changed = id !== lastEventId
-    lastEventId = id
-    if (dataLines.length === 0) {
-      eventType = ""
-      if (changed && id !== undefined) emit({ _tag: "LastEventId", id })
+/** The line that `text.slice(start, end)` completes, joined once with its pieces from earlier text. */
+const takeLine = (state: ParserState, text: string, start: number, end: number): string => {
+  const line = text.slice(start, end)
+  if (state.pieces.length === 0) return line
+  state.pieces.push(line)
+  const joined = state.pieces.join("")
+  state.pieces = []
+  return joined
+}
+
+/** Where the next line starts after the line end at `brk`: past the LF of a CRLF too, if it is there yet. */
+const afterLineEnd = (state: ParserState, text: string, brk: number): number => {
+  const next = brk + 1
+  if (text.charCodeAt(brk) !== CR) return next
+  if (next === text.length) {
+    state.afterCR = true
+    return next
+  }
+  return text.charCodeAt(next) === LF ? next + 1 : next
+}
+
+/** Keeps the unterminated rest of `text`, from `start`, as a piece of the next line; false past the cap. */
+const keepUnterminated = (state: ParserState, text: string, start: number): boolean => {
+  if (start >= text.length) return true
+  if (!grow(state, text, start, text.length)) return false
+  state.pieces.push(start === 0 ? text : text.slice(start))
+  return true
+}
+
+const discardLine = (state: ParserState): void => {
+  state.pieces = []
+  state.lineBytes = 0
+}
+
+const fail = (state: ParserState): false => {
+  state.failed = true
+  discardLine(state)
+  discardEvent(state)
+  return false
+}
+
+// -----------------------------------------------------------------------------
+// Fields and events
+// -----------------------------------------------------------------------------
+
+/** Parses one line, whose line end is already removed; `bytes` is its UTF-8 size. */
+const parseLine = (state: ParserState, line: string, bytes: number): void => {
+  if (line.length === 0) return dispatch(state)
+  const colon = line.indexOf(":")
+  // a comment
+  if (colon === 0) return
+  // a field without a colon has an empty value
+  if (colon === -1) return setField(state, line, line, line.length, bytes)
+  setField(state, line.slice(0, colon), line, line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1, bytes)
+}
+
+/** Applies the field `field`, whose value is `line.slice(valueStart)`. */
+const setField = (state: ParserState, field: string, line: string, valueStart: number, bytes: number): void => {
+  switch (field) {
+    case "data": {
+      // The field name, colon and space are ASCII: one byte per character.
+      state.dataLines.push(line.slice(valueStart))
+      state.dataBytes += bytes - valueStart + 1
       return
     }
-    const event = eventType === "" ? "message" : eventType
-    const data = dataLines.join("\n")
-    discardEvent()
-    emit({ _tag: "Event", event, data, id: lastEventId })
+    case "event": {
+      state.eventType = line.slice(valueStart)
+      return
+    }
+    case "id": {
+      const value = line.slice(valueStart)
+      if (!value.includes("\u0000")) state.idBuffer = value
+      return
+    }
+    case "retry": {
+      const value = line.slice(valueStart)
+      if (ASCII_DIGITS.test(value)) state.emit({ _tag: "Retry", millis: Number(value) })
+      return
+    }
   }
+}
 
-  // `bytes` is the UTF-8 size of `line`, whose line end is already removed.
-  const parseLine = (line: string, bytes: number): void => {
-    if (line.length === 0) return dispatch()
-    const colon = line.indexOf(":")
-    if (colon === 0) return
-    let field = line
-    let valueStart = line.length
-    if (colon > 0) {
-      field = line.slice(0, colon)
-      valueStart = line.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1
-    }
-    switch (field) {
-      case "data": {
-        // The field name, colon and space are ASCII: one byte per character.
-        dataLines.push(line.slice(valueStart))
-        dataBytes += bytes - valueStart + 1
-        return
-      }
-      case "event": {
-        eventType = line.slice(valueStart)
-        return
-      }
-      case "id": {
-        const value = line.slice(valueStart)
-        if (!value.includes("\u0000")) idBuffer = value
-        return
-      }
-      case "retry": {
-        const value = line.slice(valueStart)
-        if (ASCII_DIGITS.test(value)) emit({ _tag: "Retry", millis: Number(value) })
-        return
-      }
-    }
+/** The blank line: commits the last event id, and dispatches the event if it has data. */
+const dispatch = (state: ParserState): void => {
+  const id = state.idBuffer
+  const changed = id !== state.lastEventId
+  state.lastEventId = id
+  if (state.dataLines.length === 0) {
+    state.eventType = ""
+    if (changed && id !== undefined) state.emit({ _tag: "LastEventId", id })
+    return
   }
+  const event = state.eventType === "" ? "message" : state.eventType
+  const data = state.dataLines.join("\n")
+  discardEvent(state)
+  state.emit({ _tag: "Event", event, data, id })
+}
 
-  /** The UTF-8 size of `text.slice(from, to)`: a surrogate pair (4 bytes) counts 2 per half. */
-  const utf8Bytes = (text: string, from: number, to: number): number => {
-    let bytes = 0
-    for (let i = from; i < to; i++) {
-      const code = text.charCodeAt(i)
-      bytes += code < 0x80 ? 1 : code < 0x800 || (code & 0xf800) === 0xd800 ? 2 : 3
-    }
-    return bytes
-  }
+const discardEvent = (state: ParserState): void => {
+  state.eventType = ""
+  state.dataLines = []
+  state.dataBytes = 0
+  state.exact = false
+}
 
-  // Byte counting is lazy: a character is at most 3 UTF-8 bytes, so while three times the characters
-  // pending stays under the cap, nothing is counted and lines are found with `indexOf` alone. Only an
-  // event that may reach the cap is counted, exactly, from then on: still once per character.
-  let exact = false
-  /** Counts the pending event (data lines and the unterminated line) exactly, once. */
-  const countExactly = (): void => {
-    exact = true
-    let bytes = 0
-    for (const line of dataLines) bytes += utf8Bytes(line, 0, line.length) + 1
-    dataBytes = bytes
-    let pending = 0
-    for (const piece of pieces) pending += utf8Bytes(piece, 0, piece.length)
-    lineBytes = pending
-  }
-  /** Adds `text.slice(from, to)` to the unterminated line; false when the event passes the cap. */
-  const grow = (text: string, from: number, to: number): boolean => {
-    if (!exact && (dataBytes + lineBytes + to - from) * 3 > maxBytes) countExactly()
-    if (!exact) {
-      lineBytes += to - from
-      return true
-    }
-    lineBytes += utf8Bytes(text, from, to)
-    return dataBytes + lineBytes <= maxBytes
-  }
+// -----------------------------------------------------------------------------
+// Sizes
+// -----------------------------------------------------------------------------
 
-  const feed = (text: string): boolean => {
-    if (failed) return false
-    const length = text.length
-    if (length === 0) return true
-    let start = 0
-    if (!started) {
-      started = true
-      if (text.charCodeAt(0) === BOM) start = 1
-    }
-    if (afterCR) {
-      afterCR = false
-      if (start < length && text.charCodeAt(start) === LF) start++
-    }
-    let lf = text.indexOf("\n", start)
-    let cr = text.indexOf("\r", start)
-    while (start < length) {
-      if (lf !== -1 && lf < start) lf = text.indexOf("\n", start)
-      if (cr !== -1 && cr < start) cr = text.indexOf("\r", start)
-      const brk = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr)
-      if (brk === -1) break
-      // the line's size: characters while far from the cap, bytes once near it
-      if (!grow(text, start, brk)) return fail()
-      let line = text.slice(start, brk)
-      if (pieces.length > 0) {
-        pieces.push(line)
-        line = pieces.join("")
-        pieces = []
-      }
-      const bytes = lineBytes
-      lineBytes = 0
-      parseLine(line, bytes)
-      start = brk + 1
-      if (text.charCodeAt(brk) === CR) {
-        if (start === length) afterCR = true
-        else if (text.charCodeAt(start) === LF) start++
-      }
-    }
-    if (start < length) {
-      if (!grow(text, start, length)) return fail()
-      pieces.push(start === 0 ? text : text.slice(start))
-    }
+// Byte counting is lazy: a character is at most 3 UTF-8 bytes, so while three times the characters
+// pending stays under the cap, nothing is counted and lines are found with `indexOf` alone. Only an
+// event that may reach the cap is counted, exactly, from then on: still once per character.
+
+/** Adds `text.slice(from, to)` to the unterminated line; false when the event passes the cap. */
+const grow = (state: ParserState, text: string, from: number, to: number): boolean => {
+  if (!state.exact && (state.dataBytes + state.lineBytes + to - from) * 3 > state.maxBytes) countExactly(state)
+  if (!state.exact) {
+    state.lineBytes += to - from
     return true
   }
+  state.lineBytes += utf8Bytes(text, from, to)
+  return state.dataBytes + state.lineBytes <= state.maxBytes
+}
 
-  const end = (): void => {
-    discardLine()
-    discardEvent()
-    idBuffer = lastEventId
-    started = false
-    afterCR = false
+/** Counts the pending event (data lines and the unterminated line) exactly, once. */
+const countExactly = (state: ParserState): void => {
+  state.exact = true
+  let bytes = 0
+  for (const line of state.dataLines) bytes += utf8Bytes(line, 0, line.length) + 1
+  state.dataBytes = bytes
+  let pending = 0
+  for (const piece of state.pieces) pending += utf8Bytes(piece, 0, piece.length)
+  state.lineBytes = pending
+}
+
+/** The UTF-8 size of `text.slice(from, to)`: a surrogate pair (4 bytes) counts 2 per half. */
+const utf8Bytes = (text: string, from: number, to: number): number => {
+  let bytes = 0
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i)
+    bytes += code < 0x80 ? 1 : code < 0x800 || (code & 0xf800) === 0xd800 ? 2 : 3
   }
-
-  return { feed, end }
+  return bytes
 }
 
 /**

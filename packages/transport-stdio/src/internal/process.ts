@@ -1,0 +1,235 @@
+/**
+ * One running server process of the stdio transport, in its own scope, with the fibers that talk to
+ * it: the stdin writer, the stdout reader, the stderr follower and the exit watcher. Each of them
+ * marks the process gone, with the error requests then fail with, when it sees the process end or
+ * become unusable; closing the scope stops the process as the shutdown module describes.
+ *
+ * Whether a process is shared by sessions is left to the keep-alive module; a session receives the
+ * process's messages through {@link attach}.
+ *
+ * @internal
+ */
+import { ConnectionClosed, McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
+import type * as Arr from "effect/Array"
+import * as Cause from "effect/Cause"
+import * as Deferred from "effect/Deferred"
+import type * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
+import * as ChildProcess from "effect/process/ChildProcess"
+import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import * as Queue from "effect/Queue"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as McpStdioCommand from "../McpStdioCommand.ts"
+import { decodeLines } from "./framing.ts"
+import * as ProcessError from "./processError.ts"
+import * as Shutdown from "./shutdown.ts"
+import * as Stderr from "./stderr.ts"
+
+/**
+ * One running server process.
+ */
+export interface Running {
+  readonly scope: Scope.Closeable
+  readonly pid: number
+  /** Lines waiting to be written; the writer takes all that are there and writes them at once. */
+  readonly stdin: Queue.Queue<string, Cause.Done>
+  /** Completes when the process is gone, with the error requests should fail with. */
+  readonly gone: Deferred.Deferred<never, McpTransportError>
+  /** Where stdout messages go: the current session's inbox, if any. */
+  sink: ((message: unknown) => void) | undefined
+}
+
+/**
+ * How to start the process and look after it, resolved from the transport's options.
+ */
+export interface SpawnOptions extends Stderr.Options {
+  readonly spawner: ChildProcessSpawner.ChildProcessSpawner["Service"]
+  readonly command: string
+  readonly args: ReadonlyArray<string>
+  /** The command line in errors. */
+  readonly commandLine: string
+  /** The child's whole environment. */
+  readonly env: Record<string, string>
+  readonly cwd: string | undefined
+  readonly stdinGrace: Duration.Duration
+  readonly termGrace: Duration.Duration
+  readonly maxMessageBytes: number | undefined
+}
+
+/**
+ * Starts a process in a new child scope of `parent`. The child scope is closed at once if the start
+ * fails, and otherwise when `parent` closes or the caller closes `running.scope`.
+ */
+export const spawnIn = Effect.fnUntraced(function*(
+  options: SpawnOptions,
+  parent: Scope.Scope
+): Effect.fn.Return<Running, McpTransportError> {
+  const scope = yield* Scope.fork(parent)
+  return yield* spawn(options, scope).pipe(Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))))
+})
+
+/**
+ * Starts a process that lives as long as the current scope.
+ */
+export const spawnScoped = Effect.fnUntraced(function*(
+  options: SpawnOptions
+): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
+  const running = yield* spawnIn(options, yield* Effect.scope)
+  yield* Effect.addFinalizer(() => Scope.close(running.scope, Exit.void))
+  return running
+})
+
+/**
+ * Hands the process's messages to a new inbox until the current scope closes. The inbox fails with
+ * the reason when the process goes.
+ */
+export const attach = Effect.fnUntraced(function*(
+  running: Running
+): Effect.fn.Return<Queue.Queue<unknown, McpTransportError | Cause.Done>, never, Scope.Scope> {
+  const inbox = yield* Queue.unbounded<unknown, McpTransportError | Cause.Done>()
+  running.sink = (message) => {
+    Queue.offerUnsafe(inbox, message)
+  }
+  yield* Effect.addFinalizer(() =>
+    Effect.sync(() => {
+      running.sink = undefined
+    })
+  )
+  yield* Deferred.await(running.gone).pipe(
+    Effect.catch((error) => Queue.fail(inbox, error)),
+    Effect.forkScoped
+  )
+  return inbox
+})
+
+/** Starts the process in `scope`, with its fibers and the first steps of its shutdown. */
+const spawn = Effect.fnUntraced(
+  function*(options: SpawnOptions, scope: Scope.Closeable): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
+    const handle = yield* start(options)
+    const gone = yield* Deferred.make<never, McpTransportError>()
+    const stdin = yield* Queue.unbounded<string, Cause.Done>()
+    const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
+    const tail = yield* Stderr.follow(handle.stderr, options)
+    yield* writeStdin(handle, running)
+    yield* watchExit(handle, gone, options.commandLine, tail)
+    yield* readStdout(handle, running, options.maxMessageBytes)
+    yield* Shutdown.closeStdinFirst(stdin, gone, options.stdinGrace)
+    return running
+  },
+  (effect, _options, scope) => Scope.provide(effect, scope)
+)
+
+/** The spawn itself: piped stdin and stdout, the whole environment given, the group killed on release. */
+const start = (options: SpawnOptions): Effect.Effect<
+  ChildProcessSpawner.ChildProcessHandle,
+  McpTransportError,
+  Scope.Scope
+> =>
+  options.spawner.spawn(ChildProcess.make(options.command, options.args, {
+    env: options.env,
+    extendEnv: false,
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    stdin: "pipe",
+    stdout: "pipe",
+    stderr: Stderr.stdioOf(options.stderr),
+    ...Shutdown.killOptions(options.termGrace),
+    // Windows runs .cmd shims (npx.cmd) only through a shell
+    ...(McpStdioCommand.requiresShell({ command: options.command, args: options.args }) ? { shell: true } : {})
+  })).pipe(Effect.mapError((error) => ProcessError.spawnFailed(options.commandLine, error)))
+
+const encoder = new TextEncoder()
+
+const encodeLines = (lines: Arr.NonEmptyReadonlyArray<string>): Uint8Array =>
+  encoder.encode(lines.length === 1 ? lines[0] : lines.join(""))
+
+/** The stdin writer: one fiber, one write for all the lines waiting; ending the queue is EOF. */
+const writeStdin = (handle: ChildProcessSpawner.ChildProcessHandle, running: Running) =>
+  Stream.fromEffectRepeat(Effect.map(Queue.takeAll(running.stdin), encodeLines)).pipe(
+    Stream.run(handle.stdin),
+    // a server that closed its stdin (EPIPE) cannot be talked to: requests fail at once, and the
+    // process is stopped so that the next session starts a new one
+    Effect.catchCause((cause) =>
+      Cause.hasInterruptsOnly(cause) ? Effect.void : abandon(
+        handle,
+        running.gone,
+        new McpTransportError({
+          reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
+        })
+      )
+    ),
+    Effect.forkScoped
+  )
+
+/** The exit watcher: marks the process gone (with its exit code or signal) the moment it exits. */
+const watchExit = (
+  handle: ChildProcessSpawner.ChildProcessHandle,
+  gone: Deferred.Deferred<never, McpTransportError>,
+  commandLine: string,
+  tail: ReadonlyArray<string>
+) =>
+  handle.exitCode.pipe(
+    Effect.exit,
+    Effect.flatMap((exit) => Deferred.fail(gone, ProcessError.processExited(commandLine, exit, tail))),
+    Effect.forkScoped
+  )
+
+/** The stdout reader: one fiber for the life of the process, handing messages to the current session. */
+const readStdout = (
+  handle: ChildProcessSpawner.ChildProcessHandle,
+  running: Running,
+  maxMessageBytes: number | undefined
+) =>
+  decodeLines({ maxMessageBytes })(handle.stdout).pipe(
+    Stream.runForEachArray((messages) => Effect.sync(() => deliver(running, messages))),
+    Effect.exit,
+    Effect.flatMap((exit) =>
+      Exit.isSuccess(exit)
+        ? awaitExit(running.gone)
+        : !Cause.hasInterruptsOnly(exit.cause)
+        // a framing failure leaves a process we cannot talk to: stop it
+        ? abandon(handle, running.gone, readFailure(exit.cause))
+        : Effect.void
+    ),
+    Effect.forkScoped
+  )
+
+const deliver = (running: Running, messages: ReadonlyArray<unknown>): void => {
+  const sink = running.sink
+  if (sink !== undefined) { for (const message of messages) sink(message) }
+}
+
+/** After stdout closed: the process should be exiting; if it is not, it cannot answer anyway. */
+const awaitExit = (gone: Deferred.Deferred<never, McpTransportError>) =>
+  Effect.timeout(Deferred.await(gone), "1 second").pipe(
+    Effect.catchTag(
+      "TimeoutError",
+      () =>
+        Deferred.fail(
+          gone,
+          new McpTransportError({ reason: new ConnectionClosed({ description: "the server closed its stdout" }) })
+        )
+    ),
+    Effect.ignore
+  )
+
+/** Why reading stdout failed: the framing's own error (a message too large), or the read error. */
+const readFailure = (cause: Cause.Cause<unknown>): McpTransportError =>
+  Option.getOrElse(
+    Cause.findErrorOption(cause).pipe(
+      Option.filter((error): error is McpTransportError => error instanceof McpTransportError)
+    ),
+    () =>
+      new McpTransportError({
+        reason: new ConnectionClosed({ description: "reading the server's stdout failed", cause: Cause.squash(cause) })
+      })
+  )
+
+/** Marks the process gone with `error` and kills its group: a process we cannot talk to is of no use. */
+const abandon = (
+  handle: ChildProcessSpawner.ChildProcessHandle,
+  gone: Deferred.Deferred<never, McpTransportError>,
+  error: McpTransportError
+) => Effect.andThen(Deferred.fail(gone, error), handle.kill({ killSignal: "SIGKILL" }).pipe(Effect.ignore))

@@ -1,0 +1,84 @@
+/**
+ * What the stdio transport does with a server's stderr, by mode: `"inherit"` and `"ignore"` leave
+ * it to the OS; the piped modes read it line by line, keep its last lines (for `ProcessExited`),
+ * publish each line (for `McpStdioStderr`) and write it to the logger (`"log"`), to a file
+ * (`{ file }`) or nowhere else (`"stream"`).
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import type * as FileSystem from "effect/FileSystem"
+import * as PubSub from "effect/PubSub"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import type { StderrMode } from "../McpStdioTransport.ts"
+
+/**
+ * What {@link follow} needs.
+ */
+export interface Options {
+  readonly fs: FileSystem.FileSystem
+  /** The server's name in logs. */
+  readonly name: string
+  readonly stderr: StderrMode
+  /** How many of the last lines to keep. */
+  readonly stderrTail: number
+  /** Where every line is published. */
+  readonly stderrLines: PubSub.PubSub<string>
+}
+
+/**
+ * The spawn's `stderr` option for a mode.
+ */
+export const stdioOf = (mode: StderrMode): "inherit" | "ignore" | "pipe" =>
+  mode === "inherit" ? "inherit" : mode === "ignore" ? "ignore" : "pipe"
+
+/**
+ * Reads a process's stderr in a fiber of the current scope, as its mode says. Returns the tail: the
+ * last `stderrTail` lines, kept up to date (empty when the mode does not pipe stderr).
+ */
+export const follow = Effect.fnUntraced(function*(
+  stderr: Stream.Stream<Uint8Array, unknown>,
+  options: Options
+): Effect.fn.Return<ReadonlyArray<string>, never, Scope.Scope> {
+  const tail: Array<string> = []
+  if (stdioOf(options.stderr) !== "pipe") return tail
+  const write = yield* lineWriter(options)
+  yield* stderr.pipe(
+    Stream.decodeText(),
+    Stream.splitLines,
+    Stream.runForEach((line) => {
+      tail.push(line)
+      if (tail.length > options.stderrTail) tail.shift()
+      PubSub.publishUnsafe(options.stderrLines, line)
+      return write(line)
+    }),
+    Effect.ignore,
+    Effect.forkScoped
+  )
+  return tail
+})
+
+type LineWriter = (line: string) => Effect.Effect<void>
+
+/** Where each line goes besides the tail and the pubsub. A file that cannot be opened gets nothing. */
+const lineWriter = (options: Options): Effect.Effect<LineWriter, never, Scope.Scope> =>
+  Effect.orElseSucceed(
+    typeof options.stderr === "object"
+      ? appendTo(options.fs, options.stderr.file)
+      : Effect.succeed(options.stderr === "log" ? logAs(options.name) : drop),
+    () => drop
+  )
+
+const encoder = new TextEncoder()
+
+const appendTo = (fs: FileSystem.FileSystem, file: string) =>
+  Effect.map(
+    fs.open(file, { flag: "a" }),
+    (opened): LineWriter => (line) => Effect.ignore(opened.writeAll(encoder.encode(line + "\n")))
+  )
+
+const logAs = (name: string): LineWriter => (line) =>
+  Effect.logDebug(line).pipe(Effect.annotateLogs({ "mcp.server": name, "mcp.stream": "stderr" }))
+
+const drop: LineWriter = () => Effect.void
