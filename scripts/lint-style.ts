@@ -8,6 +8,12 @@
  * - `async` / `await`, `Date.now(`, `throw` (unless the line ends with `// lint-allow-throw`)
  * - `any` as a type (unless the line ends with `// lint-allow-any`)
  * - `TODO` / `FIXME`
+ * - a public module (outside `src/internal/`) whose module doc, or one of whose top-level exports' JSDoc, has no `@since`
+ * - a `@since X` later than the version its package will have once the pending changesets are applied: the
+ *   `package.json` version, bumped by the `.changeset/*.md` files that name the package (their frontmatter, read
+ *   here) and by the `fixed` / `linked` groups of `.changeset/config.json`, as `changeset version` would. A package
+ *   bumped only because a dependency was (a patch) is not counted: a `@since` needs a changeset of its own package.
+ *   Malformed changeset frontmatter is reported too.
  *
  * Usage: `node scripts/lint-style.ts [root]` (Node 24 type stripping; no dependencies).
  */
@@ -297,8 +303,236 @@ const checkFile = (file: string): Array<Finding> => {
   return findings.sort((a, b) => a.line - b.line)
 }
 
+// ---------------------------------------------------------------------------
+// Versions: `@since` tags against the versions the pending changesets give
+// ---------------------------------------------------------------------------
+
+type Version = readonly [number, number, number]
+type Bump = "major" | "minor" | "patch"
+
+const BUMPS: ReadonlyArray<Bump> = ["patch", "minor", "major"]
+
+const parseVersion = (text: string): Version | undefined => {
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(text)
+  return match === null ? undefined : [Number(match[1]), Number(match[2]), Number(match[3])]
+}
+
+const formatVersion = (version: Version): string => version.join(".")
+
+const compareVersions = (a: Version, b: Version): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]
+
+const maxVersion = (versions: ReadonlyArray<Version>): Version | undefined =>
+  versions.reduce<Version | undefined>(
+    (max, version) => (max === undefined || compareVersions(version, max) > 0 ? version : max),
+    undefined
+  )
+
+const maxBump = (bumps: ReadonlyArray<Bump>): Bump | undefined =>
+  bumps.reduce<Bump | undefined>(
+    (max, bump) => (max === undefined || BUMPS.indexOf(bump) > BUMPS.indexOf(max) ? bump : max),
+    undefined
+  )
+
+/** What `semver.inc` does to a plain `x.y.z`: 0.2.0 + minor = 0.3.0, 0.2.0 + major = 1.0.0. */
+const bumpVersion = ([major, minor, patch]: Version, bump: Bump): Version =>
+  bump === "major" ? [major + 1, 0, 0] : bump === "minor" ? [major, minor + 1, 0] : [major, minor, patch + 1]
+
+interface WorkspacePackage {
+  /** the folder under `packages/` */
+  readonly dir: string
+  readonly name: string
+  readonly version: Version | undefined
+}
+
+interface ChangesetConfig {
+  readonly fixed: ReadonlyArray<ReadonlyArray<string>>
+  readonly linked: ReadonlyArray<ReadonlyArray<string>>
+  readonly ignore: ReadonlyArray<string>
+}
+
+const readJson = (file: string, report: (line: number, message: string) => void): unknown => {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"))
+  } catch (cause) {
+    report(1, `cannot read JSON: ${String(cause)}`)
+    return undefined
+  }
+}
+
+const readPackages = (findings: Array<Finding>): Array<WorkspacePackage> => {
+  const packagesDir = join(root, "packages")
+  if (!existsSync(packagesDir)) return []
+  const packages: Array<WorkspacePackage> = []
+  for (const dir of readdirSync(packagesDir).sort()) {
+    const file = join(packagesDir, dir, "package.json")
+    if (!existsSync(file)) continue
+    const report = (line: number, message: string): void => {
+      findings.push({ file: relative(root, file), line, message })
+    }
+    const manifest = readJson(file, report) as { readonly name?: unknown; readonly version?: unknown } | undefined
+    if (typeof manifest?.name !== "string") continue
+    const version = typeof manifest.version === "string" ? parseVersion(manifest.version) : undefined
+    if (version === undefined) {
+      report(1, `version ${String(manifest.version)} is not x.y.z: @since tags are not checked`)
+    }
+    packages.push({ dir, name: manifest.name, version })
+  }
+  return packages
+}
+
+const strings = (value: unknown): ReadonlyArray<string> =>
+  Array.isArray(value) ? value.filter((item) => typeof item === "string") : []
+
+const stringGroups = (value: unknown): ReadonlyArray<ReadonlyArray<string>> =>
+  Array.isArray(value) ? value.map(strings) : []
+
+const readConfig = (findings: Array<Finding>): ChangesetConfig => {
+  const file = join(root, ".changeset", "config.json")
+  if (!existsSync(file)) return { fixed: [], linked: [], ignore: [] }
+  const config = readJson(file, (line, message) => {
+    findings.push({ file: relative(root, file), line, message })
+  }) as { readonly fixed?: unknown; readonly linked?: unknown; readonly ignore?: unknown } | undefined
+  return {
+    fixed: stringGroups(config?.fixed),
+    linked: stringGroups(config?.linked),
+    ignore: strings(config?.ignore)
+  }
+}
+
+/** A package name or a glob of them (`@effect-mcp/*`), as changesets' config allows. */
+const matchesName = (pattern: string, name: string): boolean =>
+  new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replaceAll("*", ".*")}$`).test(name)
+
+const FRONTMATTER_LINE = /^\s*(["']?)([^"'\s:][^"':]*?)\1\s*:\s*(\S+)\s*$/
+
+/** The bumps the pending `.changeset/*.md` files ask for, read from their frontmatter. */
+const readChangesets = (
+  packages: ReadonlyArray<WorkspacePackage>,
+  findings: Array<Finding>
+): Map<string, Array<Bump>> => {
+  const bumps = new Map<string, Array<Bump>>()
+  const dir = join(root, ".changeset")
+  if (!existsSync(dir)) return bumps
+  for (const entry of readdirSync(dir).sort()) {
+    if (!entry.endsWith(".md") || entry.toLowerCase() === "readme.md") continue
+    const file = relative(root, join(dir, entry))
+    const report = (line: number, message: string): void => {
+      findings.push({ file, line, message })
+    }
+    const lines = readFileSync(join(dir, entry), "utf8").split(/\r?\n/)
+    if (lines[0]?.trim() !== "---") {
+      report(1, "a changeset starts with a `---` frontmatter block")
+      continue
+    }
+    const end = lines.findIndex((line, index) => index > 0 && line.trim() === "---")
+    if (end < 0) {
+      report(1, "the frontmatter has no closing `---`")
+      continue
+    }
+    lines.slice(1, end).forEach((line, index) => {
+      if (line.trim() === "") return
+      const match = FRONTMATTER_LINE.exec(line)
+      const name = match?.[2]
+      const bump = match?.[3]
+      if (name === undefined || bump === undefined) {
+        report(index + 2, `not a \`"package": bump\` line: ${line.trim()}`)
+      } else if (!packages.some((pkg) => pkg.name === name)) {
+        report(index + 2, `no package named ${name} under packages/`)
+      } else if (bump !== "none") {
+        if (!BUMPS.includes(bump as Bump)) report(index + 2, `bump ${bump} is not one of major, minor, patch, none`)
+        else bumps.set(name, [...(bumps.get(name) ?? []), bump as Bump])
+      }
+    })
+  }
+  return bumps
+}
+
+/** The version each package has once `changeset version` has applied the pending changesets. */
+const plannedVersions = (
+  packages: ReadonlyArray<WorkspacePackage>,
+  pending: ReadonlyMap<string, ReadonlyArray<Bump>>,
+  config: ChangesetConfig
+): Map<string, Version | undefined> => {
+  const versionOf = new Map(packages.map((pkg) => [pkg.name, pkg.version] as const))
+  const ignored = (name: string): boolean => config.ignore.some((pattern) => matchesName(pattern, name))
+  const bumpOf = (name: string): Bump | undefined => (ignored(name) ? undefined : maxBump(pending.get(name) ?? []))
+  const planned = new Map<string, Version | undefined>()
+  for (const pkg of packages) {
+    const bump = bumpOf(pkg.name)
+    planned.set(
+      pkg.name,
+      pkg.version === undefined || bump === undefined ? pkg.version : bumpVersion(pkg.version, bump)
+    )
+  }
+  const members = (group: ReadonlyArray<string>): Array<string> =>
+    packages.map((pkg) => pkg.name).filter((name) => group.some((pattern) => matchesName(pattern, name)))
+  const defined = (versions: ReadonlyArray<Version | undefined>): Array<Version> =>
+    versions.filter((version) => version !== undefined)
+  // the highest version of the group, bumped by the highest pending bump: for every member of a fixed group,
+  // for the members of a linked group that have a bump of their own (assemble-release-plan's applyLinks)
+  for (const [groups, fixed] of [[config.fixed, true], [config.linked, false]] as const) {
+    for (const group of groups) {
+      const names = members(group)
+      const released = names.filter((name) => bumpOf(name) !== undefined)
+      const bump = maxBump(released.flatMap((name) => bumpOf(name) ?? []))
+      const base = maxVersion(defined(names.map((name) => versionOf.get(name))))
+      if (bump === undefined || base === undefined) continue
+      for (const name of fixed ? names : released) planned.set(name, bumpVersion(base, bump))
+    }
+  }
+  return planned
+}
+
+const SINCE = /@since\b[ \t]*(\S*)/g
+
+const checkVersions = (files: ReadonlyArray<string>): Array<Finding> => {
+  const findings: Array<Finding> = []
+  const packages = readPackages(findings)
+  const planned = plannedVersions(packages, readChangesets(packages, findings), readConfig(findings))
+  for (const file of files) {
+    const rel = relative(root, file)
+    const [, dir, , ...rest] = rel.split(/[\\/]/)
+    const pkg = packages.find((candidate) => candidate.dir === dir)
+    const allowed = pkg === undefined ? undefined : planned.get(pkg.name)
+    const src = readFileSync(file, "utf8")
+    const { code, noComments } = scan(src)
+    const starts = lineStarts(src)
+    const report = (offset: number, message: string): void => {
+      findings.push({ file: rel, line: lineOf(starts, offset), message })
+    }
+
+    for (const match of src.matchAll(SINCE)) {
+      if (noComments[match.index] === "@") continue // in code or a string, not in a comment
+      const version = parseVersion(match[1] ?? "")
+      if (version === undefined) {
+        report(match.index, `\`@since ${match[1]}\` is not a version (x.y.z)`)
+      } else if (pkg !== undefined && allowed !== undefined && compareVersions(version, allowed) > 0) {
+        const after = formatVersion(allowed) === formatVersion(pkg.version ?? allowed)
+          ? `${pkg.name} stays at ${formatVersion(allowed)}: add a changeset for it (\`npx changeset\`) or fix the tag`
+          : `${pkg.name} will be ${formatVersion(allowed)} once the pending changesets are applied`
+        report(match.index, `\`@since ${match[1]}\` is later than the package's version: ${after}`)
+      }
+    }
+
+    if (rest[0] === "internal") continue
+    const moduleDoc = /^\s*\/\*\*[\s\S]*?\*\//.exec(src)
+    if (moduleDoc === null || !moduleDoc[0].includes("@since")) {
+      findings.push({ file: rel, line: 1, message: "the module doc (the file's first comment) needs a `@since`" })
+    }
+    for (const match of code.matchAll(/^export\b/gm)) {
+      const before = src.slice(0, match.index).trimEnd()
+      const doc = before.endsWith("*/") ? before.slice(before.lastIndexOf("/**")) : undefined
+      if (doc === undefined) report(match.index, "export without a JSDoc: it needs a summary, `@category` and `@since`")
+      else if (!/@since\b/.test(doc)) report(match.index, "export whose JSDoc has no `@since`")
+    }
+  }
+  return findings
+}
+
 const files = listSourceFiles()
-const findings = files.flatMap(checkFile)
+const findings = [...files.flatMap(checkFile), ...checkVersions(files)].sort((a, b) =>
+  a.file.localeCompare(b.file) || a.line - b.line
+)
 for (const f of findings) console.log(`${f.file}:${f.line}: ${f.message}`)
 if (findings.length > 0) {
   console.log(`lint-style: ${findings.length} problem(s) in ${new Set(findings.map((f) => f.file)).size} file(s)`)
