@@ -107,44 +107,21 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
   // the scopes of sessions the client itself retired (expired), as opposed to the client closing
   const retired = new WeakSet<Scope.Closeable>()
 
-  /** Opens an engine over a connection and negotiates a session on it. */
-  const establish = (connection: McpTransport.McpConnection, preference: VersionPreference) =>
-    Effect.flatMap(
-      Engine.make({
-        connection,
-        handlers: options.handlers.requests,
-        notifications: options.notifications,
-        observe: options.observe,
-        // 2^32 ids per connection, 2^21 connections: every id stays a safe integer
-        firstId: (connections++ % 2 ** 21) * 2 ** 32
-      }),
-      (engine) =>
-        Effect.map(
-          negotiate(engine, {
-            preference,
-            clientInfo: options.clientInfo,
-            capabilities: options.handlers.capabilities,
-            timeout: options.initializationTimeout,
-            probeTimeout: options.discoveryTimeout,
-            logLevel: options.logLevel,
-            handlers: options.handlers.requests,
-            maxInputRounds: options.maxInputRounds
-          }),
-          (negotiated) => ({ ...negotiated, engine })
-        )
-    )
-
   /**
    * Connects and negotiates, or, when the server refuses the handshake as a server of an older
-   * transport would, does so over the transport's fallback, in the legacy era.
+   * transport would, does so over the transport's fallback, in the legacy era. Each connection gets
+   * its own range of ids.
    */
   const negotiated = (preference: VersionPreference) => {
     const fallback = options.transport.fallback
-    return Effect.flatMap(options.transport.connect, (connection) => establish(connection, preference)).pipe(
+    const over = (connection: McpTransport.McpConnection, preference: VersionPreference) =>
+      // 2^32 ids per connection, 2^21 connections: every id stays a safe integer
+      establish(options, connection, preference, (connections++ % 2 ** 21) * 2 ** 32)
+    return Effect.flatMap(options.transport.connect, (connection) => over(connection, preference)).pipe(
       Effect.catchIf(
         (error) => fallback !== undefined && isHttpRefusal(error),
         (refusal) =>
-          Effect.flatMap(fallback!.connect, (connection) => establish(connection, "legacy")).pipe(
+          Effect.flatMap(fallback!.connect, (connection) => over(connection, "legacy")).pipe(
             // a server that speaks neither transport: its refusal of the first says more
             Effect.catchTag("McpTransportError", () => Effect.fail(refusal))
           )
@@ -157,33 +134,6 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     )
   }
 
-  /** After the handshake: the log level, the watch on the connection, the roots notifications. */
-  const prepare = Effect.fnUntraced(function*(
-    session: Session,
-    engine: Engine.Engine,
-    scope: Scope.Closeable
-  ): Effect.fn.Return<void, McpError, Scope.Scope> {
-    options.handlers.setServerName(session.serverInfo.name)
-    const logLevel = options.logLevel
-    if (session.era === "stateful" && logLevel !== undefined && session.capabilities.logging !== undefined) {
-      yield* session.request("logging/setLevel", { level: logLevel }, { timeout: options.initializationTimeout })
-    }
-    // when this connection dies, forget it (and reconnect, if the policy says so)
-    yield* Deferred.await(engine.closed).pipe(
-      Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
-      Effect.forkIn(clientScope)
-    )
-    const changes = options.handlers.roots?.changes
-    // the stateless era has no roots notification: every input request for roots gets the current list
-    if (changes !== undefined && session.era === "stateful") {
-      // tell the server each time the roots change, for as long as this connection lives
-      yield* changes.pipe(
-        Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
-        Effect.forkScoped
-      )
-    }
-  })
-
   /** One attempt, in a child scope of the client's that is closed again if the attempt fails. */
   const open = Effect.gen(function*() {
     const scope = yield* Scope.fork(clientScope)
@@ -193,17 +143,15 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       if (preference === "auto") {
         verdict = session.era === "stateless" ? session.protocolVersion as VersionPreference : "legacy"
       }
-      yield* prepare(session, engine, scope)
+      yield* prepare(options, session)
+      // when this connection dies, forget it (and reconnect, if the policy says so)
+      yield* Deferred.await(engine.closed).pipe(
+        Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
+        Effect.forkIn(clientScope)
+      )
       return {
         session,
-        info: {
-          era: session.era,
-          protocolVersion: session.protocolVersion,
-          serverInfo: session.serverInfo,
-          capabilities: session.capabilities,
-          instructions: session.instructions,
-          discovery
-        },
+        info: { ...infoOf(session), discovery },
         scope,
         // a session the client retired (it expired) ends as a lost connection, not as the client closing
         closed: Effect.catch(Deferred.await(engine.closed), (error) =>
@@ -286,4 +234,66 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       ))
 
   return { connected, send }
+})
+
+/** Opens an engine over a connection and negotiates a session on it. */
+const establish = (
+  options: Options,
+  connection: McpTransport.McpConnection,
+  preference: VersionPreference,
+  firstId: number
+) =>
+  Effect.flatMap(
+    Engine.make({
+      connection,
+      handlers: options.handlers.requests,
+      notifications: options.notifications,
+      observe: options.observe,
+      firstId
+    }),
+    (engine) =>
+      Effect.map(
+        negotiate(engine, {
+          preference,
+          clientInfo: options.clientInfo,
+          capabilities: options.handlers.capabilities,
+          timeout: options.initializationTimeout,
+          probeTimeout: options.discoveryTimeout,
+          logLevel: options.logLevel,
+          handlers: options.handlers.requests,
+          maxInputRounds: options.maxInputRounds
+        }),
+        (negotiated) => ({ ...negotiated, engine })
+      )
+  )
+
+/**
+ * After the handshake: the log level (stateful era), and the roots notifications for as long as the
+ * connection lives.
+ */
+const prepare = Effect.fnUntraced(function*(
+  options: Options,
+  session: Session
+): Effect.fn.Return<void, McpError, Scope.Scope> {
+  options.handlers.setServerName(session.serverInfo.name)
+  const logLevel = options.logLevel
+  if (session.era === "stateful" && logLevel !== undefined && session.capabilities.logging !== undefined) {
+    yield* session.request("logging/setLevel", { level: logLevel }, { timeout: options.initializationTimeout })
+  }
+  const changes = options.handlers.roots?.changes
+  // the stateless era has no roots notification: every input request for roots gets the current list
+  if (changes !== undefined && session.era === "stateful") {
+    yield* changes.pipe(
+      Stream.runForEach(() => Effect.ignore(session.notify("notifications/roots/list_changed"))),
+      Effect.forkScoped
+    )
+  }
+})
+
+const infoOf = (session: Session): Omit<SessionInfo, "discovery"> => ({
+  era: session.era,
+  protocolVersion: session.protocolVersion,
+  serverInfo: session.serverInfo,
+  capabilities: session.capabilities,
+  instructions: session.instructions
 })

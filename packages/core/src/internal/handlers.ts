@@ -113,20 +113,7 @@ export const make = Effect.fnUntraced(function*(
       ...(sampling.capabilities.context ? { context: {} } : {}),
       ...(sampling.capabilities.tools ? { tools: {} } : {})
     }
-    requests.set(
-      "sampling/createMessage",
-      (params, { requestId }) =>
-        Effect.flatMap(decodeCreateMessage(params), (request) =>
-          // a client that did not declare sampling.tools MUST refuse a request with tools
-          (request.tools !== undefined || request.toolChoice !== undefined) && !sampling.capabilities.tools
-            ? Effect.fail(
-              handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support tools in sampling")
-            )
-            : sampling.createMessage(request, { requestId, server: serverName }).pipe(
-              Effect.mapError(fromHandlerError),
-              Effect.flatMap((result) => checkSamplingResult(request, result))
-            ))
-    )
+    requests.set("sampling/createMessage", samplingHandler(sampling, () => serverName))
   }
 
   if (elicitation !== undefined) {
@@ -134,53 +121,7 @@ export const make = Effect.fnUntraced(function*(
       ...(elicitation.capabilities.form ? { form: {} } : {}),
       ...(elicitation.capabilities.url ? { url: {} } : {})
     }
-    requests.set(
-      "elicitation/create",
-      (params, { requestId }) =>
-        Effect.flatMap(decodeElicit(params), (decoded): Effect.Effect<object, HandlerError> => {
-          const context = { requestId, server: serverName }
-          if (decoded.mode === "url") {
-            const url = decoded as McpSchema.ElicitUrlRequestParams
-            if (!elicitation.capabilities.url) {
-              return Effect.fail(
-                handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support URL elicitation")
-              )
-            }
-            return elicitation.elicit({
-              _tag: "Url",
-              message: url.message,
-              url: url.url,
-              elicitationId: url.elicitationId,
-              params: url
-            }, context).pipe(
-              Effect.mapError(fromHandlerError),
-              // in URL mode, accept is consent only: no content goes back
-              Effect.map((result): McpSchema.ElicitResult =>
-                result.content === undefined
-                  ? result
-                  : { action: result.action, ...(result._meta === undefined ? {} : { _meta: result._meta }) }
-              )
-            )
-          }
-          const form = decoded as McpSchema.ElicitFormRequestParams
-          if (!elicitation.capabilities.form) {
-            return Effect.fail(
-              handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support form elicitation")
-            )
-          }
-          return elicitation.elicit({
-            _tag: "Form",
-            message: form.message,
-            requestedSchema: form.requestedSchema,
-            defaults: McpElicitation.defaultsOf(form.requestedSchema),
-            params: form
-          }, context).pipe(
-            Effect.map((result) => McpElicitation.applyDefaults(form.requestedSchema, result)),
-            Effect.mapError(fromHandlerError),
-            Effect.flatMap(checkElicitResult)
-          )
-        })
-    )
+    requests.set("elicitation/create", elicitationHandler(elicitation, () => serverName))
   }
 
   if (roots !== undefined) {
@@ -245,3 +186,67 @@ export const make = Effect.fnUntraced(function*(
     }
   }
 })
+
+/** Answers `sampling/createMessage` with the sampling layer, refusing tools it did not declare. */
+const samplingHandler =
+  (sampling: McpSampling.Service, serverName: () => string): RequestHandler => (params, { requestId }) =>
+    Effect.flatMap(decodeCreateMessage(params), (request) =>
+      // a client that did not declare sampling.tools MUST refuse a request with tools
+      (request.tools !== undefined || request.toolChoice !== undefined) && !sampling.capabilities.tools
+        ? Effect.fail(handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support tools in sampling"))
+        : sampling.createMessage(request, { requestId, server: serverName() }).pipe(
+          Effect.mapError(fromHandlerError),
+          Effect.flatMap((result) => checkSamplingResult(request, result))
+        ))
+
+/** Answers `elicitation/create` with the elicitation layer, in the modes it declared. */
+const elicitationHandler =
+  (elicitation: McpElicitation.Service, serverName: () => string): RequestHandler => (params, { requestId }) =>
+    Effect.flatMap(decodeElicit(params), (decoded): Effect.Effect<object, HandlerError> => {
+      const context = { requestId, server: serverName() }
+      return decoded.mode === "url"
+        ? elicitUrl(elicitation, decoded as McpSchema.ElicitUrlRequestParams, context)
+        : elicitForm(elicitation, decoded as McpSchema.ElicitFormRequestParams, context)
+    })
+
+const elicitUrl = (
+  elicitation: McpElicitation.Service,
+  url: McpSchema.ElicitUrlRequestParams,
+  context: { readonly requestId: McpSchema.RequestId; readonly server: string }
+): Effect.Effect<object, HandlerError> =>
+  !elicitation.capabilities.url
+    ? Effect.fail(handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support URL elicitation"))
+    : elicitation.elicit({
+      _tag: "Url",
+      message: url.message,
+      url: url.url,
+      elicitationId: url.elicitationId,
+      params: url
+    }, context).pipe(
+      Effect.mapError(fromHandlerError),
+      // in URL mode, accept is consent only: no content goes back
+      Effect.map((result): McpSchema.ElicitResult =>
+        result.content === undefined
+          ? result
+          : { action: result.action, ...(result._meta === undefined ? {} : { _meta: result._meta }) }
+      )
+    )
+
+const elicitForm = (
+  elicitation: McpElicitation.Service,
+  form: McpSchema.ElicitFormRequestParams,
+  context: { readonly requestId: McpSchema.RequestId; readonly server: string }
+): Effect.Effect<object, HandlerError> =>
+  !elicitation.capabilities.form
+    ? Effect.fail(handlerError(McpSchema.ErrorCode.InvalidParams, "This client does not support form elicitation"))
+    : elicitation.elicit({
+      _tag: "Form",
+      message: form.message,
+      requestedSchema: form.requestedSchema,
+      defaults: McpElicitation.defaultsOf(form.requestedSchema),
+      params: form
+    }, context).pipe(
+      Effect.map((result) => McpElicitation.applyDefaults(form.requestedSchema, result)),
+      Effect.mapError(fromHandlerError),
+      Effect.flatMap(checkElicitResult)
+    )

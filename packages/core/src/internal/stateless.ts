@@ -111,89 +111,8 @@ export const connect = Effect.fnUntraced(function*(
   }
   const capabilities = discovered.capabilities
 
-  const sendOnce = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    engine.request(method, params ?? {}, {
-      ...withRoute(route, requestOptions),
-      meta: requestOptions?.meta === undefined ? eraMeta : { ...requestOptions.meta, ...eraMeta }
-    })
-
-  /**
-   * Sends one round of a request. There is no resumption in this era: a reply stream that ended or
-   * broke before its answer (HTTP) means the server dropped the request, so a request that is safe to
-   * repeat goes out once more, with a new id and the same input answers. A slow answer is not that.
-   */
-  const send = (method: string, params: object | undefined, requestOptions: RequestOptions | undefined) =>
-    !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
-      ? sendOnce(method, params, requestOptions)
-      : Effect.catchIf(
-        sendOnce(method, params, requestOptions),
-        (error) =>
-          error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed" &&
-          error.reason.streamEnded === true,
-        () => sendOnce(method, params, requestOptions)
-      )
-
-  /**
-   * The later rounds of a multi-round-trip request: answer the input requests, send the request again
-   * with the answers and the state, until the result is complete. The caller's timeout spans every
-   * round, the time spent answering included.
-   */
-  const rounds = (
-    method: string,
-    params: object | undefined,
-    requestOptions: RequestOptions | undefined,
-    started: number,
-    first: Record<string, unknown>
-  ): Effect.Effect<Reply, McpError> =>
-    Effect.gen(function*() {
-      const timeoutMillis = requestOptions?.timeout === undefined
-        ? undefined
-        : Duration.toMillis(requestOptions.timeout)
-      const deadline = timeoutMillis === undefined ? undefined : started + timeoutMillis
-      const remaining = () =>
-        deadline === undefined ? undefined : Math.max(0, deadline - clock.currentTimeMillisUnsafe())
-      const timedOut = new McpTimeoutError({ method, timeoutMillis: timeoutMillis ?? 0 })
-      let raw = first
-      for (let round = 1;; round++) {
-        // a result that came after input rounds answers one user's input: it is never cached
-        if (!isInputRequired(raw)) return { result: raw, cacheable: round === 1 }
-        if (!INPUT_METHODS.has(method)) {
-          return yield* new McpProtocolError({
-            method,
-            reason: new InvalidResult({ issue: `${method} may not answer input_required` })
-          })
-        }
-        if (round > options.maxInputRounds) {
-          return yield* new McpProtocolError({ method, reason: new InputLimit({ rounds: options.maxInputRounds }) })
-        }
-        const required = yield* decodeInputRequired(method, raw)
-        const answering = answer(method, required.inputRequests)
-        const left = remaining()
-        const inputResponses = yield* left === undefined
-          ? answering
-          : Effect.timeoutOrElse(answering, { duration: left, orElse: () => Effect.fail(timedOut) })
-        const next: Record<string, unknown> = { ...params }
-        if (inputResponses !== undefined) next.inputResponses = inputResponses
-        if (required.requestState !== undefined) next.requestState = required.requestState
-        const again = remaining()
-        if (again === 0) return yield* timedOut
-        raw = yield* send(
-          method,
-          next,
-          again === undefined ? requestOptions : {
-            ...requestOptions,
-            timeout: Duration.millis(again)
-          }
-        ).pipe(
-          // a later round's deadline is what was left of the caller's: report the caller's timeout
-          Effect.catchTag("McpTimeoutError", () => Effect.fail(timedOut))
-        )
-        raw = yield* checkResultType(method, raw)
-      }
-    })
-
-  const answer = (method: string, inputRequests: McpSchema.InputRequiredResult["inputRequests"]) =>
-    answerInputs(options.handlers, method, inputRequests)
+  const send = sendRound(engine, route, eraMeta)
+  const rounds = inputRounds({ send, clock, handlers: options.handlers, maxInputRounds: options.maxInputRounds })
 
   const request = (
     method: string,
@@ -230,6 +149,101 @@ export const connect = Effect.fnUntraced(function*(
     }
   }
 })
+
+/** A function that sends one round of a request. */
+type Send = (
+  method: string,
+  params: object | undefined,
+  requestOptions: RequestOptions | undefined
+) => Effect.Effect<Record<string, unknown>, McpError>
+
+/**
+ * Sends one round of a request, with the era's `_meta`. There is no resumption in this era: a reply
+ * stream that ended or broke before its answer (HTTP) means the server dropped the request, so a
+ * request that is safe to repeat goes out once more, with a new id and the same input answers. A slow
+ * answer is not that.
+ */
+const sendRound = (
+  engine: Engine,
+  route: { readonly era: "stateless"; readonly protocolVersion: string },
+  eraMeta: Record<string, unknown>
+): Send => {
+  const sendOnce: Send = (method, params, requestOptions) =>
+    engine.request(method, params ?? {}, {
+      ...withRoute(route, requestOptions),
+      meta: requestOptions?.meta === undefined ? eraMeta : { ...requestOptions.meta, ...eraMeta }
+    })
+  return (method, params, requestOptions) =>
+    !McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+      ? sendOnce(method, params, requestOptions)
+      : Effect.catchIf(
+        sendOnce(method, params, requestOptions),
+        (error) =>
+          error._tag === "McpTransportError" && error.reason._tag === "ConnectionClosed" &&
+          error.reason.streamEnded === true,
+        () => sendOnce(method, params, requestOptions)
+      )
+}
+
+/**
+ * The later rounds of a multi-round-trip request: answer the input requests, send the request again
+ * with the answers and the state, until the result is complete. The caller's timeout spans every
+ * round, the time spent answering included.
+ */
+const inputRounds = (context: {
+  readonly send: Send
+  readonly clock: Clock.Clock
+  readonly handlers: ReadonlyMap<string, RequestHandler>
+  readonly maxInputRounds: number
+}) =>
+(
+  method: string,
+  params: object | undefined,
+  requestOptions: RequestOptions | undefined,
+  started: number,
+  first: Record<string, unknown>
+): Effect.Effect<Reply, McpError> =>
+  Effect.gen(function*() {
+    const timeoutMillis = requestOptions?.timeout === undefined ? undefined : Duration.toMillis(requestOptions.timeout)
+    const deadline = timeoutMillis === undefined ? undefined : started + timeoutMillis
+    const remaining = () =>
+      deadline === undefined ? undefined : Math.max(0, deadline - context.clock.currentTimeMillisUnsafe())
+    const timedOut = new McpTimeoutError({ method, timeoutMillis: timeoutMillis ?? 0 })
+    let raw = first
+    for (let round = 1;; round++) {
+      // a result that came after input rounds answers one user's input: it is never cached
+      if (!isInputRequired(raw)) return { result: raw, cacheable: round === 1 }
+      if (!INPUT_METHODS.has(method)) {
+        return yield* new McpProtocolError({
+          method,
+          reason: new InvalidResult({ issue: `${method} may not answer input_required` })
+        })
+      }
+      if (round > context.maxInputRounds) {
+        return yield* new McpProtocolError({ method, reason: new InputLimit({ rounds: context.maxInputRounds }) })
+      }
+      const required = yield* decodeInputRequired(method, raw)
+      const answering = answerInputs(context.handlers, method, required.inputRequests)
+      const left = remaining()
+      const inputResponses = yield* left === undefined
+        ? answering
+        : Effect.timeoutOrElse(answering, { duration: left, orElse: () => Effect.fail(timedOut) })
+      const next: Record<string, unknown> = { ...params }
+      if (inputResponses !== undefined) next.inputResponses = inputResponses
+      if (required.requestState !== undefined) next.requestState = required.requestState
+      const again = remaining()
+      if (again === 0) return yield* timedOut
+      raw = yield* context.send(
+        method,
+        next,
+        again === undefined ? requestOptions : { ...requestOptions, timeout: Duration.millis(again) }
+      ).pipe(
+        // a later round's deadline is what was left of the caller's: report the caller's timeout
+        Effect.catchTag("McpTimeoutError", () => Effect.fail(timedOut))
+      )
+      raw = yield* checkResultType(method, raw)
+    }
+  })
 
 const isInputRequired = (raw: Record<string, unknown>): boolean => raw.resultType === "input_required"
 

@@ -152,28 +152,11 @@ export const make = Effect.fnUntraced(function*(options: {
             : decodeCallTool("tools/call", raw)
       ))
 
-  /** Waits for a task's result; interrupting the wait, or its timeout, cancels the task (once). */
-  const awaitTask = (task: Tasks.ToolTask, callOptions: CallToolOptions | undefined, restore: Restore) => {
-    let cancelled = false
-    const cancel = Effect.suspend(() => {
-      if (cancelled) return Effect.void
-      cancelled = true
-      return Effect.asVoid(Effect.forkIn(Effect.ignore(task.cancel), scope))
-    })
-    // the timeout interrupts the wait, which cancels the task
-    const waiting = Deadline.within(
-      task.result.pipe(Effect.onInterrupt(() => cancel)),
-      "tools/call",
-      Deadline.resolve(callOptions?.timeout, undefined)
-    )
-    return restore(waiting).pipe(Effect.onInterrupt(() => cancel))
-  }
-
   const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
     Effect.uninterruptibleMask((restore) =>
       Effect.flatMap(
         start(name, args, callOptions, restore),
-        (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions, restore)
+        (answer) => "content" in answer ? Effect.succeed(answer) : awaitTask(answer, callOptions, restore, scope)
       )
     )
 
@@ -187,28 +170,7 @@ export const make = Effect.fnUntraced(function*(options: {
         : { ...answer, result: Deadline.within(answer.result, "tools/call", timeout) }
     })
 
-  // output schemas are compiled once each, not once per call
-  const outputDecoders = new WeakMap<
-    OutputSchema<unknown>,
-    (method: string, raw: unknown) => Effect.Effect<unknown, McpProtocolError>
-  >()
-
-  const decodeOutput = (name: string, output: OutputSchema<unknown>, result: McpSchema.CallToolResult) => {
-    if (result.structuredContent === undefined) {
-      return Effect.fail(
-        new McpProtocolError({
-          method: "tools/call",
-          reason: new InvalidResult({ issue: `tool ${name} returned no structuredContent to decode` })
-        })
-      )
-    }
-    let decode = outputDecoders.get(output)
-    if (decode === undefined) {
-      decode = decodeResult(output)
-      outputDecoders.set(output, decode)
-    }
-    return decode("tools/call", result.structuredContent)
-  }
+  const decodeOutput = makeOutputDecoder()
 
   const callTool = (
     name: string,
@@ -221,24 +183,81 @@ export const make = Effect.fnUntraced(function*(options: {
       return output === undefined ? Effect.succeed(result) : decodeOutput(name, output, result)
     })
 
-  const callToolStream = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Stream.callback<ToolCallEvent, McpError | McpToolError>((queue) =>
-      callTool(name, args, {
-        ...callOptions,
-        onProgress: (progress) =>
-          Effect.andThen(
-            callOptions?.onProgress === undefined ? Effect.void : callOptions.onProgress(progress),
-            Queue.offer(queue, { _tag: "Progress", progress })
-          )
-      }).pipe(
-        Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result: result as McpSchema.CallToolResult })),
-        Effect.andThen(Queue.end(queue)),
-        Effect.catch((error) => Queue.fail(queue, error))
-      )
-    )
-
-  return { callTool, callToolRaw, callToolTask, callToolStream }
+  return {
+    callTool,
+    callToolRaw,
+    callToolTask,
+    callToolStream: (name, args, callOptions) => streamOf(callTool, name, args, callOptions)
+  }
 })
+
+/** Waits for a task's result; interrupting the wait, or its timeout, cancels the task (once). */
+const awaitTask = (
+  task: Tasks.ToolTask,
+  callOptions: CallToolOptions | undefined,
+  restore: Restore,
+  scope: Scope.Scope
+) => {
+  let cancelled = false
+  const cancel = Effect.suspend(() => {
+    if (cancelled) return Effect.void
+    cancelled = true
+    return Effect.asVoid(Effect.forkIn(Effect.ignore(task.cancel), scope))
+  })
+  // the timeout interrupts the wait, which cancels the task
+  const waiting = Deadline.within(
+    task.result.pipe(Effect.onInterrupt(() => cancel)),
+    "tools/call",
+    Deadline.resolve(callOptions?.timeout, undefined)
+  )
+  return restore(waiting).pipe(Effect.onInterrupt(() => cancel))
+}
+
+/** Decodes a result's `structuredContent`; each output schema is compiled once, not once per call. */
+const makeOutputDecoder = () => {
+  const decoders = new WeakMap<
+    OutputSchema<unknown>,
+    (method: string, raw: unknown) => Effect.Effect<unknown, McpProtocolError>
+  >()
+  return (name: string, output: OutputSchema<unknown>, result: McpSchema.CallToolResult) => {
+    if (result.structuredContent === undefined) {
+      return Effect.fail(
+        new McpProtocolError({
+          method: "tools/call",
+          reason: new InvalidResult({ issue: `tool ${name} returned no structuredContent to decode` })
+        })
+      )
+    }
+    let decode = decoders.get(output)
+    if (decode === undefined) {
+      decode = decodeResult(output)
+      decoders.set(output, decode)
+    }
+    return decode("tools/call", result.structuredContent)
+  }
+}
+
+/** A call as a `Stream`: its progress reports (the caller's `onProgress` still runs), then its result. */
+const streamOf = (
+  callTool: ToolCalls["callTool"],
+  name: string,
+  args: ToolArguments | undefined,
+  callOptions: CallToolOptions | undefined
+) =>
+  Stream.callback<ToolCallEvent, McpError | McpToolError>((queue) =>
+    callTool(name, args, {
+      ...callOptions,
+      onProgress: (progress) =>
+        Effect.andThen(
+          callOptions?.onProgress === undefined ? Effect.void : callOptions.onProgress(progress),
+          Queue.offer(queue, { _tag: "Progress", progress })
+        )
+    }).pipe(
+      Effect.flatMap((result) => Queue.offer(queue, { _tag: "Result", result: result as McpSchema.CallToolResult })),
+      Effect.andThen(Queue.end(queue)),
+      Effect.catch((error) => Queue.fail(queue, error))
+    )
+  )
 
 /** The params of a call: a task is asked for only of a stateful server that offers tasks for tool calls. */
 const callParams = (
