@@ -608,33 +608,30 @@ export const make: (options?: Options) => Effect.Effect<
   if (options?.connect !== "lazy") yield* connector.connected
 
   const progressHandler = handlers.progress
-  const requestOptions = (method: string, requestOptions: RequestOptions | undefined): Session.RequestOptions => ({
-    timeout: Deadline.resolve(requestOptions?.timeout, defaultTimeout),
-    meta: requestOptions?.meta,
+  const requestOptions = (method: string, given: RequestOptions | undefined): Session.RequestOptions => ({
+    timeout: Deadline.resolve(given?.timeout, defaultTimeout),
+    meta: given?.meta,
     // the call's own handler wins over the client-level one
-    onProgress: requestOptions?.onProgress ??
+    onProgress: given?.onProgress ??
       (progressHandler === undefined ? undefined : (progress) => progressHandler.handle(progress, { method }))
   })
-  const send = (method: string, params: object | undefined, options: RequestOptions | undefined, name?: string) =>
-    Effect.map(
-      connector.send(
-        method,
-        params,
-        name === undefined ? requestOptions(method, options) : {
-          ...requestOptions(method, options),
-          name
-        }
-      ),
-      (reply) => reply.result
+  /** Sends on the current session; `name` is what the request is about (routed by HTTP in 2026-07-28). */
+  const send = (method: string, params: object | undefined, given: RequestOptions | undefined, name?: string) =>
+    connector.send(
+      method,
+      params,
+      name === undefined ? requestOptions(method, given) : {
+        ...requestOptions(method, given),
+        name
+      }
     )
-  const sendCached = (method: string, params: object, options: RequestOptions | undefined, name?: string) =>
-    Effect.flatMap(connector.connected, (c) =>
-      cache.through(
-        c.session.era,
-        method,
-        params,
-        connector.send(method, params, { ...requestOptions(method, options), name })
-      ))
+  const sendRaw = (method: string, params: object | undefined, given: RequestOptions | undefined, name?: string) =>
+    Effect.map(send(method, params, given, name), (reply) => reply.result)
+  const sendCached = (method: string, params: object, given: RequestOptions | undefined, name?: string) =>
+    Effect.flatMap(
+      connector.connected,
+      (c) => cache.through(c.session.era, method, params, send(method, params, given, name))
+    )
 
   const toolCalls = yield* ToolCalls.make({
     connector,
@@ -657,15 +654,15 @@ export const make: (options?: Options) => Effect.Effect<
         retry: subscribeOptions?.retry ?? Subscribe.defaultRetry
       }),
     session: Effect.map(connector.connected, (c) => c.info),
-    ping: (options) => Effect.asVoid(send("ping", undefined, options)),
+    ping: (options) => Effect.asVoid(sendRaw("ping", undefined, options)),
     readResource: (uri, options) => Effect.map(listings.readResourceRaw(uri, options), (result) => result.contents),
-    subscribeResource: (uri, options) => Effect.asVoid(send("resources/subscribe", { uri }, options)),
-    unsubscribeResource: (uri, options) => Effect.asVoid(send("resources/unsubscribe", { uri }, options)),
+    subscribeResource: (uri, options) => Effect.asVoid(sendRaw("resources/subscribe", { uri }, options)),
+    unsubscribeResource: (uri, options) => Effect.asVoid(sendRaw("resources/unsubscribe", { uri }, options)),
     getPrompt: (name, args, options) =>
-      send("prompts/get", args === undefined ? { name } : { name, arguments: promptArguments(args) }, options, name)
+      sendRaw("prompts/get", args === undefined ? { name } : { name, arguments: promptArguments(args) }, options, name)
         .pipe(Effect.flatMap((raw) => decodeGetPrompt("prompts/get", raw))),
     complete: (ref, argument, options) =>
-      send(
+      sendRaw(
         "completion/complete",
         options?.context === undefined ? { ref, argument } : { ref, argument, context: { arguments: options.context } },
         options
@@ -673,9 +670,9 @@ export const make: (options?: Options) => Effect.Effect<
         Effect.flatMap((raw) => decodeComplete("completion/complete", raw)),
         Effect.map((result) => result.completion)
       ),
-    setLoggingLevel: (level, options) => Effect.asVoid(send("logging/setLevel", { level }, options)),
+    setLoggingLevel: (level, options) => Effect.asVoid(sendRaw("logging/setLevel", { level }, options)),
     request: (method, params, result, options) =>
-      Effect.flatMap(send(method, params, options), (raw) => decodeResult(result)(method, raw))
+      Effect.flatMap(sendRaw(method, params, options), (raw) => decodeResult(result)(method, raw))
   })
 })
 
