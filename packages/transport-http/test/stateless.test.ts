@@ -490,7 +490,7 @@ describe("2026-07-28 over HTTP: falling back to a stateful server", () => {
         assert.strictEqual(session.era, "stateful")
         assert.strictEqual(session.protocolVersion, "2025-11-25")
         assert.isUndefined(session.discovery)
-        assert.strictEqual(session.serverInfo.name, "sdk-http-server")
+        assert.strictEqual(session.serverInfo.name, "effect-mcp-sdk1-fixture")
         assert.deepStrictEqual((yield* client.callTool("add", { a: 2, b: 40 })).structuredContent, { sum: 42 })
         yield* client.ping()
         yield* client.setLoggingLevel("info")

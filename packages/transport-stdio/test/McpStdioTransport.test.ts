@@ -19,7 +19,11 @@ import * as McpStdioTransport from "../src/McpStdioTransport.ts"
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const node = process.execPath
 const effectServer = { command: node, args: [fixture("effect-server.ts")] }
-const sdkServer = { command: node, args: [fixture("sdk-server.ts")] }
+/** The end-to-end suite's SDK v1 server. */
+const sdkServer = {
+  command: node,
+  args: [fileURLToPath(new URL("../../core/test/e2e/servers/main.ts", import.meta.url)), "sdk1", "stdio"]
+}
 const stubbornServer = { command: node, args: [fixture("stubborn-server.ts")] }
 const everything = McpStdioCommand.infer(
   fileURLToPath(import.meta.resolve("@modelcontextprotocol/server-everything/dist/index.js")),
@@ -314,7 +318,7 @@ describe("McpStdioTransport", () => {
         const pids = yield* Effect.forEach([1, 2], () =>
           Effect.scoped(Effect.gen(function*() {
             const c = yield* client()
-            assert.strictEqual((yield* c.session).serverInfo.name, "sdk-stdio-server")
+            assert.strictEqual((yield* c.session).serverInfo.name, "effect-mcp-sdk1-fixture")
             assert.deepStrictEqual((yield* c.callTool("add", { a: 20, b: 22 })).structuredContent, { sum: 42 })
             return Number(textOf(yield* c.callTool("pid")))
           })))

@@ -15,13 +15,15 @@ import * as McpStdioTransport from "../src/McpStdioTransport.ts"
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const node = process.execPath
+/** The entry of the end-to-end suite's servers. */
+const main = fileURLToPath(new URL("../../core/test/e2e/servers/main.ts", import.meta.url))
 /** The official SDK v2 server (2026-07-28 and the stateful revisions on one binary). */
 const sdk2Server = {
   command: node,
-  args: [fileURLToPath(new URL("../../transport-http/test/fixtures/sdk2-server.ts", import.meta.url)), "stdio"]
+  args: [main, "sdk2", "stdio"]
 }
 /** The official SDK v1 server: stateful revisions only. */
-const sdkServer = { command: node, args: [fixture("sdk-server.ts")] }
+const sdkServer = { command: node, args: [main, "sdk1", "stdio"] }
 /** Effect's McpServer speaking 2026-07-28, with a tool that never answers. */
 const effectServer2026 = { command: node, args: [fixture("effect-server-2026.ts")], stderr: "stream" as const }
 
@@ -204,7 +206,7 @@ describe("2026-07-28 over stdio against a stateful-only server (SDK v1)", () => 
       assert.strictEqual(session.era, "stateful")
       assert.strictEqual(session.protocolVersion, "2025-11-25")
       assert.isUndefined(session.discovery)
-      assert.strictEqual(session.serverInfo.name, "sdk-stdio-server")
+      assert.strictEqual(session.serverInfo.name, "effect-mcp-sdk1-fixture")
       assert.deepStrictEqual((yield* c.callTool("add", { a: 20, b: 22 })).structuredContent, { sum: 42 })
       assert.isTrue(Number(textOf(yield* c.callTool("pid"))) > 0)
       yield* c.ping()
