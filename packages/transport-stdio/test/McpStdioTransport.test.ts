@@ -15,15 +15,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as McpStdioCommand from "../src/McpStdioCommand.ts"
 import * as McpStdioTransport from "../src/McpStdioTransport.ts"
+import * as E2e from "./fixtures/e2e.ts"
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const node = process.execPath
 const effectServer = { command: node, args: [fixture("effect-server.ts")] }
-/** The end-to-end suite's SDK v1 server. */
-const sdkServer = {
-  command: node,
-  args: [fileURLToPath(new URL("../../core/test/e2e/servers/main.ts", import.meta.url)), "sdk1", "stdio"]
-}
+const sdkServer = E2e.server("sdk1")
 const stubbornServer = { command: node, args: [fixture("stubborn-server.ts")] }
 const everything = McpStdioCommand.infer(
   fileURLToPath(import.meta.resolve("@modelcontextprotocol/server-everything/dist/index.js")),
