@@ -13,35 +13,10 @@ import * as McpElicitation from "../src/McpElicitation.ts"
 import * as McpError from "../src/McpError.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
 import * as McpRoots from "../src/McpRoots.ts"
-import * as McpSampling from "../src/McpSampling.ts"
 import * as McpTransport from "../src/McpTransport.ts"
+import * as E2eEffectServer from "./e2e/servers/effect.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
-import * as ModernServer from "./fixtures/ModernServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
-
-const textOf = (result: { readonly content: ReadonlyArray<{ readonly type: string }> }) => {
-  const block = result.content[0] as { readonly type: string; readonly text?: string } | undefined
-  return block?.type === "text" ? block.text : undefined
-}
-
-/** The three handlers `interview` needs, counting their calls. */
-const handlers = (calls: Record<string, number>) =>
-  Layer.mergeAll(
-    McpElicitation.layer(() =>
-      Effect.sync(() => {
-        calls.elicit = (calls.elicit ?? 0) + 1
-        return McpElicitation.accept({ name: "Ada" })
-      })
-    ),
-    McpSampling.layer((request) =>
-      Effect.sync(() => {
-        calls.sample = (calls.sample ?? 0) + 1
-        const first = request.messages[0]?.content as { readonly text?: string }
-        return `roses for ${first.text?.slice("a poem for ".length)}`
-      })
-    ),
-    McpRoots.layer(["file:///work", "file:///tmp"])
-  )
 
 describe("subscriptions", () => {
   const watch = (client: McpClient.McpClient["Service"]) =>
@@ -64,7 +39,7 @@ describe("subscriptions", () => {
 
   it.effect("2026-07-28: subscriptions/listen, acknowledged, then the notifications it asked for", () =>
     Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(ModernServer.layer())
+      const client = yield* McpClientTest.makeClient(E2eEffectServer.layerStdio({ era: "stateless" }))
       const { events, fiber } = yield* watch(client)
       yield* waitUntil(() => events.length >= 3)
       yield* Fiber.interrupt(fiber)
@@ -102,138 +77,6 @@ const waitUntil = (done: () => boolean) =>
     for (let i = 0; i < 10_000 && !done(); i++) yield* Effect.yieldNow
     assert.isTrue(done(), "the condition never held")
   })
-
-describe("against an Effect McpServer speaking 2026-07-28", () => {
-  it.effect("auto negotiates the stateless era and shows the discovery result", () =>
-    Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(ModernServer.layer())
-      const session = yield* client.session
-      assert.strictEqual(session.era, "stateless")
-      assert.strictEqual(session.protocolVersion, "2026-07-28")
-      assert.deepStrictEqual(session.serverInfo.name, "modern-server")
-      assert.strictEqual(session.instructions, "Stateless and proud")
-      assert.include(session.discovery?.supportedVersions ?? [], "2026-07-28")
-      assert.isDefined(session.capabilities.tools)
-      const sum = yield* client.callTool("add", { a: 2, b: 40 })
-      assert.deepStrictEqual(sum.structuredContent, { sum: 42 })
-      const [readme] = yield* client.readResource("memo://readme")
-      assert.strictEqual((readme as { readonly text: string }).text, "hello from the readme")
-    }).pipe(Effect.scoped))
-
-  it.effect("a server of both eras: auto picks 2026-07-28, legacy picks the handshake", () =>
-    Effect.gen(function*() {
-      const modern = yield* McpClientTest.makeClient(ModernServer.layer({ dual: true }))
-      assert.strictEqual((yield* modern.session).era, "stateless")
-      const legacy = yield* McpClientTest.makeClient(ModernServer.layer({ dual: true }), { protocolVersion: "legacy" })
-      const session = yield* legacy.session
-      assert.deepStrictEqual([session.era, session.protocolVersion], ["stateful", "2025-11-25"])
-      assert.deepStrictEqual((yield* legacy.callTool("add", { a: 1, b: 1 })).structuredContent, { sum: 2 })
-    }).pipe(Effect.scoped))
-
-  it.effect("a stateful-only server: auto falls back to the handshake; a pinned 2026-07-28 fails", () =>
-    Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(EffectServer.layer())
-      const session = yield* client.session
-      assert.deepStrictEqual([session.era, session.protocolVersion, session.discovery], [
-        "stateful",
-        "2025-11-25",
-        undefined
-      ])
-      const error = yield* McpClientTest.makeClient(EffectServer.layer(), { protocolVersion: "2026-07-28" }).pipe(
-        Effect.flip
-      )
-      assert.instanceOf(error, McpError.McpVersionError)
-    }).pipe(Effect.scoped))
-
-  it.effect("input_required: three rounds answered by the same handler layers as server requests", () =>
-    Effect.gen(function*() {
-      const rounds: Array<ModernServer.Round> = []
-      const calls: Record<string, number> = {}
-      const client = yield* McpClientTest.makeClient(ModernServer.layer({ rounds })).pipe(
-        Effect.provide(handlers(calls))
-      )
-      const result = yield* client.callTool("interview")
-      assert.strictEqual(textOf(result), "Ada | roses for Ada | file:///work,file:///tmp")
-      assert.deepStrictEqual(calls, { elicit: 1, sample: 1 })
-      // the request state came back byte for byte, and only where the server gave one
-      assert.deepStrictEqual(rounds.map((round) => round.requestState), [
-        undefined,
-        "round-1 ✓ {\"opaque\": true}",
-        "round-2:Ada"
-      ])
-      assert.deepStrictEqual(rounds[1]!.inputResponses, { who: { action: "accept", content: { name: "Ada" } } })
-      assert.deepStrictEqual(Object.keys(rounds[2]!.inputResponses ?? {}).sort(), ["poem", "roots"])
-    }).pipe(Effect.scoped))
-
-  it.effect("without the handler layer, the capability is not declared and the server refuses (-32021)", () =>
-    Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(ModernServer.layer())
-      const error = yield* client.callTool("interview").pipe(Effect.flip)
-      assert.instanceOf(error, McpError.McpProtocolError)
-      assert.strictEqual((error.reason as McpError.RpcError).code, -32021)
-    }).pipe(Effect.scoped))
-
-  it.effect("a handler that fails an input request fails the call with InputFailed, and no retry is sent", () =>
-    Effect.gen(function*() {
-      const rounds: Array<ModernServer.Round> = []
-      const client = yield* McpClientTest.makeClient(ModernServer.layer({ rounds })).pipe(
-        Effect.provide(
-          McpElicitation.layer(() => Effect.fail(new McpError.McpHandlerError({ code: -1, description: "no user" })))
-        )
-      )
-      const error = yield* client.callTool("interview").pipe(Effect.flip)
-      assert.instanceOf(error, McpError.McpProtocolError)
-      assert.deepStrictEqual(
-        error.reason,
-        new McpError.InputFailed({ key: "who", request: "elicitation/create", code: -1, description: "no user" })
-      )
-      assert.strictEqual(rounds.length, 1)
-    }).pipe(Effect.scoped))
-
-  it.effect("a server that never stops asking fails with InputLimit after maxInputRounds", () =>
-    Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(ModernServer.layer(), { maxInputRounds: 3 })
-      const error = yield* client.callTool("insist").pipe(Effect.flip)
-      assert.instanceOf(error, McpError.McpProtocolError)
-      assert.deepStrictEqual(error.reason, new McpError.InputLimit({ rounds: 3 }))
-    }).pipe(Effect.scoped))
-
-  it.effect("the caller's timeout spans every round, the time spent answering included", () =>
-    Effect.gen(function*() {
-      const slowHandlers = Layer.mergeAll(
-        McpElicitation.layer(() => Effect.as(Effect.sleep("2 seconds"), McpElicitation.accept({ name: "Ada" }))),
-        McpSampling.layer(() => Effect.as(Effect.sleep("2 seconds"), "slow")),
-        McpRoots.layer([])
-      )
-      const client = yield* McpClientTest.makeClient(ModernServer.layer()).pipe(Effect.provide(slowHandlers))
-      const fiber = yield* client.callTool("interview", {}, { timeout: "3 seconds" }).pipe(
-        Effect.flip,
-        Effect.forkChild({ startImmediately: true })
-      )
-      yield* TestClock.adjust("2 seconds")
-      yield* TestClock.adjust("1 second")
-      const error = yield* Fiber.join(fiber)
-      assert.instanceOf(error, McpError.McpTimeoutError)
-      assert.strictEqual(error.timeoutMillis, 3000)
-    }).pipe(Effect.scoped))
-
-  it.effect("the methods 2026-07-28 removed fail with a typed error naming the revision", () =>
-    Effect.gen(function*() {
-      const client = yield* McpClientTest.makeClient(ModernServer.layer())
-      for (
-        const attempt of [
-          client.ping(),
-          client.setLoggingLevel("info"),
-          client.subscribeResource("memo://readme")
-        ]
-      ) {
-        const error = yield* Effect.flip(attempt)
-        assert.instanceOf(error, McpError.McpCapabilityError)
-        assert.isTrue(error.removed)
-        assert.include(error.message, "2026-07-28")
-      }
-    }).pipe(Effect.scoped))
-})
 
 /** A scripted stateless server: answers discovery and echoes every request's params back as its result. */
 const statelessPeer = (log: Array<ScriptedPeer.ClientMessage>, options?: {

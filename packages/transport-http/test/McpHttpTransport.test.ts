@@ -56,7 +56,7 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
           const server = yield* Servers.streamableHttp({ json, sessions })
           const client = yield* httpClient(server.url)
           const session = yield* client.session
-          assert.strictEqual(session.serverInfo.name, "sdk-http-server")
+          assert.strictEqual(session.serverInfo.name, "effect-mcp-sdk1-fixture")
           const tools = yield* client.listTools()
           assert.includeMembers(tools.map((t) => t.name), ["add", "echo", "notify", "elicit"])
           assert.deepStrictEqual((yield* client.callTool("add", { a: 2, b: 40 })).structuredContent, { sum: 42 })
@@ -346,7 +346,7 @@ describe("McpSseTransport", () => {
       const server = yield* Servers.legacySse
       const context = yield* inScope(McpSseTransport.layer({ url: server.url + "/sse" }).pipe(Layer.provide(Http)))
       const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
-      assert.strictEqual((yield* client.session).serverInfo.name, "sdk-http-server")
+      assert.strictEqual((yield* client.session).serverInfo.name, "effect-mcp-sdk1-fixture")
       assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
       assert.isTrue((yield* client.listTools()).length > 0)
     }).pipe(Effect.scoped))
@@ -357,7 +357,7 @@ describe("McpSseTransport", () => {
       const context = yield* inScope(McpHttpTransport.layer({ url: server.url + "/sse" }).pipe(Layer.provide(Http)))
       const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
       const session = yield* client.session
-      assert.deepStrictEqual([session.era, session.serverInfo.name], ["stateful", "sdk-http-server"])
+      assert.deepStrictEqual([session.era, session.serverInfo.name], ["stateful", "effect-mcp-sdk1-fixture"])
       assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
       // the probe and initialize were POSTed to the URL and refused, then the SSE stream was opened there
       const methods = server.requests.map((r) => r.method)

@@ -3,57 +3,14 @@ import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import { spawn } from "node:child_process"
-import { createServer } from "node:net"
-import { fileURLToPath } from "node:url"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
-
-const everything = fileURLToPath(import.meta.resolve("@modelcontextprotocol/server-everything/dist/index.js"))
-
-const freePort = Effect.promise(() =>
-  new Promise<number>((resolve) => {
-    const probe = createServer()
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address()
-      const port = typeof address === "object" && address !== null ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-)
-
-/** server-everything as a real process in the given mode, on a free port, until the scope closes. */
-const serve = (mode: "streamableHttp" | "sse") =>
-  Effect.gen(function*() {
-    const port = yield* freePort
-    yield* Effect.acquireRelease(
-      Effect.promise(() =>
-        new Promise<ReturnType<typeof spawn>>((resolve, reject) => {
-          const child = spawn(process.execPath, [everything, mode], {
-            env: { ...process.env, PORT: String(port) },
-            stdio: ["ignore", "ignore", "pipe"]
-          })
-          child.stderr!.on("data", (chunk: Buffer) => {
-            if (String(chunk).includes("listening") || String(chunk).includes("running")) resolve(child)
-          })
-          child.once("exit", (code) => reject(new Error(`server-everything exited with ${code}`)))
-        })
-      ),
-      (child) =>
-        Effect.promise(() =>
-          new Promise<void>((resolve) => {
-            child.once("exit", () => resolve())
-            child.kill("SIGKILL")
-          })
-        )
-    )
-    return port
-  })
+import * as Everything from "./fixtures/everything.ts"
 
 describe("@modelcontextprotocol/server-everything over HTTP", () => {
   for (const mode of ["streamableHttp", "sse"] as const) {
     it.live(`lists and calls over ${mode}, the transport inferred from the URL`, () =>
       Effect.gen(function*() {
-        const port = yield* serve(mode)
+        const port = yield* Everything.serve(mode)
         const url = mode === "sse" ? `http://127.0.0.1:${port}/sse` : `http://127.0.0.1:${port}/mcp`
         const context = yield* Layer.build(
           McpHttpTransport.layerUrl(url).pipe(Layer.provide(NodeHttpClient.layerUndici))

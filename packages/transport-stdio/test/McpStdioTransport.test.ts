@@ -15,11 +15,12 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as McpStdioCommand from "../src/McpStdioCommand.ts"
 import * as McpStdioTransport from "../src/McpStdioTransport.ts"
+import * as E2e from "./fixtures/e2e.ts"
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const node = process.execPath
 const effectServer = { command: node, args: [fixture("effect-server.ts")] }
-const sdkServer = { command: node, args: [fixture("sdk-server.ts")] }
+const sdkServer = E2e.server("sdk1")
 const stubbornServer = { command: node, args: [fixture("stubborn-server.ts")] }
 const everything = McpStdioCommand.infer(
   fileURLToPath(import.meta.resolve("@modelcontextprotocol/server-everything/dist/index.js")),
@@ -314,7 +315,7 @@ describe("McpStdioTransport", () => {
         const pids = yield* Effect.forEach([1, 2], () =>
           Effect.scoped(Effect.gen(function*() {
             const c = yield* client()
-            assert.strictEqual((yield* c.session).serverInfo.name, "sdk-stdio-server")
+            assert.strictEqual((yield* c.session).serverInfo.name, "effect-mcp-sdk1-fixture")
             assert.deepStrictEqual((yield* c.callTool("add", { a: 20, b: 22 })).structuredContent, { sum: 42 })
             return Number(textOf(yield* c.callTool("pid")))
           })))
