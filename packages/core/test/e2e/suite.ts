@@ -31,9 +31,11 @@ import type * as McpTransport from "@effect-mcp/core/McpTransport"
 import { assert, describe, it } from "@effect/vitest"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { TestClock } from "effect/testing"
 import type * as EffectServer from "./servers/effect.ts"
@@ -662,6 +664,35 @@ export const e2eSuite = (name: string, servers: Servers): void => {
           const session = yield* client.session
           assert.strictEqual(session.era, "stateless")
         }))
+
+      for (const era of ["stateless", "stateful"] as const) {
+        it.live(`${era}: closing the client fails every pending call with ClientClosed, and sends nothing more`, () =>
+          Effect.gen(function*() {
+            const { events, sent, transport } = effectServer(era)
+            const scope = yield* Scope.make()
+            const client = yield* connect(transport).pipe(Scope.provide(scope))
+            const calls = yield* Effect.forEach(
+              ["first", "second"],
+              (tag) => client.callTool("slow", { tag }).pipe(Effect.flip, Effect.forkChild({ startImmediately: true }))
+            )
+            yield* events.until((event) => event._tag === "Started" && event.tag === "first")
+            yield* events.until((event) => event._tag === "Started" && event.tag === "second")
+            yield* Scope.close(scope, Exit.void)
+            const closedAt = sent.items.length
+            for (const call of calls) {
+              const error = yield* Fiber.join(call)
+              assert.instanceOf(error, McpError.McpTransportError)
+              if (error instanceof McpError.McpTransportError) {
+                assert.strictEqual(error.reason._tag, "ClientClosed")
+                assert.strictEqual(error.message, "The MCP client was closed before the server answered")
+              }
+            }
+            // the client's fibers are gone with its scope: a call made now fails at once, sending nothing
+            const late = yield* client.callTool("add", { a: 1, b: 2 }).pipe(Effect.flip)
+            assert.instanceOf(late, McpError.McpTransportError)
+            assert.strictEqual(sent.items.length, closedAt)
+          }))
+      }
 
       it.effect("a call that times out fails with McpTimeoutError and stops the server's handler", () =>
         Effect.gen(function*() {
