@@ -497,7 +497,10 @@ export const defaultClientInfo: McpSchema.Implementation = { name: "effect-mcp",
 export interface Options {
   /** The client's `clientInfo`: name, version, title, description, websiteUrl, icons. */
   readonly clientInfo?: McpSchema.Implementation | undefined
-  /** How long to wait for the handshake. Default: 30 seconds. */
+  /**
+   * How long connecting may take: the whole negotiation, the `"auto"` probe included, fails with
+   * `McpTimeoutError` after it. Default: 30 seconds.
+   */
   readonly initializationTimeout?: Duration.Input | undefined
   /** The default timeout of every request. Default: 5 minutes. `"Infinity"` waits forever. */
   readonly timeout?: Duration.Input | undefined
@@ -513,8 +516,10 @@ export interface Options {
    */
   readonly protocolVersion?: ProtocolVersionOption | undefined
   /**
-   * How long the `"auto"` probe waits for an answer before taking the server for a stateful one.
-   * Default: the `initializationTimeout`.
+   * How long the `"auto"` probe (`server/discover`) waits alone for an answer. After that the
+   * `initialize` handshake is sent beside it, and whichever the server answers first decides the era:
+   * a server that ignores the probe is taken for a stateful one at once, and a slow server of either
+   * era is still taken for what it is. The `initializationTimeout` bounds both. Default: 5 seconds.
    */
   readonly discoveryTimeout?: Duration.Input | undefined
   /**
@@ -600,7 +605,7 @@ export const make: (options?: Options) => Effect.Effect<
     preference: options?.protocolVersion ?? "auto",
     clientInfo: options?.clientInfo ?? defaultClientInfo,
     initializationTimeout,
-    discoveryTimeout: Deadline.resolve(options?.discoveryTimeout, initializationTimeout),
+    discoveryTimeout: Deadline.resolve(options?.discoveryTimeout, Duration.seconds(5)),
     logLevel: options?.logLevel,
     maxInputRounds: options?.maxInputRounds ?? 16,
     reconnect: options?.reconnect

@@ -258,7 +258,7 @@ const establish = (
           clientInfo: options.clientInfo,
           capabilities: options.handlers.capabilities,
           timeout: options.initializationTimeout,
-          probeTimeout: options.discoveryTimeout,
+          patience: options.discoveryTimeout,
           logLevel: options.logLevel,
           handlers: options.handlers.requests,
           maxInputRounds: options.maxInputRounds

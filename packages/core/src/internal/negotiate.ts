@@ -2,10 +2,14 @@
  * Picks the protocol era of a connection, as the specification's era detection says:
  *
  * - `"auto"`: send `server/discover`. A discovery result, or an error only a stateless server sends
- *   (-32020, -32021, -32022), means the server speaks 2026-07-28. Any other error, a timeout, or an
- *   HTTP refusal means it does not: the stateful handshake follows on the same connection.
+ *   (-32020, -32021, -32022), means the server speaks 2026-07-28. Any other error or an HTTP refusal
+ *   means it does not: the stateful handshake follows on the same connection. A server that leaves
+ *   the probe unanswered for a while (`patience`) gets the handshake beside it: whichever it answers
+ *   first decides, so a slow server of either era is still taken for what it is.
  * - `"legacy"` or a stateful revision: the handshake only.
  * - `"2026-07-28"`: discovery only; a server that does not speak it fails the connection.
+ *
+ * One deadline (`timeout`) bounds the whole negotiation, probe included.
  *
  * @internal
  */
@@ -14,6 +18,7 @@ import * as Effect from "effect/Effect"
 import type { McpError } from "../McpError.ts"
 import { McpVersionError } from "../McpError.ts"
 import * as McpSchema from "../McpSchema.ts"
+import * as Deadline from "./deadline.ts"
 import type { Engine, RequestHandler } from "./engine.ts"
 import { connectStateful } from "./session.ts"
 import type { Session } from "./session.ts"
@@ -44,10 +49,10 @@ export interface Options {
   readonly preference: VersionPreference
   readonly clientInfo: McpSchema.Implementation
   readonly capabilities: McpSchema.ClientCapabilities
-  /** How long the handshake (or the discovery of a pinned stateless revision) may take. */
+  /** How long the whole negotiation may take, probe included. */
   readonly timeout: Duration.Duration | undefined
-  /** How long the `"auto"` probe may take before the server is taken for a stateful one. */
-  readonly probeTimeout: Duration.Duration | undefined
+  /** How long the `"auto"` probe waits alone before the handshake is sent beside it. */
+  readonly patience: Duration.Duration | undefined
   readonly logLevel: McpSchema.LoggingLevel | undefined
   readonly handlers: ReadonlyMap<string, RequestHandler>
   readonly maxInputRounds: number
@@ -97,65 +102,98 @@ const isStatefulAnswer = (error: McpError): boolean => {
 }
 
 /**
- * Opens a session in the era the preference and the server allow.
+ * Opens a session in the era the preference and the server allow, within the deadline.
  */
 export const negotiate = (engine: Engine, options: Options): Effect.Effect<Negotiated, McpError> => {
-  const stateful = (protocolVersion?: McpSchema.StatefulProtocolVersion) =>
+  const steps = makeSteps(engine, options)
+  const preference = options.preference
+  if (preference === "legacy") return Deadline.within(steps.stateful(), "initialize", options.timeout)
+  if (McpSchema.isStatefulProtocolVersion(preference)) {
+    return Deadline.within(steps.stateful(preference), "initialize", options.timeout)
+  }
+  if (McpSchema.isStatelessProtocolVersion(preference)) {
+    return Deadline.within(pinned(steps, preference), "server/discover", options.timeout)
+  }
+  return Deadline.within(auto(steps, options.patience), "initialize", options.timeout)
+}
+
+interface Steps {
+  readonly stateful: (protocolVersion?: McpSchema.StatefulProtocolVersion) => Effect.Effect<Negotiated, McpError>
+  readonly stateless: (protocolVersion: McpSchema.StatelessProtocolVersion) => Effect.Effect<Negotiated, McpError>
+}
+
+/** The two ways to open a session; the negotiation's deadline bounds them. */
+const makeSteps = (engine: Engine, options: Options): Steps => ({
+  stateful: (protocolVersion) =>
     Effect.map(
       connectStateful(engine, {
         clientInfo: options.clientInfo,
         capabilities: options.capabilities,
-        timeout: options.timeout,
+        timeout: undefined,
         protocolVersion
       }),
       (session): Negotiated => ({ session, discovery: undefined })
-    )
-  const stateless = (protocolVersion: McpSchema.StatelessProtocolVersion, timeout: Duration.Duration | undefined) =>
+    ),
+  stateless: (protocolVersion) =>
     Effect.map(
-      Stateless.connect(engine, { ...options, protocolVersion, timeout }),
+      Stateless.connect(engine, { ...options, protocolVersion, timeout: undefined }),
       (session): Negotiated => ({ session, discovery: session.result })
     )
-  const preference = options.preference
-  if (preference === "legacy") return stateful()
-  if (McpSchema.isStatefulProtocolVersion(preference)) return stateful(preference)
-  if (McpSchema.isStatelessProtocolVersion(preference)) {
-    return Effect.catch(stateless(preference, options.timeout), (error) => {
-      const supported = supportedVersions(error)
-      // a server may refuse a first request for reasons of its own: it named the pinned revision, so
-      // offer it once more
-      if (supported?.includes(preference) === true) return stateless(preference, options.timeout)
-      if (supported !== undefined) {
-        return Effect.fail(
-          new McpVersionError({
-            requested: preference,
-            received: supported.join(", "),
-            supported: McpSchema.PROTOCOL_VERSIONS
-          })
-        )
-      }
-      // a server that answered, but not as a stateless one, does not speak the pinned revision
+})
+
+/** A pinned stateless revision: discovery only, offered once more when the server names it in a -32022. */
+const pinned = (steps: Steps, preference: McpSchema.StatelessProtocolVersion) =>
+  Effect.catch(steps.stateless(preference), (error) => {
+    const supported = supportedVersions(error)
+    // a server may refuse a first request for reasons of its own: it named the pinned revision, so
+    // offer it once more
+    if (supported?.includes(preference) === true) return steps.stateless(preference)
+    if (supported !== undefined) {
       return Effect.fail(
-        isStatefulAnswer(error) && !isStatelessAnswer(error) && error._tag !== "McpTimeoutError"
-          ? new McpVersionError({
-            requested: preference,
-            received: `a stateful revision (server/discover failed: ${error.message})`,
-            supported: McpSchema.PROTOCOL_VERSIONS
-          })
-          : error
+        new McpVersionError({
+          requested: preference,
+          received: supported.join(", "),
+          supported: McpSchema.PROTOCOL_VERSIONS
+        })
       )
-    })
-  }
-  return Effect.catch(
-    stateless(McpSchema.LATEST_PROTOCOL_VERSION, options.probeTimeout),
+    }
+    // a server that answered, but not as a stateless one, does not speak the pinned revision
+    return Effect.fail(
+      isStatefulAnswer(error) && !isStatelessAnswer(error) && error._tag !== "McpTimeoutError"
+        ? new McpVersionError({
+          requested: preference,
+          received: `a stateful revision (server/discover failed: ${error.message})`,
+          supported: McpSchema.PROTOCOL_VERSIONS
+        })
+        : error
+    )
+  })
+
+/**
+ * `"auto"`: the probe, and after `patience` without its answer the handshake beside it (one
+ * handshake, shared by both paths). A handshake the server refuses leaves the decision to the probe.
+ */
+const auto = (steps: Steps, patience: Duration.Duration | undefined) =>
+  Effect.flatMap(Effect.cached(steps.stateful()), (handshake) => {
+    const alongside = patience === undefined
+      ? Effect.never
+      : Effect.andThen(Effect.sleep(patience), Effect.catch(handshake, () => Effect.never))
+    return Effect.raceFirst(probe(steps, handshake), alongside)
+  })
+
+/** The probe and what its answer means; a stateful verdict goes on with the (shared) handshake. */
+const probe = (steps: Steps, handshake: Effect.Effect<Negotiated, McpError>) =>
+  Effect.catch(
+    steps.stateless(McpSchema.LATEST_PROTOCOL_VERSION),
     (error): Effect.Effect<Negotiated, McpError> => {
       const supported = supportedVersions(error)
       if (supported !== undefined) {
         // a stateless server refused the revision: offer the newest both sides speak, once (it may be
         // the one just refused: a server may refuse a first request for reasons of its own)
         const modern = McpSchema.STATELESS_PROTOCOL_VERSIONS.find((v) => supported.includes(v))
-        if (modern !== undefined) return stateless(modern, options.timeout)
+        if (modern !== undefined) return steps.stateless(modern)
         const legacy = McpSchema.STATEFUL_PROTOCOL_VERSIONS.find((v) => supported.includes(v))
-        if (legacy !== undefined) return stateful(legacy)
+        if (legacy !== undefined) return steps.stateful(legacy)
         return Effect.fail(
           new McpVersionError({
             requested: McpSchema.LATEST_PROTOCOL_VERSION,
@@ -169,8 +207,7 @@ export const negotiate = (engine: Engine, options: Options): Effect.Effect<Negot
         Effect.logDebug("MCP: the server does not speak 2026-07-28; opening a stateful session").pipe(
           Effect.annotateLogs("mcp.probe", error.message)
         ),
-        stateful()
+        handshake
       )
     }
   )
-}

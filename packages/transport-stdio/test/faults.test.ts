@@ -1,0 +1,40 @@
+/**
+ * Faults a new user meets first, against real child processes: a server that never answers.
+ */
+import * as McpClient from "@effect-mcp/core/McpClient"
+import * as McpError from "@effect-mcp/core/McpError"
+import { NodeServices } from "@effect/platform-node"
+import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as McpStdioTransport from "../src/McpStdioTransport.ts"
+
+const transport = (options: McpStdioTransport.Options) =>
+  McpStdioTransport.layer(options).pipe(Layer.provide(NodeServices.layer))
+
+/** A server that reads its stdin and never writes a byte. */
+const mute = {
+  command: process.execPath,
+  args: ["-e", "process.stdin.resume()"],
+  shutdown: { stdinGrace: "100 millis", termGrace: "100 millis" }
+} as const
+
+describe("a server that never answers", () => {
+  it.live("fails at the one connect deadline, probe included, and the error states it", () =>
+    Effect.gen(function*() {
+      const started = yield* Clock.currentTimeMillis
+      const error = yield* McpClient.make({ initializationTimeout: "2 seconds", discoveryTimeout: "300 millis" }).pipe(
+        Effect.flatMap((client) => client.listTools()),
+        Effect.scoped,
+        Effect.flip
+      )
+      const elapsed = (yield* Clock.currentTimeMillis) - started
+      assert.instanceOf(error, McpError.McpTimeoutError)
+      assert.strictEqual(error.message, "initialize timed out after 2000 ms")
+      // one deadline: the probe's wait is part of it, not added to it (a real process: real time, with
+      // room for its start and stop)
+      assert.isAtLeast(elapsed, 2000)
+      assert.isBelow(elapsed, 3500)
+    }).pipe(Effect.provide(transport(mute))), { timeout: 30_000 })
+})
