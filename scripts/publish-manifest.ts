@@ -1,0 +1,129 @@
+/**
+ * The `prepack` and `postpack` scripts of every published package: they give npm what pnpm's
+ * `publishConfig.exports` gives the Effect monorepo (npm has no such override and warns about the key).
+ *
+ * In the repository a package's `exports` point at its sources (`"./*": "./src/*.ts"`), so tests, examples,
+ * vitest, `tsc -b` and the bench run from the sources without a build step. `npm pack` and `npm publish` run, in
+ * the package's directory:
+ * - `prepack`: builds the package (`tsc -b tsconfig.build.json`, incremental), checks that `dist/` holds a `.js`,
+ *   `.js.map`, `.d.ts` and `.d.ts.map` for every source file and nothing else (a stale output of a deleted
+ *   module fails the pack), keeps the manifest in `build/package.json.prepack` and rewrites `package.json` for
+ *   the tarball: each `./src/<path>.ts` target of `exports` becomes
+ *   `{ "types": "./dist/<path>.d.ts", "import": "./dist/<path>.js", "default": "./dist/<path>.js" }`, and these
+ *   two scripts are dropped.
+ * - `postpack`: puts the kept manifest back, byte for byte.
+ *
+ * A pack that died between the two leaves the rewritten manifest; the next `prepack` (or `postpack`) restores it.
+ * `npm pack --ignore-scripts` would ship the sources as entry points: never pack or publish with it.
+ *
+ * Usage: `node ../../scripts/publish-manifest.ts prepack|postpack` (from a package directory; Node 24 type
+ * stripping; no dependencies).
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { join, relative } from "node:path"
+
+type Exports = { readonly [subpath: string]: ExportTarget }
+type ExportTarget = string | null | { readonly [condition: string]: ExportTarget }
+
+interface Manifest {
+  readonly name: string
+  readonly exports?: Exports
+  readonly scripts?: Readonly<Record<string, string>>
+  readonly [key: string]: unknown
+}
+
+const packageDir = process.cwd()
+const manifestPath = join(packageDir, "package.json")
+const backupPath = join(packageDir, "build", "package.json.prepack")
+const tsc = join(import.meta.dirname, "..", "node_modules", "typescript", "bin", "tsc")
+
+const fail = (message: string): never => {
+  console.error(`publish-manifest (${packageDir}): ${message}`)
+  process.exit(1)
+}
+
+const restore = (): boolean => {
+  if (!existsSync(backupPath)) return false
+  renameSync(backupPath, manifestPath)
+  return true
+}
+
+/** `./src/<path>.ts` → the built files; `./package.json` and `null` stay; anything else is refused. */
+const publishedTarget = (subpath: string, target: ExportTarget): ExportTarget => {
+  if (target === null || subpath === "./package.json") return target
+  if (typeof target === "string") {
+    const match = /^\.\/src\/(.+)\.ts$/.exec(target)
+    if (match === null) return fail(`exports["${subpath}"] is "${target}": expected "./src/<path>.ts"`)
+    const path = match[1]
+    return { types: `./dist/${path}.d.ts`, import: `./dist/${path}.js`, default: `./dist/${path}.js` }
+  }
+  return fail(`exports["${subpath}"] has conditions: write plain "./src/<path>.ts" targets, this script adds them`)
+}
+
+const filesUnder = (dir: string): Array<string> =>
+  existsSync(dir) ?
+    readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
+      .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/")) :
+    []
+
+/** Extensions of a source's outputs, longest first. */
+const OUTPUTS = [".d.ts.map", ".d.ts", ".js.map", ".js"] as const
+
+/** Every source has its four outputs, and every output its source. */
+const checkDist = (): void => {
+  const sources = filesUnder(join(packageDir, "src")).filter((file) => file.endsWith(".ts"))
+    .map((file) => file.slice(0, -".ts".length))
+  const outputs = filesUnder(join(packageDir, "dist")).filter((file) => file !== ".tsbuildinfo")
+  const present = new Set(outputs)
+  const missing = sources.flatMap((source) =>
+    OUTPUTS.map((extension) => `${source}${extension}`).filter((file) => !present.has(file))
+  )
+  const known = new Set(sources)
+  const orphans = outputs.filter((file) => {
+    const extension = OUTPUTS.find((candidate) => file.endsWith(candidate))
+    return extension === undefined || !known.has(file.slice(0, -extension.length))
+  })
+  const list = (files: ReadonlyArray<string>) => files.map((file) => `dist/${file}`).join(", ")
+  if (missing.length > 0) fail(`the build is missing ${list(missing)}`)
+  if (orphans.length > 0) fail(`dist/ holds files without a source: ${list(orphans)} (delete dist/ and pack again)`)
+}
+
+/** The manifest for the tarball: `exports` rewritten, these scripts dropped, the key order kept. */
+const publishedManifest = (manifest: Manifest): Record<string, unknown> => {
+  const entries = Object.entries(manifest).flatMap(([key, value]): Array<[string, unknown]> => {
+    if (key === "exports") {
+      return [[
+        key,
+        Object.fromEntries(
+          Object.entries(manifest.exports ?? {}).map(([subpath, target]) => [
+            subpath,
+            publishedTarget(subpath, target)
+          ])
+        )
+      ]]
+    }
+    if (key === "scripts") {
+      const { postpack: _postpack, prepack: _prepack, ...scripts } = manifest.scripts ?? {}
+      return Object.keys(scripts).length > 0 ? [[key, scripts]] : []
+    }
+    return [[key, value]]
+  })
+  return Object.fromEntries(entries)
+}
+
+const prepack = (): void => {
+  if (restore()) console.error("publish-manifest: restored the package.json kept by a pack that did not finish")
+  const original = readFileSync(manifestPath, "utf8")
+  const published = publishedManifest(JSON.parse(original) as Manifest)
+  execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { cwd: packageDir, stdio: "inherit" })
+  checkDist()
+  mkdirSync(join(packageDir, "build"), { recursive: true })
+  writeFileSync(backupPath, original)
+  writeFileSync(manifestPath, `${JSON.stringify(published, null, 2)}\n`)
+}
+
+const command = process.argv[2]
+if (command === "prepack") prepack()
+else if (command === "postpack") restore()
+else fail(`usage: publish-manifest.ts prepack|postpack (got ${command ?? "nothing"})`)
