@@ -4,6 +4,7 @@
  * the server answers first decides the era.
  */
 import { assert, describe, it } from "@effect/vitest"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import { TestClock } from "effect/testing"
@@ -26,7 +27,7 @@ const DISCOVERY = {
  */
 const peer = (
   log: Log<ScriptedPeer.ClientMessage>,
-  options: { readonly discoverAfter?: string | undefined; readonly refuseInitialize?: boolean }
+  options: { readonly discoverAfter?: Duration.Input | undefined; readonly refuseInitialize?: boolean }
 ) =>
 (server: McpQueueTransport.Peer) =>
   Effect.gen(function*() {
