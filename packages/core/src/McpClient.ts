@@ -534,6 +534,13 @@ export interface Options {
    */
   readonly maxInputRounds?: number | undefined
   /**
+   * How many messages in a row that are not JSON-RPC (not JSON, a wrong envelope, an unknown id) the
+   * client takes from a server before it gives up on the connection with `MalformedMessage`. A valid
+   * message starts the count again. The first few of a run are logged one by one, the rest summed up
+   * in one line. Default: 100.
+   */
+  readonly maxMalformedMessages?: number | undefined
+  /**
    * With an `McpCache` layer: the name under which this client's results a server marked `"public"`
    * are shared with other clients of the same cache (the server's URL, say). Default: a name of this
    * client's own, so nothing is shared.
@@ -608,6 +615,7 @@ export const make: (options?: Options) => Effect.Effect<
     discoveryTimeout: Deadline.resolve(options?.discoveryTimeout, Duration.seconds(5)),
     logLevel: options?.logLevel,
     maxInputRounds: options?.maxInputRounds ?? 16,
+    maxMalformed: options?.maxMalformedMessages ?? 100,
     reconnect: options?.reconnect
   })
   if (options?.connect !== "lazy") yield* connector.connected

@@ -121,8 +121,12 @@ export interface Route {
  * @since 0.3.0
  */
 export interface Exchange {
-  /** Takes one message received in reply to the request: a server request, a notification, the response. */
-  readonly reply: (message: unknown) => Effect.Effect<void>
+  /**
+   * Takes one message received in reply to the request: a server request, a notification, the
+   * response (a frame that is not JSON as its `MalformedMessage`). Fails when the client gives up on
+   * the connection (too many malformed messages in a row).
+   */
+  readonly reply: (message: unknown) => Effect.Effect<void, McpTransportError>
   /**
    * Completes once the request is settled, answered or given up on (a timeout): a transport still
    * reading its reply stops then, which cancels the exchange on the wire.
@@ -158,7 +162,9 @@ export interface McpConnection {
   readonly cancel: (notification: NotificationMessage, route: Route) => Effect.Effect<void, McpTransportError>
   /**
    * Every message the server sends outside a request's reply, already parsed from JSON (validated by
-   * the client). Ends when the server closes the connection; fails when the connection breaks.
+   * the client). A frame that is not JSON comes through as the `MalformedMessage` of `parseFrame`: the
+   * client counts and reports it (and gives up on a server that sends nothing else). Ends when the
+   * server closes the connection; fails when the connection breaks.
    */
   readonly incoming: Stream.Stream<unknown, McpTransportError>
 }
@@ -332,21 +338,9 @@ export const parseFrame = (text: string): Result.Result<unknown, MalformedMessag
 export const excerpt = (text: string): string => text.length > 200 ? `${text.slice(0, 200)}…` : text
 
 /**
- * Logs a frame that is not JSON (at warning level, with an excerpt) instead of failing the connection:
- * one bad line never takes down the requests around it.
- *
- * @stability experimental
- * @category errors
- * @since 0.1.0
- */
-export const reportMalformed = (error: MalformedMessage): Effect.Effect<void> =>
-  Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
-    Effect.annotateLogs({ "mcp.reason": error.description, "mcp.message": error.excerpt })
-  )
-
-/**
  * Turns a stream of newline-delimited JSON chunks (text or UTF-8 bytes, split anywhere) into parsed
- * messages. Blank lines are skipped; lines that are not JSON are logged and skipped.
+ * messages. Blank lines are skipped; a line that is not JSON comes through as the `MalformedMessage`
+ * that says why, for the client to count and report.
  *
  * @stability experimental
  * @category combinators
@@ -358,12 +352,10 @@ export const decodeNdjson = <E, R>(chunks: Stream.Stream<string | Uint8Array, E,
     return chunks.pipe(
       Stream.map((chunk) => typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true })),
       Stream.splitLines,
-      Stream.filterMapEffect((line): Effect.Effect<Result.Result<unknown, void>> => {
-        if (line.trim().length === 0) return Effect.succeed(Result.failVoid)
+      Stream.filterMap((line): Result.Result<unknown, void> => {
+        if (line.trim().length === 0) return Result.failVoid
         const parsed = parseFrame(line)
-        return Result.isSuccess(parsed)
-          ? Effect.succeed(Result.succeed(parsed.success))
-          : Effect.as(reportMalformed(parsed.failure), Result.failVoid)
+        return Result.succeed(Result.isSuccess(parsed) ? parsed.success : parsed.failure)
       })
     )
   })

@@ -152,6 +152,36 @@ describe("server requests", () => {
         { method: "notifications/message", params: { level: "info", data: { hello: "world" } } }
       ])
     }))
+
+  it.effect("a long run is logged by its first ten and a summary; maxMalformedMessages in a row fail the connection", () =>
+    Effect.gen(function*() {
+      const logs: Array<ScriptedPeer.LogEntry> = []
+      const client = yield* McpClient.make({ maxMalformedMessages: 20, reconnect: false }).pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          onMessage: (message, peer) =>
+            Effect.gen(function*() {
+              if (message.method !== "tools/call") return undefined
+              const lines = message.params?.name === "flood" ? 20 : 15
+              yield* peer.sendRaw("not json\n".repeat(lines))
+              return toolResult("ok")
+            })
+        }))),
+        Effect.provide(ScriptedPeer.captureLogs(logs))
+      )
+      const result = yield* client.callTool("run").pipe(Effect.provide(ScriptedPeer.captureLogs(logs)))
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "ok" }])
+      const warnings = logs.filter((entry) => entry.level === "Warn").map((entry) => String(entry.message))
+      assert.lengthOf(warnings, 11)
+      assert.isTrue(warnings.slice(0, 10).every((text) => text.includes("ignored a malformed message")))
+      assert.include(warnings[10], "ignored 5 more malformed messages from the server")
+      // 20 in a row with nothing valid between: the connection is given up on, the call fails with why
+      const error = yield* client.callTool("flood").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      if (error instanceof McpError.McpTransportError) {
+        assert.strictEqual(error.reason._tag, "MalformedMessage")
+        assert.include(error.message, "20 messages in a row were not JSON-RPC")
+      }
+    }))
 })
 
 const takeTwo = (stream: Stream.Stream<McpClient.Notification>) => Stream.runCollect(Stream.take(stream, 2))

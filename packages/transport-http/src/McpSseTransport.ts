@@ -26,7 +26,7 @@
  * @since 0.1.0
  */
 import type { McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, fromChannel, parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import { excerpt, fromChannel, parseFrame } from "@effect-mcp/core/McpTransport"
 import type { McpConnection, McpTransport, OutgoingMessage, Service } from "@effect-mcp/core/McpTransport"
 import type * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
@@ -166,9 +166,8 @@ const readStream = (
       }
       if (item.event !== "message" || item.data.trim().length === 0) return Effect.void
       const parsed = parseFrame(item.data)
-      if (Result.isFailure(parsed)) return reportMalformed(parsed.failure)
       return Effect.sync(() => {
-        Queue.offerUnsafe(inbox, parsed.success)
+        Queue.offerUnsafe(inbox, Result.isSuccess(parsed) ? parsed.success : parsed.failure)
       })
     }),
     Effect.matchEffect({

@@ -1,5 +1,6 @@
 /**
- * Faults a new user meets first, against real child processes: a server that never answers.
+ * Faults a new user meets first, against real child processes: a server that never answers, a server
+ * that writes garbage forever.
  */
 import * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpError from "@effect-mcp/core/McpError"
@@ -8,6 +9,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as ScriptedPeer from "../../core/test/fixtures/ScriptedPeer.ts"
 import * as McpStdioTransport from "../src/McpStdioTransport.ts"
 
 const transport = (options: McpStdioTransport.Options) =>
@@ -37,4 +39,36 @@ describe("a server that never answers", () => {
       assert.isAtLeast(elapsed, 2000)
       assert.isBelow(elapsed, 3500)
     }).pipe(Effect.provide(transport(mute))), { timeout: 30_000 })
+})
+
+/** A server that answers nothing and writes lines that are not JSON, as fast as it can, forever. */
+const garbage = {
+  command: process.execPath,
+  args: ["-e", "const w = () => process.stdout.write('garbage\\n'.repeat(64), w); w()"],
+  shutdown: { stdinGrace: "100 millis", termGrace: "100 millis" }
+} as const
+
+describe("a server that writes garbage forever", () => {
+  it.live(
+    "fails the connection with MalformedMessage after 100 in a row, having logged only the first few",
+    () =>
+      Effect.gen(function*() {
+        const logs: Array<ScriptedPeer.LogEntry> = []
+        const error = yield* McpClient.make({ reconnect: false }).pipe(
+          Effect.flatMap((client) => client.listTools()),
+          Effect.scoped,
+          Effect.flip,
+          Effect.provide(ScriptedPeer.captureLogs(logs))
+        )
+        assert.instanceOf(error, McpError.McpTransportError)
+        if (error instanceof McpError.McpTransportError) assert.strictEqual(error.reason._tag, "MalformedMessage")
+        assert.include(error.message, "100 messages in a row were not JSON-RPC")
+        assert.include(error.message, ": garbage")
+        const warnings = logs.filter((entry) => entry.level === "Warn")
+        assert.lengthOf(warnings, 10)
+        assert.isTrue(warnings.every((entry) => String(entry.message).includes("ignored a malformed message")))
+        assert.isTrue(warnings.every((entry) => entry.annotations["mcp.message"] === "garbage"))
+      }).pipe(Effect.provide(transport(garbage))),
+    { timeout: 30_000 }
+  )
 })

@@ -1,8 +1,6 @@
-import { McpTransportError, MessageTooLarge } from "@effect-mcp/core/McpError"
+import { MalformedMessage, McpTransportError, MessageTooLarge } from "@effect-mcp/core/McpError"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Logger from "effect/Logger"
-import * as References from "effect/References"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { decodeLines, DEFAULT_MAX_MESSAGE_BYTES } from "../src/internal/framing.ts"
@@ -27,21 +25,6 @@ const fromChunks = (chunks: ReadonlyArray<Uint8Array>) => Stream.fromIterable(ch
 
 const decodeAll = (chunks: ReadonlyArray<Uint8Array>, maxMessageBytes?: number) =>
   fromChunks(chunks).pipe(decodeLines({ maxMessageBytes }), Stream.runCollect)
-
-interface LogEntry {
-  readonly level: string
-  readonly annotations: Readonly<Record<string, unknown>>
-}
-
-const captureLogs = (entries: Array<LogEntry>) =>
-  Logger.layer([
-    Logger.make((options) => {
-      entries.push({
-        level: options.logLevel,
-        annotations: { ...options.fiber.getRef(References.CurrentLogAnnotations) }
-      })
-    })
-  ])
 
 const Text = Schema.Union([Schema.String, Schema.Literals(["é", "日本", "😀", "naïve 日本語 😀 ok", "a\u2028b\u0000"])])
 
@@ -99,20 +82,22 @@ describe("decodeLines", () => {
       assert.deepStrictEqual(decoded, [1, 2, "x"])
     }))
 
-  it.effect("lines that are not JSON are logged and skipped; the messages around them come through", () =>
+  it.effect("lines that are not JSON come through as MalformedMessage, in order, between the messages around them", () =>
     Effect.gen(function*() {
-      const logs: Array<LogEntry> = []
       const decoded = yield* decodeAll(
         split("{\"id\":1}\nthis is not json\n  \n{\"id\":2,\"cut\nhalf\"}\r\n{\"id\":3}\n", [7])
-      ).pipe(Effect.provide(captureLogs(logs)))
-      assert.deepStrictEqual(decoded, [{ id: 1 }, { id: 3 }])
-      assert.deepStrictEqual(logs.map((entry) => entry.level), ["Warn", "Warn", "Warn"])
-      assert.deepStrictEqual(logs.map((entry) => entry.annotations["mcp.message"]), [
+      )
+      assert.deepStrictEqual(decoded.filter((value) => !(value instanceof MalformedMessage)), [{ id: 1 }, { id: 3 }])
+      // the client counts and reports these (bounded, in the engine): the framer only hands them on
+      const malformed = decoded.filter((value): value is MalformedMessage => value instanceof MalformedMessage)
+      assert.deepStrictEqual(malformed.map((error) => error.excerpt), [
         "this is not json",
         "{\"id\":2,\"cut",
         "half\"}"
       ])
-      assert.isString(logs[0].annotations["mcp.reason"])
+      assert.isTrue(malformed.every((error) => error.description.length > 0))
+      assert.instanceOf(decoded[1], MalformedMessage)
+      assert.deepStrictEqual(decoded[4], { id: 3 })
     }))
 
   it.effect("a final line without a trailing newline is parsed", () =>

@@ -69,6 +69,7 @@ export interface Options {
   readonly discoveryTimeout: Duration.Duration | undefined
   readonly logLevel: McpSchema.LoggingLevel | undefined
   readonly maxInputRounds: number
+  readonly maxMalformed: number
   readonly reconnect: Schedule.Schedule<unknown, McpError> | false | undefined
 }
 
@@ -249,6 +250,7 @@ const establish = (
       handlers: options.handlers.requests,
       notifications: options.notifications,
       observe: options.observe,
+      maxMalformed: options.maxMalformed,
       firstId
     }),
     (engine) =>

@@ -98,9 +98,11 @@ export const make = Effect.fnUntraced(function*(options: {
    * one request for the client's whole life (subscriptions match notifications by id).
    */
   readonly firstId?: number | undefined
+  /** Malformed messages in a row before the connection is given up on. Default: 100. */
+  readonly maxMalformed?: number | undefined
 }): Effect.fn.Return<Engine, never, Scope.Scope> {
   const { connection, notifications } = options
-  const inbound = yield* Inbound.make(options)
+  const inbound = yield* Inbound.make({ ...options, maxMalformed: options.maxMalformed ?? 100 })
   yield* readIncoming(connection.incoming, inbound)
   const keeper = yield* Deadline.makeKeeper<RequestId>()
   const scope = yield* Effect.scope

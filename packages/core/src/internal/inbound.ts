@@ -17,13 +17,13 @@ import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
-import { InvalidResult, McpProtocolError, RpcError } from "../McpError.ts"
+import { InvalidResult, MalformedMessage, McpProtocolError, RpcError } from "../McpError.ts"
 import type { McpTimeoutError, McpTransportError } from "../McpError.ts"
 import type * as McpMessages from "../McpMessages.ts"
 import type { ProgressNotificationParams, RequestId } from "../McpSchema.ts"
 import { ErrorCode } from "../McpSchema.ts"
 import type { McpConnection, OutgoingMessage, Route } from "../McpTransport.ts"
-import { excerpt } from "../McpTransport.ts"
+import * as Malformed from "./malformed.ts"
 
 /**
  * A notification from the server, as published to subscribers.
@@ -84,7 +84,7 @@ export interface Inbound {
   readonly closedWith: McpTransportError | undefined
   readonly closed: Deferred.Deferred<never, McpTransportError>
   /** Handles one message (or a batch) the server sent. */
-  readonly handle: (message: unknown) => Effect.Effect<void>
+  readonly handle: (message: unknown) => Effect.Effect<void, McpTransportError>
   readonly complete: (entry: Pending, result: Effect.Effect<Record<string, unknown>, RequestError>) => void
   /** Fails every pending request, and every later one, with the reason the connection is gone. */
   readonly failAll: (error: McpTransportError) => void
@@ -107,12 +107,22 @@ export const make = Effect.fnUntraced(function*(options: {
   readonly notifications: PubSub.PubSub<Notification>
   readonly observe?: ((message: McpMessages.ServerMessage) => void) | undefined
   readonly serverName?: string | undefined
+  /** Malformed messages in a row before the connection is given up on. */
+  readonly maxMalformed: number
 }): Effect.fn.Return<Inbound, never, Scope.Scope> {
   const pending = new Map<RequestId, Pending>()
   const abandoned = new Set<RequestId>()
   const closed = yield* Deferred.make<never, McpTransportError>()
   const serverRequests = yield* makeServerRequests(options)
-  const report = (description: string, message: unknown) => reportMalformed(options.serverName, description, message)
+  const malformed = Malformed.make({
+    serverName: () => options.serverName ?? "",
+    limit: options.maxMalformed,
+    fail: (error) => inbound.failAll(error)
+  })
+  const report = malformed.report
+  /** A valid message ends a run of malformed ones. */
+  const valid = <E>(effect: Effect.Effect<void, E>): Effect.Effect<void, E> =>
+    malformed.inRun() ? Effect.andThen(malformed.endRun, effect) : effect
 
   const complete = (entry: Pending, result: Effect.Effect<Record<string, unknown>, RequestError>): void => {
     Deferred.doneUnsafe(entry.deferred, result)
@@ -141,29 +151,39 @@ export const make = Effect.fnUntraced(function*(options: {
     handle: (message) => handle(message)
   }
 
-  const onResponse = (message: Record<string, unknown>, id: RequestId): Effect.Effect<void> => {
+  /** Completes a request with its answer; a run of malformed messages it ends is summed up first. */
+  const settle = (entry: Pending, exit: Exit.Exit<Record<string, unknown>, RequestError>): Effect.Effect<void> => {
+    if (!malformed.inRun()) {
+      complete(entry, exit)
+      return Effect.void
+    }
+    return Effect.andThen(malformed.endRun, Effect.sync(() => complete(entry, exit)))
+  }
+
+  const onResponse = (message: Record<string, unknown>, id: RequestId): Effect.Effect<void, McpTransportError> => {
     const entry = pending.get(id)
     if (entry === undefined) {
       if (abandoned.delete(id)) {
-        return Effect.logDebug("MCP: ignored the late reply to an abandoned request").pipe(
-          Effect.annotateLogs("mcp.requestId", String(id))
+        return valid(
+          Effect.logDebug("MCP: ignored the late reply to an abandoned request").pipe(
+            Effect.annotateLogs("mcp.requestId", String(id))
+          )
         )
       }
       return report("response to an unknown request id", message)
     }
     pending.delete(id)
-    if (Predicate.isObject(message.result)) {
-      complete(entry, Exit.succeed(message.result))
-      return Effect.void
-    }
+    if (Predicate.isObject(message.result)) return settle(entry, Exit.succeed(message.result))
     const error = rpcErrorOf(message)
     if (error !== undefined) {
-      complete(entry, Exit.fail(new McpProtocolError({ method: entry.method, reason: error })))
-      return Effect.void
+      return settle(entry, Exit.fail(new McpProtocolError({ method: entry.method, reason: error })))
     }
     complete(
       entry,
-      invalidResult(entry.method, `the response has neither a result object nor an error object: ${describe(message)}`)
+      invalidResult(
+        entry.method,
+        `the response has neither a result object nor an error object: ${Malformed.describe(message)}`
+      )
     )
     return report("response without a valid result or error", message)
   }
@@ -191,12 +211,13 @@ export const make = Effect.fnUntraced(function*(options: {
     const entry = isId(id) && message.method === undefined ? pending.get(id) : undefined
     if (entry !== undefined) {
       pending.delete(id as RequestId)
-      complete(entry, invalidResult(entry.method, `not a JSON-RPC 2.0 response: ${describe(message)}`))
+      complete(entry, invalidResult(entry.method, `not a JSON-RPC 2.0 response: ${Malformed.describe(message)}`))
     }
     return report("missing or wrong \"jsonrpc\" version", message)
   }
 
-  const handle = (message: unknown): Effect.Effect<void> => {
+  const handle = (message: unknown): Effect.Effect<void, McpTransportError> => {
+    if (message instanceof MalformedMessage) return report(message.description, message)
     if (!Predicate.isObject(message)) {
       if (Array.isArray(message)) return Effect.forEach(message, handle, { discard: true })
       return report("not a JSON object", message)
@@ -205,18 +226,17 @@ export const make = Effect.fnUntraced(function*(options: {
     const method = message.method
     const id = message.id
     if (typeof method === "string") {
-      if (id === undefined) {
-        return onNotification(method, Predicate.isObject(message.params) ? message.params : undefined)
-      }
-      if (isId(id)) {
-        return serverRequests.handle(id, method, Predicate.isObject(message.params) ? message.params : undefined)
-      }
+      const params = Predicate.isObject(message.params) ? message.params : undefined
+      if (id === undefined) return valid(onNotification(method, params))
+      if (isId(id)) return valid(serverRequests.handle(id, method, params))
       return report("request with an invalid id", message)
     }
     if (isId(id)) return onResponse(message, id)
     if (Predicate.isObject(message.error)) {
-      return Effect.logWarning("MCP: the server reported an error that answers no request").pipe(
-        Effect.annotateLogs({ "mcp.server": options.serverName ?? "", "mcp.message": describe(message) })
+      return valid(
+        Effect.logWarning("MCP: the server reported an error that answers no request").pipe(
+          Effect.annotateLogs({ "mcp.server": options.serverName ?? "", "mcp.message": Malformed.describe(message) })
+        )
       )
     }
     return report("neither a request, a notification nor a response", message)
@@ -311,17 +331,3 @@ const errorObjectOf = (exit: Exit.Failure<object, HandlerError>) =>
         ? { code: error.code, message: error.message }
         : { code: error.code, message: error.message, data: error.data }
   })
-
-const describe = (message: unknown): string => {
-  const text = typeof message === "string" ? message : JSON.stringify(message)
-  return excerpt(text ?? String(message))
-}
-
-const reportMalformed = (serverName: string | undefined, description: string, message: unknown) =>
-  Effect.logWarning("MCP: ignored a malformed message from the server").pipe(
-    Effect.annotateLogs({
-      "mcp.server": serverName ?? "",
-      "mcp.reason": description,
-      "mcp.message": describe(message)
-    })
-  )

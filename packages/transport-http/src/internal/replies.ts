@@ -7,7 +7,7 @@
  * @internal
  */
 import { ConnectionClosed, McpTransportError } from "@effect-mcp/core/McpError"
-import { parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import { parseFrame } from "@effect-mcp/core/McpTransport"
 import * as Effect from "effect/Effect"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Result from "effect/Result"
@@ -133,7 +133,7 @@ const readEvents = (
       if (item.id !== undefined) cursor.lastEventId = item.id === "" ? undefined : item.id
       if (item.event !== "message" || item.data.trim().length === 0) return Stream.empty
       const parsed = parseFrame(item.data)
-      if (Result.isFailure(parsed)) return Stream.drain(Stream.fromEffect(reportMalformed(parsed.failure)))
+      if (Result.isFailure(parsed)) return Stream.succeed(parsed.failure)
       return Stream.fromIterable(Array.isArray(parsed.success) ? parsed.success : [parsed.success])
     }),
     Stream.tap((message) =>

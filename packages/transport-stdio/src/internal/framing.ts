@@ -16,8 +16,7 @@
  * @since 0.1.0
  */
 import { McpTransportError, MessageTooLarge } from "@effect-mcp/core/McpError"
-import type { MalformedMessage } from "@effect-mcp/core/McpError"
-import { parseFrame, reportMalformed } from "@effect-mcp/core/McpTransport"
+import { parseFrame } from "@effect-mcp/core/McpTransport"
 import * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
@@ -55,7 +54,8 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 268_435_456
  * **Details**
  *
  * A trailing `\r` is stripped, so `\r\n` line endings work. Blank (whitespace-only) lines are skipped
- * silently; lines that are not JSON are logged with `reportMalformed` and skipped. A last line without
+ * silently; a line that is not JSON comes through as its `MalformedMessage` (the client counts and
+ * reports those). A last line without
  * its `\n` is still parsed when the input ends. The work is linear in the input size: each byte is
  * scanned once and copied at most once.
  *
@@ -93,9 +93,8 @@ const makePull = <E>(
   // The pieces of the line being received (views of the input chunks) and their total length.
   let pieces: Array<Uint8Array> = []
   let buffered = 0
-  // What the current pull emits, and the lines to report before it.
+  // What the current pull emits.
   let values: Array<unknown> = []
-  let malformed: Array<MalformedMessage> | undefined
   // Set once the input ended, or once a message was too large (failed on the next pull).
   let done = false
   let failure: McpTransportError | undefined
@@ -112,13 +111,7 @@ const makePull = <E>(
     const text = decoder.decode(line)
     if (text.trim().length === 0) return
     const parsed = parseFrame(text)
-    if (Result.isSuccess(parsed)) {
-      values.push(parsed.success)
-    } else if (malformed === undefined) {
-      malformed = [parsed.failure]
-    } else {
-      malformed.push(parsed.failure)
-    }
+    values.push(Result.isSuccess(parsed) ? parsed.success : parsed.failure)
   }
 
   // Completes the line made of the buffered pieces followed by `chunk[start, end)`. Returns false
@@ -167,13 +160,8 @@ const makePull = <E>(
 
   const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
     const out = values
-    const reports = malformed
     values = []
-    malformed = undefined
-    const next = Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
-    return reports === undefined
-      ? next
-      : Effect.andThen(Effect.forEach(reports, reportMalformed, { discard: true }), next)
+    return Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
   }
 
   const onChunks = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>) => {
