@@ -310,7 +310,12 @@ export class RpcError extends Schema.TaggedError<RpcError>("@effect-mcp/core/Mcp
   data: Schema.optional(Schema.Json)
 }) {
   override get message(): string {
-    return `${this.description} (code ${this.code})`
+    // servers built on the official SDKs put "MCP error <code>: " in front of their own text
+    const prefix = `MCP error ${this.code}:`
+    const text = this.description.startsWith(prefix)
+      ? this.description.slice(prefix.length).trimStart()
+      : this.description
+    return `${text} (code ${this.code})`
   }
 }
 

@@ -9,7 +9,9 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import { fileURLToPath } from "node:url"
 import * as ScriptedPeer from "../../core/test/fixtures/ScriptedPeer.ts"
+import * as McpStdioCommand from "../src/McpStdioCommand.ts"
 import * as McpStdioTransport from "../src/McpStdioTransport.ts"
 
 const transport = (options: McpStdioTransport.Options) =>
@@ -71,4 +73,25 @@ describe("a server that writes garbage forever", () => {
       }).pipe(Effect.provide(transport(garbage))),
     { timeout: 30_000 }
   )
+})
+
+const everything = McpStdioCommand.infer(
+  fileURLToPath(import.meta.resolve("@modelcontextprotocol/server-everything/dist/index.js")),
+  { node: process.execPath, args: ["stdio"] }
+)
+
+describe("the server's errors, in messages", () => {
+  it.live("a JSON-RPC error reads as the server's words and its code, once", () =>
+    Effect.gen(function*() {
+      const client = yield* McpClient.make()
+      const read = yield* client.readResource("test://nowhere/1").pipe(Effect.flip)
+      assert.instanceOf(read, McpError.McpProtocolError)
+      assert.strictEqual(read.message, "resources/read: Resource test://nowhere/1 not found (code -32602)")
+      const prompt = yield* client.getPrompt("nowhere").pipe(Effect.flip)
+      assert.strictEqual(prompt.message, "prompts/get: Prompt nowhere not found (code -32602)")
+      if (prompt instanceof McpError.McpProtocolError && prompt.reason._tag === "RpcError") {
+        // the server's own text stays as it came, for whoever needs it
+        assert.strictEqual(prompt.reason.description, "MCP error -32602: Prompt nowhere not found")
+      }
+    }).pipe(Effect.scoped, Effect.provide(transport({ ...everything, stderr: "ignore" }))), { timeout: 30_000 })
 })
