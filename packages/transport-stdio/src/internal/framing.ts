@@ -76,25 +76,46 @@ export const decodeLines =
   (options?: FramingOptions) =>
   <E, R>(chunks: Stream.Stream<Uint8Array, E, R>): Stream.Stream<unknown, E | McpTransportError, R> => {
     const maxBytes = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
-    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes)))
+    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes, parseFrame)))
+  }
+
+/**
+ * The framing of {@link decodeLines} without the parsing: the text of each line, without its line
+ * ending (`\n`, or `\r\n`), blank lines skipped, with the same cap.
+ *
+ * **When to use**
+ *
+ * To see what the framer cuts out of the bytes (a `\r` left on a line would still parse as JSON).
+ *
+ * @stability experimental
+ * @category combinators
+ * @since 0.3.0
+ */
+export const frameLines =
+  (options?: FramingOptions) =>
+  <E, R>(chunks: Stream.Stream<Uint8Array, E, R>): Stream.Stream<string, E | McpTransportError, R> => {
+    const maxBytes = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes, Result.succeed)))
   }
 
 const LF = 0x0a
 const CR = 0x0d
 
 /**
- * The framer of one run of the stream: its state lives in this closure.
+ * The framer of one run of the stream: its state lives in this closure. `parse` turns the text of
+ * each line that is not blank into what the stream emits.
  */
-const makePull = <E>(
+const makePull = <E, A>(
   upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, E, void>,
-  maxBytes: number
-): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+  maxBytes: number,
+  parse: (text: string) => Result.Result<A, MalformedMessage>
+): Pull.Pull<Arr.NonEmptyReadonlyArray<A>, E | McpTransportError, void> => {
   const decoder = new TextDecoder()
   // The pieces of the line being received (views of the input chunks) and their total length.
   let pieces: Array<Uint8Array> = []
   let buffered = 0
   // What the current pull emits, and the lines to report before it.
-  let values: Array<unknown> = []
+  let values: Array<A> = []
   let malformed: Array<MalformedMessage> | undefined
   // Set once the input ended, or once a message was too large (failed on the next pull).
   let done = false
@@ -111,7 +132,7 @@ const makePull = <E>(
     if (line.length === 0) return
     const text = decoder.decode(line)
     if (text.trim().length === 0) return
-    const parsed = parseFrame(text)
+    const parsed = parse(text)
     if (Result.isSuccess(parsed)) {
       values.push(parsed.success)
     } else if (malformed === undefined) {
@@ -165,7 +186,7 @@ const makePull = <E>(
     return true
   }
 
-  const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+  const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<A>, E | McpTransportError, void> => {
     const out = values
     const reports = malformed
     values = []
@@ -190,7 +211,7 @@ const makePull = <E>(
     return emit()
   }
 
-  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> = Effect.suspend(() => {
+  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<A>, E | McpTransportError, void> = Effect.suspend(() => {
     if (failure !== undefined) return Effect.fail(failure)
     if (done) return Cause.done()
     return Pull.matchEffect(upstream, { onSuccess: onChunks, onFailure: Effect.failCause, onDone })
