@@ -162,6 +162,33 @@ describe("McpStdioTransport", () => {
         assert.strictEqual((all.structuredContent as Record<string, unknown>).EFFECT_MCP_TEST_SECRET, "s3cret")
       }), { timeout: 30_000 })
 
+    it.live(
+      "a process that writes to stderr, then exits: ProcessExited shows its last lines, read to the end",
+      () =>
+        Effect.gen(function*() {
+          const error = yield* client({ reconnect: false }).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpTransportError)
+          assert.strictEqual(error.reason._tag, "ProcessExited")
+          if (error.reason._tag === "ProcessExited") {
+            assert.deepStrictEqual(error.reason.stderr, ["noise 19998", "noise 19999", "last words"])
+          }
+          // more than a pipe holds: the last lines are still in the pipe when the process is gone
+          assert.isTrue(
+            error.message.endsWith(" exited with code 3; last stderr lines:\nnoise 19998\nnoise 19999\nlast words"),
+            error.message.slice(-200)
+          )
+        }).pipe(Effect.provide(transport({
+          command: node,
+          // writeSync: process.stderr.write queues what a full pipe does not take, and exit would drop it
+          args: [
+            "-e",
+            "let s = ''; for (let i = 0; i < 20000; i++) s += 'noise ' + i + '\\n'; require('node:fs').writeSync(2, s + 'last words\\n'); process.exit(3)"
+          ],
+          stderrTail: 3
+        }))),
+      { timeout: 30_000 }
+    )
+
     it.live("stderr as a stream and to a file", () =>
       Effect.gen(function*() {
         const file = join(mkdtempSync(join(tmpdir(), "effect-mcp-")), "stderr.log")
