@@ -41,6 +41,15 @@ const httpClient = (url: string, options?: McpClient.Options, transport?: Partia
     (context) => McpClient.make({ timeout: "10 seconds", ...options }).pipe(Effect.provide(context))
   )
 
+/** Waits until the scripted server saw the client close the SSE answer to the call of `name`. */
+const streamClosed = (server: Scripted.Scripted, name: string) =>
+  Effect.promise(() => server.streamClosed(name)).pipe(
+    Effect.timeoutOrElse({
+      duration: "5 seconds",
+      orElse: () => Effect.sync(() => assert.fail(`the client never closed the stream of ${name}`))
+    })
+  )
+
 const waitUntil = (done: () => boolean) =>
   Effect.gen(function*() {
     for (let i = 0; i < 200 && !done(); i++) yield* Effect.sleep("10 millis")
@@ -77,7 +86,11 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
     }
   }
 
-  it.live("progress and logs ride on the request's SSE stream", () =>
+  // The specification (transports, 2025-11-25): the messages on a request's SSE stream SHOULD relate to
+  // that request; those on the GET stream SHOULD be unrelated to any request in flight. The SDK puts a
+  // message on the request's stream when it names the request as related (`extra.sendNotification`),
+  // and on the GET stream otherwise (`sendLoggingMessage(params, sessionId)`).
+  it.live("progress rides on the request's SSE stream; a log sent outside the request arrives on the GET stream", () =>
     Effect.gen(function*() {
       const server = yield* Servers.streamableHttp({ json: false, sessions: true })
       const entries: Array<McpLogging.LogEntry> = []
@@ -90,6 +103,30 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
       yield* waitUntil(() => entries.length === 1)
       assert.deepStrictEqual(progress, [1])
       assert.strictEqual(entries[0]!.data, "working")
+      // where each one travelled, as the server wrote it
+      const call = server.requests.find((r) => (r.body as { method?: string } | undefined)?.method === "tools/call")
+      const answer = call!.written.join("")
+      assert.include(answer, "notifications/progress")
+      assert.notInclude(answer, "working")
+      const gets = server.requests.filter((r) => r.method === "GET")
+      assert.strictEqual(gets.length, 1)
+      assert.include(gets[0]!.written.join(""), "\"working\"")
+    }).pipe(Effect.scoped))
+
+  it.live("a log sent as part of the request rides on its SSE stream, with no GET stream (listen: false)", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: false, sessions: true })
+      const entries: Array<McpLogging.LogEntry> = []
+      const client = yield* httpClient(server.url, undefined, { listen: false }).pipe(
+        Effect.provide(McpLogging.layer((entry) => Effect.sync(() => entries.push(entry))))
+      )
+      yield* client.setLoggingLevel("debug")
+      assert.strictEqual(textOf(yield* client.callTool("log")), "logged")
+      yield* waitUntil(() => entries.length > 0)
+      assert.deepStrictEqual(entries.map((entry) => entry.data), ["related"])
+      const call = server.requests.find((r) => (r.body as { method?: string } | undefined)?.method === "tools/call")
+      assert.include(call!.written.join(""), "\"related\"")
+      assert.isFalse(server.requests.some((r) => r.method === "GET"))
     }).pipe(Effect.scoped))
 
   it.live("server requests (elicitation) arrive on the stream and are answered", () =>
@@ -202,7 +239,13 @@ describe("McpHttpTransport faults", () => {
     Effect.gen(function*() {
       const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
-      const error = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(Effect.flip)
+      const calling = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(
+        Effect.flip,
+        Effect.forkChild({ startImmediately: true })
+      )
+      // the server sees its answer's stream closed by the client (a real close, not the test's end)
+      yield* streamClosed(server, "hang")
+      const error = yield* Fiber.join(calling)
       assert.instanceOf(error, McpError.McpTimeoutError)
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const call = server.received.find((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
@@ -219,6 +262,7 @@ describe("McpHttpTransport faults", () => {
         server.received.some((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
       )
       yield* Fiber.interrupt(fiber)
+      yield* streamClosed(server, "hang")
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
       assert.strictEqual((cancelled!.body!.params as { reason?: string }).reason, "interrupted")
