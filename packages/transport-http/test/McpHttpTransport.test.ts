@@ -8,16 +8,20 @@ import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import { TestClock } from "effect/testing"
 import { createServer } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as McpSseTransport from "../src/McpSseTransport.ts"
@@ -129,6 +133,22 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
       assert.isFalse(server.requests.some((r) => r.method === "GET"))
     }).pipe(Effect.scoped))
 
+  it.live("listen: false opens no GET stream; the session works and is DELETEd", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const scope = yield* Scope.make()
+      const client = yield* httpClient(server.url, undefined, { listen: false }).pipe(Scope.provide(scope))
+      yield* client.ping()
+      assert.isTrue((yield* client.listTools()).length > 0)
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      yield* Scope.close(scope, Exit.void)
+      // the session was opened (its id was sent back on DELETE), and no GET went out in its life
+      const methods = server.requests.map((r) => r.method)
+      assert.strictEqual(methods.at(-1), "DELETE")
+      assert.isString(server.requests.at(-1)!.headers["mcp-session-id"])
+      assert.notInclude(methods, "GET")
+    }).pipe(Effect.scoped))
+
   it.live("server requests (elicitation) arrive on the stream and are answered", () =>
     Effect.gen(function*() {
       const server = yield* Servers.streamableHttp({ json: false, sessions: true })
@@ -210,6 +230,52 @@ describe("McpHttpTransport faults", () => {
       const resumption = server.received.find((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
       assert.strictEqual(resumption?.headers["last-event-id"], "ev-1")
       assert.strictEqual(resumption?.headers["mcp-session-id"], "s-1")
+    }).pipe(Effect.scoped))
+
+  it.live("the resumption waits the server's retry delay, on the client's clock", () =>
+    Effect.gen(function*() {
+      // 4321 ms: a delay no other timer of the client uses (the default reconnectDelay is 1 second)
+      const server = yield* Scripted.scripted({ dropRetry: 4321 })
+      const testClock = yield* TestClock.make()
+      const sleeps = yield* Queue.unbounded<number>()
+      // the test clock, noting each sleep as it starts, so that the test knows when the client sleeps
+      const clock: Clock.Clock = {
+        ...testClock,
+        sleep: (duration) => Effect.andThen(Queue.offer(sleeps, Duration.toMillis(duration)), testClock.sleep(duration))
+      }
+      const onClock = Effect.provideService(Clock.Clock, clock)
+      const client = yield* httpClient(server.url, { timeout: "Infinity" }).pipe(onClock)
+      const calling = yield* client.callTool("drop").pipe(onClock, Effect.forkChild({ startImmediately: true }))
+      const resumptions = () =>
+        server.received.filter((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
+      // the stream dropped after its `retry: 4321`: the client sleeps that long before resuming
+      yield* Queue.take(sleeps).pipe(
+        Effect.repeat({ until: (millis) => millis === 4321 }),
+        Effect.timeoutOrElse({
+          duration: "5 seconds",
+          orElse: () => Effect.sync(() => assert.fail("the client never slept the server's retry delay"))
+        })
+      )
+      assert.lengthOf(resumptions(), 0)
+      yield* testClock.adjust("4320 millis")
+      assert.lengthOf(resumptions(), 0)
+      yield* testClock.adjust("1 millis")
+      const result = yield* Fiber.join(calling)
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "resumed" }])
+      assert.deepStrictEqual(resumptions().map((r) => r.headers["last-event-id"]), ["ev-1"])
+    }).pipe(Effect.scoped))
+
+  it.live("a stream that keeps dropping is resumed maxResumptions times, then the request fails", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted({ dropRetry: 1, resumeDrops: true })
+      const client = yield* httpClient(server.url, undefined, { maxResumptions: 2 })
+      const error = yield* client.callTool("drop").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "ConnectionClosed")
+      assert.include(error.message, "ended without a response")
+      // each resumption from the last event id the server gave: ev-1, then the resumption's ev-2
+      const resumptions = server.received.filter((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
+      assert.deepStrictEqual(resumptions.map((r) => r.headers["last-event-id"]), ["ev-1", "ev-2"])
     }).pipe(Effect.scoped))
 
   it.live("a server that stops mid-stream with nothing to resume from fails the request, not hangs", () =>
@@ -472,6 +538,28 @@ describe("McpSseTransport", () => {
     const credentials = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "http://u:p@127.0.0.1:8000/x")
     assert.isTrue(Result.isFailure(credentials))
   })
+
+  it.live("layerUrl: HTTP+SSE for a path ending in /sse, Streamable HTTP otherwise, without a fallback to hide it", () =>
+    Effect.gen(function*() {
+      const legacy = yield* Servers.legacySse
+      const sse = yield* inScope(
+        McpHttpTransport.layerUrl(legacy.url + "/sse", { sseFallback: false }).pipe(Layer.provide(Http))
+      )
+      const viaSse = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(sse))
+      assert.deepStrictEqual((yield* viaSse.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      // the stream first: nothing was POSTed to the SSE URL
+      assert.strictEqual(legacy.requests[0]!.method, "GET")
+      assert.isTrue(legacy.requests.slice(1).every((r) => r.method === "POST"))
+
+      const streamable = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const http = yield* inScope(
+        McpHttpTransport.layerUrl(streamable.url, { sseFallback: false, listen: false }).pipe(Layer.provide(Http))
+      )
+      const viaHttp = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(http))
+      assert.deepStrictEqual((yield* viaHttp.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      // every message POSTed to the URL, and the options passed on (listen: false, so no GET)
+      assert.isTrue(streamable.requests.every((r) => r.method === "POST"))
+    }).pipe(Effect.scoped))
 
   it("infers the transport from the URL", () => {
     assert.isTrue(McpHttpTransport.isSseUrl("http://host/sse"))
