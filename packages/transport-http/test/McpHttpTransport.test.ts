@@ -16,12 +16,15 @@ import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
 import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
 import { TestClock } from "effect/testing"
+import * as Tracer from "effect/Tracer"
 import { createServer } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as McpSseTransport from "../src/McpSseTransport.ts"
@@ -418,6 +421,156 @@ describe("McpHttpTransport and McpAuth", () => {
       const rendered = `${error.message} ${JSON.stringify(error)} ${Cause.pretty(Cause.fail(error))}`
       assert.notInclude(rendered, "top-secret-token")
     }).pipe(Effect.scoped))
+})
+
+describe("McpHttpTransport: no credential in an error, a log line or a span", () => {
+  const SECRETS = {
+    token: "tok-9f2c-secret", // McpAuth's authorization header
+    apiKey: "key-4d1e-secret", // a configured header Effect redacts by name
+    custom: "hdr-77aa-secret", // a configured header it does not
+    password: "pw-31b0-secret" // the URL's password
+  }
+
+  /** The URL with a user name and the password in it. */
+  const withPassword = (url: string) => {
+    const parsed = new URL(url)
+    parsed.username = "mcp-user"
+    parsed.password = SECRETS.password
+    return parsed.toString()
+  }
+
+  interface Fault {
+    readonly name: string
+    /** The server; `arm` sets the fault up once the client is connected. */
+    readonly start: Effect.Effect<{ readonly url: string; readonly arm?: () => void }, never, Scope.Scope>
+    readonly act: (
+      client: McpClient.McpClient["Service"]
+    ) => Effect.Effect<unknown, McpError.McpError | McpError.McpToolError>
+    /** Whether the error names the URL (then it must name it without the password). */
+    readonly showsUrl: boolean
+    /** Whether a log line names the URL. */
+    readonly logsUrl?: boolean
+  }
+
+  const faults: ReadonlyArray<Fault> = [
+    {
+      name: "a 401 the hook does not retry",
+      start: Effect.map(Servers.streamableHttp({ json: true, sessions: true }), (server) => ({
+        url: server.url,
+        arm: () => server.failNext(1, 401, "token expired")
+      })),
+      act: (client) => client.listTools(),
+      showsUrl: true
+    },
+    {
+      name: "a 500",
+      start: Effect.map(Servers.streamableHttp({ json: true, sessions: true }), (server) => ({
+        url: server.url,
+        arm: () => server.failNext(1, 500, "database on fire")
+      })),
+      act: (client) => client.listTools(),
+      showsUrl: true
+    },
+    {
+      name: "a refused connection",
+      start: Effect.succeed({ url: "http://127.0.0.1:1/mcp" }),
+      act: (client) => client.ping(),
+      showsUrl: true
+    },
+    {
+      name: "a stream dropped before the response",
+      start: Effect.map(Scripted.scripted(), (server) => ({ url: server.url })),
+      act: (client) => client.callTool("cut", {}, { timeout: "Infinity" }),
+      showsUrl: true
+    },
+    {
+      // the refused probe is logged with the error's message, which names the URL
+      name: "a handshake refused with 404, then the HTTP+SSE fallback",
+      start: Effect.map(Servers.legacySse, (server) => ({ url: server.url + "/sse" })),
+      act: (client) => client.ping(),
+      showsUrl: true,
+      logsUrl: true
+    }
+  ]
+
+  const render = (value: unknown): string => {
+    try {
+      return JSON.stringify(value) ?? String(value)
+    } catch {
+      return String(value)
+    }
+  }
+
+  for (const fault of faults) {
+    it.live(fault.name, () =>
+      Effect.gen(function*() {
+        const logs: Array<string> = []
+        const spans: Array<Tracer.NativeSpan> = []
+        const logger = Logger.make((options) => {
+          logs.push(
+            [
+              ...(Array.isArray(options.message) ? options.message : [options.message]).map(String),
+              render(options.fiber.getRef(References.CurrentLogAnnotations)),
+              Cause.pretty(options.cause)
+            ].join(" ")
+          )
+        })
+        const tracer = Tracer.make({
+          span: (options) => {
+            const span = new Tracer.NativeSpan(options)
+            spans.push(span)
+            return span
+          }
+        })
+        const { arm, url } = yield* fault.start
+        const context = yield* inScope(
+          McpHttpTransport.layer({
+            url: withPassword(url),
+            headers: { "x-api-key": SECRETS.apiKey, "x-custom-token": SECRETS.custom },
+            retry: false
+          }).pipe(
+            Layer.provide(Http),
+            Layer.provide(McpAuth.layerHeaders({ authorization: `Bearer ${SECRETS.token}` }))
+          )
+        )
+        const error = yield* Effect.gen(function*() {
+          const client = yield* McpClient.make({ timeout: "10 seconds", reconnect: false })
+          arm?.()
+          return yield* fault.act(client)
+        }).pipe(
+          Effect.scoped,
+          Effect.provide(context),
+          Effect.flip,
+          Effect.provide(Logger.layer([logger])),
+          Effect.provideService(References.MinimumLogLevel, "All"),
+          Effect.withTracer(tracer)
+        )
+        const host = new URL(url).host
+        const texts = {
+          error: [error.message, String(error), render(error), Cause.pretty(Cause.fail(error))].join("\n"),
+          logs: logs.join("\n"),
+          spans: spans.map((span) =>
+            [
+              span.name,
+              render([...span.attributes]),
+              render(span.events),
+              span.status._tag === "Ended" && Exit.isFailure(span.status.exit)
+                ? Cause.pretty(span.status.exit.cause)
+                : ""
+            ].join(" ")
+          ).join("\n")
+        }
+        for (const [where, text] of Object.entries(texts)) {
+          for (const [what, secret] of Object.entries(SECRETS)) {
+            assert.notInclude(text, secret, `the ${what} appears in the ${where}`)
+          }
+        }
+        // what was searched does name the URL: the password was left out, not the URL
+        if (fault.showsUrl) assert.include(texts.error, host)
+        if (fault.logsUrl === true) assert.include(texts.logs, host)
+        assert.isTrue(spans.some((span) => span.attributes.has("url.full")), "no HTTP span was recorded")
+      }).pipe(Effect.scoped))
+  }
 })
 
 describe("McpHttpTransport against Effect's McpServer.layerHttp", () => {
