@@ -281,7 +281,7 @@ const errorBody = (response: HttpClientResponse.HttpClientResponse, id: RequestM
       return { jsonrpc: "2.0", id, error } as unknown
     }
     return yield* new McpTransportError({
-      reason: new HttpStatus({ status: response.status, url, body: excerpt(body) })
+      reason: new HttpStatus({ status: response.status, url: Client.shown(url), body: excerpt(body) })
     })
   })
 

@@ -127,7 +127,7 @@ const connectWith = Effect.fnUntraced(function*(
   const postUrl = yield* Deferred.await(endpoint).pipe(
     Effect.timeoutOrElse({
       duration: timeout,
-      orElse: () => Effect.fail(Client.failure(`the server at ${url} sent no endpoint event`))
+      orElse: () => Effect.fail(Client.failure(`the server at ${Client.shown(url)} sent no endpoint event`))
     })
   )
   return fromChannel({

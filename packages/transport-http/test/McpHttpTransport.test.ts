@@ -8,16 +8,23 @@ import { NodeHttpClient, NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
 import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as HttpRouter from "effect/http/HttpRouter"
 import * as HttpServer from "effect/http/HttpServer"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as Queue from "effect/Queue"
 import * as Redacted from "effect/Redacted"
+import * as References from "effect/References"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
 import * as Scope from "effect/Scope"
+import { TestClock } from "effect/testing"
+import * as Tracer from "effect/Tracer"
 import { createServer } from "node:http"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as McpSseTransport from "../src/McpSseTransport.ts"
@@ -39,6 +46,15 @@ const httpClient = (url: string, options?: McpClient.Options, transport?: Partia
   Effect.flatMap(
     inScope(McpHttpTransport.layer({ url, ...transport }).pipe(Layer.provide(Http))),
     (context) => McpClient.make({ timeout: "10 seconds", ...options }).pipe(Effect.provide(context))
+  )
+
+/** Waits until the scripted server saw the client close the SSE answer to the call of `name`. */
+const streamClosed = (server: Scripted.Scripted, name: string) =>
+  Effect.promise(() => server.streamClosed(name)).pipe(
+    Effect.timeoutOrElse({
+      duration: "5 seconds",
+      orElse: () => Effect.sync(() => assert.fail(`the client never closed the stream of ${name}`))
+    })
   )
 
 const waitUntil = (done: () => boolean) =>
@@ -77,7 +93,11 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
     }
   }
 
-  it.live("progress and logs ride on the request's SSE stream", () =>
+  // The specification (transports, 2025-11-25): the messages on a request's SSE stream SHOULD relate to
+  // that request; those on the GET stream SHOULD be unrelated to any request in flight. The SDK puts a
+  // message on the request's stream when it names the request as related (`extra.sendNotification`),
+  // and on the GET stream otherwise (`sendLoggingMessage(params, sessionId)`).
+  it.live("progress rides on the request's SSE stream; a log sent outside the request arrives on the GET stream", () =>
     Effect.gen(function*() {
       const server = yield* Servers.streamableHttp({ json: false, sessions: true })
       const entries: Array<McpLogging.LogEntry> = []
@@ -90,6 +110,46 @@ describe("McpHttpTransport against the official SDK's Streamable HTTP server", (
       yield* waitUntil(() => entries.length === 1)
       assert.deepStrictEqual(progress, [1])
       assert.strictEqual(entries[0]!.data, "working")
+      // where each one travelled, as the server wrote it
+      const call = server.requests.find((r) => (r.body as { method?: string } | undefined)?.method === "tools/call")
+      const answer = call!.written.join("")
+      assert.include(answer, "notifications/progress")
+      assert.notInclude(answer, "working")
+      const gets = server.requests.filter((r) => r.method === "GET")
+      assert.strictEqual(gets.length, 1)
+      assert.include(gets[0]!.written.join(""), "\"working\"")
+    }).pipe(Effect.scoped))
+
+  it.live("a log sent as part of the request rides on its SSE stream, with no GET stream (listen: false)", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: false, sessions: true })
+      const entries: Array<McpLogging.LogEntry> = []
+      const client = yield* httpClient(server.url, undefined, { listen: false }).pipe(
+        Effect.provide(McpLogging.layer((entry) => Effect.sync(() => entries.push(entry))))
+      )
+      yield* client.setLoggingLevel("debug")
+      assert.strictEqual(textOf(yield* client.callTool("log")), "logged")
+      yield* waitUntil(() => entries.length > 0)
+      assert.deepStrictEqual(entries.map((entry) => entry.data), ["related"])
+      const call = server.requests.find((r) => (r.body as { method?: string } | undefined)?.method === "tools/call")
+      assert.include(call!.written.join(""), "\"related\"")
+      assert.isFalse(server.requests.some((r) => r.method === "GET"))
+    }).pipe(Effect.scoped))
+
+  it.live("listen: false opens no GET stream; the session works and is DELETEd", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const scope = yield* Scope.make()
+      const client = yield* httpClient(server.url, undefined, { listen: false }).pipe(Scope.provide(scope))
+      yield* client.ping()
+      assert.isTrue((yield* client.listTools()).length > 0)
+      assert.deepStrictEqual((yield* client.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      yield* Scope.close(scope, Exit.void)
+      // the session was opened (its id was sent back on DELETE), and no GET went out in its life
+      const methods = server.requests.map((r) => r.method)
+      assert.strictEqual(methods.at(-1), "DELETE")
+      assert.isString(server.requests.at(-1)!.headers["mcp-session-id"])
+      assert.notInclude(methods, "GET")
     }).pipe(Effect.scoped))
 
   it.live("server requests (elicitation) arrive on the stream and are answered", () =>
@@ -175,6 +235,52 @@ describe("McpHttpTransport faults", () => {
       assert.strictEqual(resumption?.headers["mcp-session-id"], "s-1")
     }).pipe(Effect.scoped))
 
+  it.live("the resumption waits the server's retry delay, on the client's clock", () =>
+    Effect.gen(function*() {
+      // 4321 ms: a delay no other timer of the client uses (the default reconnectDelay is 1 second)
+      const server = yield* Scripted.scripted({ dropRetry: 4321 })
+      const testClock = yield* TestClock.make()
+      const sleeps = yield* Queue.unbounded<number>()
+      // the test clock, noting each sleep as it starts, so that the test knows when the client sleeps
+      const clock: Clock.Clock = {
+        ...testClock,
+        sleep: (duration) => Effect.andThen(Queue.offer(sleeps, Duration.toMillis(duration)), testClock.sleep(duration))
+      }
+      const onClock = Effect.provideService(Clock.Clock, clock)
+      const client = yield* httpClient(server.url, { timeout: "Infinity" }).pipe(onClock)
+      const calling = yield* client.callTool("drop").pipe(onClock, Effect.forkChild({ startImmediately: true }))
+      const resumptions = () =>
+        server.received.filter((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
+      // the stream dropped after its `retry: 4321`: the client sleeps that long before resuming
+      yield* Queue.take(sleeps).pipe(
+        Effect.repeat({ until: (millis) => millis === 4321 }),
+        Effect.timeoutOrElse({
+          duration: "5 seconds",
+          orElse: () => Effect.sync(() => assert.fail("the client never slept the server's retry delay"))
+        })
+      )
+      assert.lengthOf(resumptions(), 0)
+      yield* testClock.adjust("4320 millis")
+      assert.lengthOf(resumptions(), 0)
+      yield* testClock.adjust("1 millis")
+      const result = yield* Fiber.join(calling)
+      assert.deepStrictEqual(result.content, [{ type: "text", text: "resumed" }])
+      assert.deepStrictEqual(resumptions().map((r) => r.headers["last-event-id"]), ["ev-1"])
+    }).pipe(Effect.scoped))
+
+  it.live("a stream that keeps dropping is resumed maxResumptions times, then the request fails", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted({ dropRetry: 1, resumeDrops: true })
+      const client = yield* httpClient(server.url, undefined, { maxResumptions: 2 })
+      const error = yield* client.callTool("drop").pipe(Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason._tag, "ConnectionClosed")
+      assert.include(error.message, "ended without a response")
+      // each resumption from the last event id the server gave: ev-1, then the resumption's ev-2
+      const resumptions = server.received.filter((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
+      assert.deepStrictEqual(resumptions.map((r) => r.headers["last-event-id"]), ["ev-1", "ev-2"])
+    }).pipe(Effect.scoped))
+
   it.live("a server that stops mid-stream with nothing to resume from fails the request, not hangs", () =>
     Effect.gen(function*() {
       const server = yield* Scripted.scripted()
@@ -202,7 +308,13 @@ describe("McpHttpTransport faults", () => {
     Effect.gen(function*() {
       const server = yield* Scripted.scripted()
       const client = yield* httpClient(server.url)
-      const error = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(Effect.flip)
+      const calling = yield* client.callTool("hang", {}, { timeout: "200 millis" }).pipe(
+        Effect.flip,
+        Effect.forkChild({ startImmediately: true })
+      )
+      // the server sees its answer's stream closed by the client (a real close, not the test's end)
+      yield* streamClosed(server, "hang")
+      const error = yield* Fiber.join(calling)
       assert.instanceOf(error, McpError.McpTimeoutError)
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const call = server.received.find((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
@@ -219,6 +331,7 @@ describe("McpHttpTransport faults", () => {
         server.received.some((r) => (r.body?.params as { name?: string } | undefined)?.name === "hang")
       )
       yield* Fiber.interrupt(fiber)
+      yield* streamClosed(server, "hang")
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
       assert.strictEqual((cancelled!.body!.params as { reason?: string }).reason, "interrupted")
@@ -308,6 +421,156 @@ describe("McpHttpTransport and McpAuth", () => {
       const rendered = `${error.message} ${JSON.stringify(error)} ${Cause.pretty(Cause.fail(error))}`
       assert.notInclude(rendered, "top-secret-token")
     }).pipe(Effect.scoped))
+})
+
+describe("McpHttpTransport: no credential in an error, a log line or a span", () => {
+  const SECRETS = {
+    token: "tok-9f2c-secret", // McpAuth's authorization header
+    apiKey: "key-4d1e-secret", // a configured header Effect redacts by name
+    custom: "hdr-77aa-secret", // a configured header it does not
+    password: "pw-31b0-secret" // the URL's password
+  }
+
+  /** The URL with a user name and the password in it. */
+  const withPassword = (url: string) => {
+    const parsed = new URL(url)
+    parsed.username = "mcp-user"
+    parsed.password = SECRETS.password
+    return parsed.toString()
+  }
+
+  interface Fault {
+    readonly name: string
+    /** The server; `arm` sets the fault up once the client is connected. */
+    readonly start: Effect.Effect<{ readonly url: string; readonly arm?: () => void }, never, Scope.Scope>
+    readonly act: (
+      client: McpClient.McpClient["Service"]
+    ) => Effect.Effect<unknown, McpError.McpError | McpError.McpToolError>
+    /** Whether the error names the URL (then it must name it without the password). */
+    readonly showsUrl: boolean
+    /** Whether a log line names the URL. */
+    readonly logsUrl?: boolean
+  }
+
+  const faults: ReadonlyArray<Fault> = [
+    {
+      name: "a 401 the hook does not retry",
+      start: Effect.map(Servers.streamableHttp({ json: true, sessions: true }), (server) => ({
+        url: server.url,
+        arm: () => server.failNext(1, 401, "token expired")
+      })),
+      act: (client) => client.listTools(),
+      showsUrl: true
+    },
+    {
+      name: "a 500",
+      start: Effect.map(Servers.streamableHttp({ json: true, sessions: true }), (server) => ({
+        url: server.url,
+        arm: () => server.failNext(1, 500, "database on fire")
+      })),
+      act: (client) => client.listTools(),
+      showsUrl: true
+    },
+    {
+      name: "a refused connection",
+      start: Effect.succeed({ url: "http://127.0.0.1:1/mcp" }),
+      act: (client) => client.ping(),
+      showsUrl: true
+    },
+    {
+      name: "a stream dropped before the response",
+      start: Effect.map(Scripted.scripted(), (server) => ({ url: server.url })),
+      act: (client) => client.callTool("cut", {}, { timeout: "Infinity" }),
+      showsUrl: true
+    },
+    {
+      // the refused probe is logged with the error's message, which names the URL
+      name: "a handshake refused with 404, then the HTTP+SSE fallback",
+      start: Effect.map(Servers.legacySse, (server) => ({ url: server.url + "/sse" })),
+      act: (client) => client.ping(),
+      showsUrl: true,
+      logsUrl: true
+    }
+  ]
+
+  const render = (value: unknown): string => {
+    try {
+      return JSON.stringify(value) ?? String(value)
+    } catch {
+      return String(value)
+    }
+  }
+
+  for (const fault of faults) {
+    it.live(fault.name, () =>
+      Effect.gen(function*() {
+        const logs: Array<string> = []
+        const spans: Array<Tracer.NativeSpan> = []
+        const logger = Logger.make((options) => {
+          logs.push(
+            [
+              ...(Array.isArray(options.message) ? options.message : [options.message]).map(String),
+              render(options.fiber.getRef(References.CurrentLogAnnotations)),
+              Cause.pretty(options.cause)
+            ].join(" ")
+          )
+        })
+        const tracer = Tracer.make({
+          span: (options) => {
+            const span = new Tracer.NativeSpan(options)
+            spans.push(span)
+            return span
+          }
+        })
+        const { arm, url } = yield* fault.start
+        const context = yield* inScope(
+          McpHttpTransport.layer({
+            url: withPassword(url),
+            headers: { "x-api-key": SECRETS.apiKey, "x-custom-token": SECRETS.custom },
+            retry: false
+          }).pipe(
+            Layer.provide(Http),
+            Layer.provide(McpAuth.layerHeaders({ authorization: `Bearer ${SECRETS.token}` }))
+          )
+        )
+        const error = yield* Effect.gen(function*() {
+          const client = yield* McpClient.make({ timeout: "10 seconds", reconnect: false })
+          arm?.()
+          return yield* fault.act(client)
+        }).pipe(
+          Effect.scoped,
+          Effect.provide(context),
+          Effect.flip,
+          Effect.provide(Logger.layer([logger])),
+          Effect.provideService(References.MinimumLogLevel, "All"),
+          Effect.withTracer(tracer)
+        )
+        const host = new URL(url).host
+        const texts = {
+          error: [error.message, String(error), render(error), Cause.pretty(Cause.fail(error))].join("\n"),
+          logs: logs.join("\n"),
+          spans: spans.map((span) =>
+            [
+              span.name,
+              render([...span.attributes]),
+              render(span.events),
+              span.status._tag === "Ended" && Exit.isFailure(span.status.exit)
+                ? Cause.pretty(span.status.exit.cause)
+                : ""
+            ].join(" ")
+          ).join("\n")
+        }
+        for (const [where, text] of Object.entries(texts)) {
+          for (const [what, secret] of Object.entries(SECRETS)) {
+            assert.notInclude(text, secret, `the ${what} appears in the ${where}`)
+          }
+        }
+        // what was searched does name the URL: the password was left out, not the URL
+        if (fault.showsUrl) assert.include(texts.error, host)
+        if (fault.logsUrl === true) assert.include(texts.logs, host)
+        assert.isTrue(spans.some((span) => span.attributes.has("url.full")), "no HTTP span was recorded")
+      }).pipe(Effect.scoped))
+  }
 })
 
 describe("McpHttpTransport against Effect's McpServer.layerHttp", () => {
@@ -428,6 +691,28 @@ describe("McpSseTransport", () => {
     const credentials = McpSseTransport.resolveEndpoint("http://127.0.0.1:8000/mcp/sse", "http://u:p@127.0.0.1:8000/x")
     assert.isTrue(Result.isFailure(credentials))
   })
+
+  it.live("layerUrl: HTTP+SSE for a path ending in /sse, Streamable HTTP otherwise, without a fallback to hide it", () =>
+    Effect.gen(function*() {
+      const legacy = yield* Servers.legacySse
+      const sse = yield* inScope(
+        McpHttpTransport.layerUrl(legacy.url + "/sse", { sseFallback: false }).pipe(Layer.provide(Http))
+      )
+      const viaSse = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(sse))
+      assert.deepStrictEqual((yield* viaSse.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      // the stream first: nothing was POSTed to the SSE URL
+      assert.strictEqual(legacy.requests[0]!.method, "GET")
+      assert.isTrue(legacy.requests.slice(1).every((r) => r.method === "POST"))
+
+      const streamable = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const http = yield* inScope(
+        McpHttpTransport.layerUrl(streamable.url, { sseFallback: false, listen: false }).pipe(Layer.provide(Http))
+      )
+      const viaHttp = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(http))
+      assert.deepStrictEqual((yield* viaHttp.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+      // every message POSTed to the URL, and the options passed on (listen: false, so no GET)
+      assert.isTrue(streamable.requests.every((r) => r.method === "POST"))
+    }).pipe(Effect.scoped))
 
   it("infers the transport from the URL", () => {
     assert.isTrue(McpHttpTransport.isSseUrl("http://host/sse"))

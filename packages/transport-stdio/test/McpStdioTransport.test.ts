@@ -3,13 +3,15 @@ import * as McpError from "@effect-mcp/core/McpError"
 import type * as McpSchema from "@effect-mcp/core/McpSchema"
 import { NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { mkdtempSync, readFileSync } from "node:fs"
+import { TestClock } from "effect/testing"
+import { mkdtempSync, readFileSync, realpathSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -147,7 +149,19 @@ describe("McpStdioTransport", () => {
 
     it.live("the child gets a safe environment plus env, not the parent's secrets", () =>
       Effect.gen(function*() {
-        process.env.EFFECT_MCP_TEST_SECRET = "s3cret"
+        // set for this test only: other tests in this process must not see it
+        yield* Effect.acquireRelease(
+          Effect.sync(() => {
+            const before = process.env.EFFECT_MCP_TEST_SECRET
+            process.env.EFFECT_MCP_TEST_SECRET = "s3cret"
+            return before
+          }),
+          (before) =>
+            Effect.sync(() => {
+              if (before === undefined) delete process.env.EFFECT_MCP_TEST_SECRET
+              else process.env.EFFECT_MCP_TEST_SECRET = before
+            })
+        )
         const names = { names: ["EFFECT_MCP_TEST_SECRET", "PATH", "EXTRA"] }
         const safe = yield* Effect.scoped(Effect.flatMap(client(), (c) => c.callTool("env", names))).pipe(
           Effect.provide(transport({ ...effectServer, env: { EXTRA: "yes" }, keepAlive: false }))
@@ -161,7 +175,45 @@ describe("McpStdioTransport", () => {
           Effect.provide(transport({ ...effectServer, inheritEnv: "all", keepAlive: false }))
         )
         assert.strictEqual((all.structuredContent as Record<string, unknown>).EFFECT_MCP_TEST_SECRET, "s3cret")
+      }).pipe(Effect.scoped), { timeout: 30_000 })
+
+    it.live("the child runs in cwd", () =>
+      Effect.gen(function*() {
+        const dir = mkdtempSync(join(tmpdir(), "effect-mcp-cwd-"))
+        const cwd = yield* Effect.scoped(Effect.flatMap(client(), (c) => c.callTool("cwd"))).pipe(
+          Effect.provide(transport({ ...effectServer, cwd: dir, keepAlive: false }))
+        )
+        // tmpdir may be a symbolic link (macOS): compare real paths
+        assert.strictEqual(realpathSync(textOf(cwd)), realpathSync(dir))
+        assert.notStrictEqual(realpathSync(process.cwd()), realpathSync(dir))
       }), { timeout: 30_000 })
+
+    it.live(
+      "a process that writes to stderr, then exits: ProcessExited shows its last lines, read to the end",
+      () =>
+        Effect.gen(function*() {
+          const error = yield* client({ reconnect: false }).pipe(Effect.flip)
+          assert.instanceOf(error, McpError.McpTransportError)
+          assert.strictEqual(error.reason._tag, "ProcessExited")
+          if (error.reason._tag === "ProcessExited") {
+            assert.deepStrictEqual(error.reason.stderr, ["noise 19998", "noise 19999", "last words"])
+          }
+          // more than a pipe holds: the last lines are still in the pipe when the process is gone
+          assert.isTrue(
+            error.message.endsWith(" exited with code 3; last stderr lines:\nnoise 19998\nnoise 19999\nlast words"),
+            error.message.slice(-200)
+          )
+        }).pipe(Effect.provide(transport({
+          command: node,
+          // writeSync: process.stderr.write queues what a full pipe does not take, and exit would drop it
+          args: [
+            "-e",
+            "let s = ''; for (let i = 0; i < 20000; i++) s += 'noise ' + i + '\\n'; require('node:fs').writeSync(2, s + 'last words\\n'); process.exit(3)"
+          ],
+          stderrTail: 3
+        }))),
+      { timeout: 30_000 }
+    )
 
     it.live("stderr as a stream and to a file", () =>
       Effect.gen(function*() {
@@ -271,9 +323,12 @@ describe("McpStdioTransport", () => {
           )
           const c = yield* client({ timeout: "Infinity", reconnect: false, protocolVersion: "legacy" })
           yield* Fiber.join(closed) // what was written before the close is lost unseen; the next write is not
-          const error = yield* c.callTool("anything").pipe(Effect.flip, Effect.timeout("10 seconds"))
+          // no deadline of the client can fire (Infinity) and the process stays alive: only the failed
+          // write can end the call, and it does within a few milliseconds
+          const error = yield* c.callTool("anything").pipe(Effect.flip, Effect.timeout("1 second"))
           assert.instanceOf(error, McpError.McpTransportError)
-          assert.include(["SendFailed", "ProcessExited", "ConnectionClosed"], error.reason._tag)
+          assert.strictEqual(error.reason._tag, "SendFailed")
+          assert.include(error.message, "the server's stdin is closed")
         }).pipe(
           Effect.provide(transport({
             command: node,
@@ -296,15 +351,47 @@ describe("McpStdioTransport", () => {
     )
 
     it.live(
-      "a second concurrent session on a kept-alive process waits, then fails with a typed error",
+      "a second concurrent session on a kept-alive process waits sessionWait, then fails with a typed error",
       () =>
         Effect.gen(function*() {
           const first = yield* client()
           assert.strictEqual((yield* first.session).serverInfo.name, "effect-stdio-server")
-          const error = yield* Effect.scoped(client()).pipe(Effect.flip)
+          // the second session's wait is on its own clock: a test clock, moved by hand
+          const clock = yield* TestClock.make()
+          const second = yield* Effect.scoped(client()).pipe(
+            Effect.flip,
+            Effect.provideService(Clock.Clock, clock),
+            Effect.forkChild({ startImmediately: true })
+          )
+          yield* clock.adjust("299 millis")
+          assert.isUndefined(second.pollUnsafe(), "the second session gave up before sessionWait")
+          yield* clock.adjust("1 millis")
+          const error = yield* Fiber.join(second)
           assert.instanceOf(error, McpError.McpTransportError)
-          assert.include(error.message, "in use by another session")
+          assert.include(error.message, "in use by another session (waited 300ms)")
+          // the first session was not disturbed
+          yield* first.ping()
         }).pipe(Effect.provide(transport({ ...effectServer, sessionWait: "300 millis" }))),
+      { timeout: 30_000 }
+    )
+
+    it.live(
+      "a second session on a kept-alive process waits for the first to end, then proceeds on the same process",
+      () =>
+        Effect.gen(function*() {
+          const firstScope = yield* Scope.make()
+          const first = yield* client({ timeout: "5 seconds" }).pipe(Scope.provide(firstScope))
+          const pid = yield* pidOf(first)
+          const second = yield* Effect.scoped(Effect.flatMap(client(), pidOf)).pipe(
+            Effect.forkChild({ startImmediately: true })
+          )
+          // while the second waits, the first still has the process to itself
+          assert.strictEqual(yield* pidOf(first), pid)
+          assert.isUndefined(second.pollUnsafe(), "the second session did not wait for the first")
+          yield* Scope.close(firstScope, Exit.void)
+          assert.strictEqual(yield* Fiber.join(second), pid)
+          assert.isTrue(isAlive(pid))
+        }).pipe(Effect.provide(transport({ ...effectServer, sessionWait: "20 seconds" }))),
       { timeout: 30_000 }
     )
   })

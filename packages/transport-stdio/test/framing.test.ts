@@ -3,7 +3,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { decodeLines, DEFAULT_MAX_MESSAGE_BYTES } from "../src/internal/framing.ts"
+import { decodeLines, DEFAULT_MAX_MESSAGE_BYTES, frameLines } from "../src/internal/framing.ts"
 
 const encoder = new TextEncoder()
 
@@ -78,8 +78,15 @@ describe("decodeLines", () => {
 
   it.effect("strips \\r before \\n, even when they arrive in different chunks", () =>
     Effect.gen(function*() {
-      const decoded = yield* decodeAll([encoder.encode("1\r"), encoder.encode("\n2\r"), encoder.encode("\n\"x\"\r")])
+      // JSON.parse accepts a trailing \r, so the framed text is what shows whether it was stripped
+      const chunks = [encoder.encode("1\r"), encoder.encode("\n2\r"), encoder.encode("\n\"x\"\r")]
+      const framed = yield* fromChunks(chunks).pipe(frameLines(), Stream.runCollect)
+      assert.deepStrictEqual(framed, ["1", "2", "\"x\""])
+      const decoded = yield* decodeAll(chunks)
       assert.deepStrictEqual(decoded, [1, 2, "x"])
+      // and within one chunk, a \r\n in the middle and a \r at the very end
+      const whole = yield* fromChunks([encoder.encode("[1]\r\n{\"a\":\"b\"}\r")]).pipe(frameLines(), Stream.runCollect)
+      assert.deepStrictEqual(whole, ["[1]", "{\"a\":\"b\"}"])
     }))
 
   it.effect("lines that are not JSON come through as MalformedMessage, in order, between the messages around them", () =>

@@ -3,7 +3,8 @@
  * credentials, one more try when the hook answers a 401/403 challenge with `true`, and a deadline
  * for the response headers. A request that could not be made, or whose connection was reset, fails
  * as {@link Transient} (worth another try); a missed deadline does not (the server may be working on
- * it). Also the one way both transports are built from a layer.
+ * it). Errors show a URL as {@link shown} does: never the password it may hold. Also the one way
+ * both transports are built from a layer.
  *
  * @internal
  */
@@ -17,6 +18,7 @@ import * as HttpClient from "effect/http/HttpClient"
 import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
+import * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
 import * as Headers from "./headers.ts"
 
@@ -69,7 +71,8 @@ export const make = (services: Services, options: {
         })),
         Effect.timeoutOrElse({
           duration: options.timeout,
-          orElse: () => Effect.fail(failure(`no response from ${url} within ${Duration.format(options.timeout)}`))
+          orElse: () =>
+            Effect.fail(failure(`no response from ${shown(url)} within ${Duration.format(options.timeout)}`))
         })
       ))
   const attempt: Client["attempt"] = (url, build) =>
@@ -102,7 +105,13 @@ export const failure = (description: string, cause?: unknown): McpTransportError
  * An HTTP request that could not be made.
  */
 export const requestFailed = (url: string, cause: HttpClientError.HttpClientError): McpTransportError =>
-  failure(`HTTP request to ${url} failed: ${cause.message}`, cause)
+  failure(`HTTP request to ${shown(url)} failed: ${cause.message}`, cause)
+
+/**
+ * A URL as errors show it: its user name and password (and the query parameters Effect redacts)
+ * replaced, as in Effect's own HTTP errors. The URL a request goes to keeps them.
+ */
+export const shown = (url: string): string => UrlParams.redactUrl(url)
 
 /**
  * Whether a response is a success (2xx).
@@ -121,7 +130,9 @@ export const statusError = (
     Effect.orElseSucceed(response.text, () => ""),
     (body) =>
       Effect.fail(
-        new McpTransportError({ reason: new HttpStatus({ status: response.status, url, body: excerpt(body) }) })
+        new McpTransportError({
+          reason: new HttpStatus({ status: response.status, url: shown(url), body: excerpt(body) })
+        })
       )
   )
 

@@ -76,25 +76,46 @@ export const decodeLines =
   (options?: FramingOptions) =>
   <E, R>(chunks: Stream.Stream<Uint8Array, E, R>): Stream.Stream<unknown, E | McpTransportError, R> => {
     const maxBytes = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
-    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes)))
+    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes, parseFrame)))
+  }
+
+/**
+ * The framing of {@link decodeLines} without the parsing: the text of each line, without its line
+ * ending (`\n`, or `\r\n`), blank lines skipped, with the same cap.
+ *
+ * **When to use**
+ *
+ * To see what the framer cuts out of the bytes (a `\r` left on a line would still parse as JSON).
+ *
+ * @stability experimental
+ * @category combinators
+ * @since 0.3.0
+ */
+export const frameLines =
+  (options?: FramingOptions) =>
+  <E, R>(chunks: Stream.Stream<Uint8Array, E, R>): Stream.Stream<string, E | McpTransportError, R> => {
+    const maxBytes = options?.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    return Stream.transformPull(chunks, (upstream) => Effect.sync(() => makePull(upstream, maxBytes, Result.succeed)))
   }
 
 const LF = 0x0a
 const CR = 0x0d
 
 /**
- * The framer of one run of the stream: its state lives in this closure.
+ * The framer of one run of the stream: its state lives in this closure. `parse` turns the text of
+ * each line that is not blank into what the stream emits.
  */
-const makePull = <E>(
+const makePull = <E, A, F>(
   upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, E, void>,
-  maxBytes: number
-): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+  maxBytes: number,
+  parse: (text: string) => Result.Result<A, F>
+): Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> => {
   const decoder = new TextDecoder()
   // The pieces of the line being received (views of the input chunks) and their total length.
   let pieces: Array<Uint8Array> = []
   let buffered = 0
-  // What the current pull emits.
-  let values: Array<unknown> = []
+  // What the current pull emits: the parsed lines, and what `parse` says of each that did not parse.
+  let values: Array<A | F> = []
   // Set once the input ended, or once a message was too large (failed on the next pull).
   let done = false
   let failure: McpTransportError | undefined
@@ -110,7 +131,7 @@ const makePull = <E>(
     if (line.length === 0) return
     const text = decoder.decode(line)
     if (text.trim().length === 0) return
-    const parsed = parseFrame(text)
+    const parsed = parse(text)
     values.push(Result.isSuccess(parsed) ? parsed.success : parsed.failure)
   }
 
@@ -158,7 +179,7 @@ const makePull = <E>(
     return true
   }
 
-  const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> => {
+  const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> => {
     const out = values
     values = []
     return Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
@@ -178,11 +199,13 @@ const makePull = <E>(
     return emit()
   }
 
-  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<unknown>, E | McpTransportError, void> = Effect.suspend(() => {
-    if (failure !== undefined) return Effect.fail(failure)
-    if (done) return Cause.done()
-    return Pull.matchEffect(upstream, { onSuccess: onChunks, onFailure: Effect.failCause, onDone })
-  })
+  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> = Effect.suspend(
+    () => {
+      if (failure !== undefined) return Effect.fail(failure)
+      if (done) return Cause.done()
+      return Pull.matchEffect(upstream, { onSuccess: onChunks, onFailure: Effect.failCause, onDone })
+    }
+  )
 
   return pull
 }

@@ -112,9 +112,10 @@ const spawn = Effect.fnUntraced(
     const gone = yield* Deferred.make<never, McpTransportError>()
     const stdin = yield* Queue.unbounded<string, Cause.Done>()
     const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
-    const tail = yield* Stderr.follow(handle.stderr, options)
-    yield* writeStdin(handle, running)
-    yield* watchExit(handle, gone, options.commandLine, tail)
+    const exited = yield* Deferred.make<void>()
+    const stderr = yield* Stderr.follow(handle.stderr, options)
+    yield* writeStdin(handle, running, exited)
+    yield* watchExit(handle, { gone, exited }, options.commandLine, stderr)
     yield* readStdout(handle, running, options.maxMessageBytes)
     yield* Shutdown.closeStdinFirst(stdin, gone, options.stdinGrace)
     return running
@@ -145,34 +146,63 @@ const encoder = new TextEncoder()
 const encodeLines = (lines: Arr.NonEmptyReadonlyArray<string>): Uint8Array =>
   encoder.encode(lines.length === 1 ? lines[0] : lines.join(""))
 
+/**
+ * How long a failed write waits to see whether the process exited (its stdin closed with it) before
+ * taking it for a live process that closed its stdin.
+ */
+const EXIT_GRACE = "200 millis"
+
 /** The stdin writer: one fiber, one write for all the lines waiting; ending the queue is EOF. */
-const writeStdin = (handle: ChildProcessSpawner.ChildProcessHandle, running: Running) =>
+const writeStdin = (
+  handle: ChildProcessSpawner.ChildProcessHandle,
+  running: Running,
+  exited: Deferred.Deferred<void>
+) =>
   Stream.fromEffectRepeat(Effect.map(Queue.takeAll(running.stdin), encodeLines)).pipe(
     Stream.run(handle.stdin),
-    // a server that closed its stdin (EPIPE) cannot be talked to: requests fail at once, and the
-    // process is stopped so that the next session starts a new one
+    // a write fails (EPIPE) when the process exited, which the exit watcher reports, or when a live
+    // server closed its stdin: it cannot be talked to, requests fail at once, and the process is
+    // stopped so that the next session starts a new one
     Effect.catchCause((cause) =>
-      Cause.hasInterruptsOnly(cause) ? Effect.void : abandon(
-        handle,
-        running.gone,
-        new McpTransportError({
-          reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
-        })
+      Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.timeout(Deferred.await(exited), EXIT_GRACE).pipe(
+        Effect.catchTag("TimeoutError", () =>
+          abandon(
+            handle,
+            running.gone,
+            new McpTransportError({
+              reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
+            })
+          ))
       )
     ),
     Effect.forkScoped
   )
 
-/** The exit watcher: marks the process gone (with its exit code or signal) the moment it exits. */
+/**
+ * How long the exit watcher waits for the rest of stderr once the process exited: what it wrote last
+ * may still be in the pipe (a grandchild that holds the pipe open would keep it from ending).
+ */
+const STDERR_DRAIN = "500 millis"
+
+/**
+ * The exit watcher: marks the process gone (with its exit code or signal) once it exits and its
+ * stderr was read to the end, so that the error carries the last lines it wrote.
+ */
 const watchExit = (
   handle: ChildProcessSpawner.ChildProcessHandle,
-  gone: Deferred.Deferred<never, McpTransportError>,
+  { exited, gone }: {
+    readonly gone: Deferred.Deferred<never, McpTransportError>
+    /** Completed the moment the process exits. */
+    readonly exited: Deferred.Deferred<void>
+  },
   commandLine: string,
-  tail: ReadonlyArray<string>
+  stderr: Stderr.Followed
 ) =>
   handle.exitCode.pipe(
     Effect.exit,
-    Effect.flatMap((exit) => Deferred.fail(gone, ProcessError.processExited(commandLine, exit, tail))),
+    Effect.tap(() => Deferred.succeed(exited, undefined)),
+    Effect.tap(() => Effect.ignore(Effect.timeout(stderr.drained, STDERR_DRAIN))),
+    Effect.flatMap((exit) => Deferred.fail(gone, ProcessError.processExited(commandLine, exit, stderr.tail))),
     Effect.forkScoped
   )
 

@@ -7,6 +7,7 @@
  * @internal
  */
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import type * as FileSystem from "effect/FileSystem"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
@@ -34,17 +35,29 @@ export const stdioOf = (mode: StderrMode): "inherit" | "ignore" | "pipe" =>
   mode === "inherit" ? "inherit" : mode === "ignore" ? "ignore" : "pipe"
 
 /**
- * Reads a process's stderr in a fiber of the current scope, as its mode says. Returns the tail: the
- * last `stderrTail` lines, kept up to date (empty when the mode does not pipe stderr).
+ * A followed stderr: its last lines, and when it was read to the end.
+ */
+export interface Followed {
+  /** The last `stderrTail` lines, kept up to date (empty when the mode does not pipe stderr). */
+  readonly tail: ReadonlyArray<string>
+  /**
+   * Completes once stderr was read to its end (at once when it is not piped). A process that exited
+   * may still have lines in the pipe: they are in the tail only after this.
+   */
+  readonly drained: Effect.Effect<void>
+}
+
+/**
+ * Reads a process's stderr in a fiber of the current scope, as its mode says.
  */
 export const follow = Effect.fnUntraced(function*(
   stderr: Stream.Stream<Uint8Array, unknown>,
   options: Options
-): Effect.fn.Return<ReadonlyArray<string>, never, Scope.Scope> {
+): Effect.fn.Return<Followed, never, Scope.Scope> {
   const tail: Array<string> = []
-  if (stdioOf(options.stderr) !== "pipe") return tail
+  if (stdioOf(options.stderr) !== "pipe") return { tail, drained: Effect.void }
   const write = yield* lineWriter(options)
-  yield* stderr.pipe(
+  const reader = yield* stderr.pipe(
     Stream.decodeText(),
     Stream.splitLines,
     Stream.runForEach((line) => {
@@ -56,7 +69,7 @@ export const follow = Effect.fnUntraced(function*(
     Effect.ignore,
     Effect.forkScoped
   )
-  return tail
+  return { tail, drained: Effect.asVoid(Fiber.await(reader)) }
 })
 
 type LineWriter = (line: string) => Effect.Effect<void>
