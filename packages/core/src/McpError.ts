@@ -51,7 +51,9 @@ export class ConnectionClosed extends Schema.TaggedError<ConnectionClosed>(
 )("ConnectionClosed", {
   description: Schema.optional(Schema.String),
   cause: Schema.optional(Schema.Defect()),
-  streamEnded: Schema.optional(Schema.Boolean)
+  streamEnded: Schema.optional(Schema.Boolean),
+  /** The system's code for why, when there is one: `ECONNREFUSED`, `ENOTFOUND`, a TLS error's code. */
+  code: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     return this.description === undefined

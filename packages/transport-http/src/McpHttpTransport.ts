@@ -15,6 +15,12 @@
  * A server that refuses `initialize` with 400, 404 or 405 is tried with the legacy HTTP+SSE transport
  * at the same URL (the service's `fallback`), unless `sseFallback: false`.
  *
+ * Credentials written into the URL (`https://user:password@host/mcp`) are sent as HTTP Basic
+ * authorization and taken out of the URL, so that no error or log shows them; an `authorization`
+ * header configured or given by `McpAuth` wins over them. A request that cannot be made says why in
+ * plain words (nothing listening, a host that does not resolve, a TLS failure), with the system's code
+ * on the `ConnectionClosed` reason.
+ *
  * Transient failures (a connection that could not be made or was reset, 502, 503, 504) are retried on
  * a `Schedule` for the messages whose route says they may be sent again (everything but `tools/call`,
  * `initialize` and notifications). Authorization comes from the `McpAuth` hook of core: its headers
@@ -118,7 +124,8 @@ const TRANSIENT_STATUS = new Set([502, 503, 504])
  * @category constructors
  * @since 0.3.0
  */
-export const make = (services: Client.Services, options: Options): Service => {
+export const make = (services: Client.Services, given: Options): Service => {
+  const options = Client.withUrlCredentials(given)
   const url = options.url.toString()
   const routing = Routing.make()
   return {

@@ -91,10 +91,13 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
  * @category constructors
  * @since 0.3.0
  */
-export const make = (services: Client.Services, options: Options): Service => ({
-  connect: connectWith(services, options),
-  credentialsId: Headers.credentialsId(services.auth, options.url.toString(), options.headers)
-})
+export const make = (services: Client.Services, given: Options): Service => {
+  const options = Client.withUrlCredentials(given)
+  return {
+    connect: connectWith(services, options),
+    credentialsId: Headers.credentialsId(services.auth, options.url.toString(), options.headers)
+  }
+}
 
 /**
  * Opens a legacy HTTP+SSE connection in the current scope.

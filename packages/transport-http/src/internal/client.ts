@@ -20,6 +20,7 @@ import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as UrlParams from "effect/http/UrlParams"
 import * as Layer from "effect/Layer"
+import * as Predicate from "effect/Predicate"
 import * as Headers from "./headers.ts"
 
 /**
@@ -104,8 +105,56 @@ export const failure = (description: string, cause?: unknown): McpTransportError
 /**
  * An HTTP request that could not be made.
  */
-export const requestFailed = (url: string, cause: HttpClientError.HttpClientError): McpTransportError =>
-  failure(`HTTP request to ${shown(url)} failed: ${cause.message}`, cause)
+export const requestFailed = (url: string, cause: HttpClientError.HttpClientError): McpTransportError => {
+  const system = systemErrorOf(cause)
+  const code = system?.code
+  const what = system === undefined ? cause.message : `${whatHappened(system, url)} (${system.code})`
+  return new McpTransportError({
+    reason: new ConnectionClosed({
+      description: `HTTP request to ${shown(url)} failed: ${what}`,
+      cause,
+      ...(code === undefined ? {} : { code })
+    })
+  })
+}
+
+/** The system error somewhere down a cause chain (undici wraps Node's), with its code. */
+const systemErrorOf = (error: unknown): { readonly code: string; readonly message: string } | undefined => {
+  let current: unknown = error
+  for (let depth = 0; depth < 6 && Predicate.isObject(current); depth++) {
+    if (typeof current.code === "string" && current.code.length > 0) {
+      return { code: current.code, message: typeof current.message === "string" ? current.message : current.code }
+    }
+    current = current.cause
+  }
+  return undefined
+}
+
+/** A system error code in plain words. */
+const whatHappened = (error: { readonly code: string; readonly message: string }, url: string): string => {
+  const { host, hostname } = URL.canParse(url) ? new URL(url) : { host: url, hostname: url }
+  const code = error.code
+  switch (code) {
+    case "ECONNREFUSED":
+      return `nothing is listening at ${host}`
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `cannot resolve the host ${hostname}`
+    case "ECONNRESET":
+    case "UND_ERR_SOCKET":
+      return `the connection to ${host} was reset`
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return `connecting to ${host} timed out`
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `${host} cannot be reached from this machine`
+    default:
+      return code.startsWith("ERR_TLS") || code.includes("CERT") || code.startsWith("ERR_SSL")
+        ? `the TLS connection to ${host} failed: ${error.message}`
+        : error.message
+  }
+}
 
 /**
  * A URL as errors show it: its user name and password (and the query parameters Effect redacts)
@@ -164,3 +213,36 @@ export const layer = <Options>(
   options: Options
 ): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
   Layer.effect(McpTransport)(Effect.map(service(make, options), McpTransport.of))
+
+/**
+ * Credentials written into a URL (`https://user:password@host/mcp`) are sent as HTTP Basic
+ * authorization, as curl and browsers do, and taken out of the URL: the URL the transport uses, and
+ * every error and log that names it, never holds them. A configured `authorization` header, or one
+ * from `McpAuth`, wins over them.
+ */
+export const withUrlCredentials = <
+  Options extends { readonly url: string | URL; readonly headers?: Readonly<Record<string, string>> | undefined }
+>(options: Options): Options => {
+  const text = options.url.toString()
+  if (!URL.canParse(text)) return options
+  const url = new URL(text)
+  if (url.username === "" && url.password === "") return options
+  const basic = `Basic ${base64(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`)}`
+  url.username = ""
+  url.password = ""
+  const configured = options.headers ?? {}
+  const hasAuthorization = Object.keys(configured).some((name) => name.toLowerCase() === "authorization")
+  return {
+    ...options,
+    url: url.toString(),
+    headers: hasAuthorization ? configured : { authorization: basic, ...configured }
+  }
+}
+
+const encoder = new TextEncoder()
+
+const base64 = (text: string): string => {
+  let binary = ""
+  for (const byte of encoder.encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary)
+}
