@@ -780,6 +780,43 @@ const promptArguments = (args: Readonly<Record<string, unknown>>): Record<string
 }
 
 /**
+ * Builds a client and its transport together, both in the caller's `Scope`: the usual way to hold
+ * one or more clients in a program without layers.
+ *
+ * **When to use**
+ *
+ * `McpClient.make(...).pipe(Effect.provide(transportLayer))` releases the transport as soon as `make`
+ * returns (`Effect.provide` builds a layer for the effect it wraps, and only for it), so the client's
+ * next call finds its transport gone. `connect` builds the layer into the caller's scope instead: the
+ * client and its transport live until that scope closes.
+ *
+ * **Example** (Two clients in one program)
+ *
+ * ```ts
+ * import { Effect } from "effect"
+ * import { McpClient, McpInMemoryTransport } from "@effect-mcp/core"
+ *
+ * declare const Weather: McpInMemoryTransport.ServerLayer
+ * declare const Calendar: McpInMemoryTransport.ServerLayer
+ *
+ * const program = Effect.gen(function*() {
+ *   const weather = yield* McpClient.connect(McpInMemoryTransport.layer(Weather))
+ *   const calendar = yield* McpClient.connect(McpInMemoryTransport.layer(Calendar), { timeout: "10 seconds" })
+ *   return [yield* weather.listTools(), yield* calendar.listTools()]
+ * }).pipe(Effect.scoped)
+ * ```
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const connect = <E, R>(
+  transport: Layer.Layer<McpTransport, E, R>,
+  options?: Options
+): Effect.Effect<McpClient["Service"], McpError | E, Scope.Scope | R> =>
+  Effect.flatMap(Layer.build(transport), (context) => Effect.provide(make(options), context))
+
+/**
  * Provides an {@link McpClient} whose session lives as long as the layer.
  *
  * **Example** (A client over an in-process server)

@@ -25,16 +25,20 @@
  * @stability experimental
  * @since 0.1.0
  */
+import * as McpClient from "@effect-mcp/core/McpClient"
+import type * as McpError from "@effect-mcp/core/McpError"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
 import * as McpHttpTransport from "@effect-mcp/transport-http/McpHttpTransport"
 import type * as McpStdioCommand from "@effect-mcp/transport-stdio/McpStdioCommand"
 import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as NodeServices from "@effect/platform-node/NodeServices"
+import type * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
+import type * as Scope from "effect/Scope"
 
 /**
  * Options of {@link layer}: those of the transport the source implies.
@@ -91,3 +95,31 @@ export const layer = (
  */
 export const layerNode = (source: string | ReadonlyArray<string>, options?: Options): Layer.Layer<McpTransport> =>
   layer(source, options).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeServices.layer]))
+
+/**
+ * A client for the server a source names, with its transport, both in the caller's `Scope`: the
+ * shortest way to talk to any server, and to hold several at once.
+ *
+ * **Example** (Two servers in one program)
+ *
+ * ```ts
+ * import { NodeRuntime } from "@effect/platform-node"
+ * import { Console, Effect } from "effect"
+ * import { McpSource } from "effect-mcp"
+ *
+ * Effect.gen(function*() {
+ *   const local = yield* McpSource.connect("server.py")
+ *   const remote = yield* McpSource.connect("https://example.com/mcp", { client: { timeout: "30 seconds" } })
+ *   yield* Console.log((yield* local.listTools()).length, (yield* remote.listTools()).length)
+ * }).pipe(Effect.scoped, NodeRuntime.runMain)
+ * ```
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const connect = (
+  source: string | ReadonlyArray<string>,
+  options?: Options & { readonly client?: McpClient.Options | undefined }
+): Effect.Effect<McpClient.McpClient["Service"], McpError.McpError, Scope.Scope> =>
+  McpClient.connect(layerNode(source, options), options?.client)

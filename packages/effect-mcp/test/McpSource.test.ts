@@ -1,6 +1,6 @@
 import { NodeHttpServer } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { McpClient, McpSource } from "effect-mcp"
+import { McpClient, McpError, McpSource } from "effect-mcp"
 import { McpProtocol, McpServer, Tool, Toolkit } from "effect/ai"
 import * as Effect from "effect/Effect"
 import * as HttpRouter from "effect/http/HttpRouter"
@@ -60,4 +60,60 @@ describe("McpSource", () => {
         ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
       )
     ), { timeout: 30_000 })
+})
+
+describe("McpSource: sources that cannot work, and holding clients", () => {
+  const spawnFailure = (source: string) =>
+    McpSource.connect(source, { stdio: { stderr: "ignore" } }).pipe(
+      Effect.scoped,
+      Effect.flip,
+      Effect.map((error) => {
+        assert.instanceOf(error, McpError.McpTransportError)
+        assert.strictEqual(error._tag === "McpTransportError" ? error.reason._tag : "", "SpawnFailed")
+        return error.message
+      })
+    )
+
+  it.live(
+    "an empty or blank source, a directory, a script that does not exist: a typed error that says so",
+    () =>
+      Effect.gen(function*() {
+        const empty = "Could not start the MCP server \"\": the source is empty: give a URL, a script (server.py, " +
+          "server.ts) or a command"
+        assert.strictEqual(yield* spawnFailure(""), empty)
+        assert.strictEqual(yield* spawnFailure("   "), empty)
+        const directory = fileURLToPath(new URL(".", import.meta.url))
+        assert.include(yield* spawnFailure(directory), "is a directory: give the server's script or the command")
+        assert.include(yield* spawnFailure("no-such-server.py"), "no such script: no-such-server.py")
+      }),
+    { timeout: 30_000 }
+  )
+
+  it.live(
+    "McpSource.connect holds two clients at once, each with its own server, for the caller's scope",
+    () =>
+      Effect.gen(function*() {
+        const first = yield* McpSource.connect(script, { stdio: { stderr: "ignore" } })
+        const second = yield* McpSource.connect(script, {
+          stdio: { stderr: "ignore" },
+          client: { timeout: "5 seconds" }
+        })
+        assert.deepStrictEqual((yield* first.callTool("add", { a: 1, b: 2 })).structuredContent, { sum: 3 })
+        assert.deepStrictEqual((yield* second.callTool("add", { a: 2, b: 2 })).structuredContent, { sum: 4 })
+        // and again, later: the transports are still there
+        assert.deepStrictEqual((yield* first.callTool("add", { a: 5, b: 5 })).structuredContent, { sum: 10 })
+      }).pipe(Effect.scoped),
+    { timeout: 30_000 }
+  )
+
+  it.live("a client whose transport was released says exactly that", () =>
+    Effect.gen(function*() {
+      // the mistake: Effect.provide releases the transport's layer as soon as make returns
+      const client = yield* McpClient.make({ reconnect: false }).pipe(
+        Effect.provide(McpSource.layerNode(script, { stdio: { stderr: "ignore" } }))
+      )
+      const error = yield* client.listTools().pipe(Effect.flip)
+      assert.include(error.message, "was closed: the scope of the layer that provided it ended")
+      assert.include(error.message, "McpClient.connect")
+    }).pipe(Effect.scoped), { timeout: 30_000 })
 })

@@ -311,8 +311,9 @@ export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpCl
  * @since 0.1.0
  */
 export const isSseUrl = (url: string | URL): boolean => {
-  const path = new URL(url.toString()).pathname.replace(/\/+$/, "")
-  return path.endsWith("/sse")
+  const text = url.toString()
+  // a URL that does not parse is no SSE URL: its requests fail with a typed error
+  return URL.canParse(text) && new URL(text).pathname.replace(/\/+$/, "").endsWith("/sse")
 }
 
 /**

@@ -485,10 +485,11 @@ describe("McpHttpTransport: no credential in an error, a log line or a span", ()
     },
     {
       // the refused probe is logged with the error's message, which names the URL
+      // the fallback connects (the URL's credentials go as Basic authorization), then a call fails
       name: "a handshake refused with 404, then the HTTP+SSE fallback",
       start: Effect.map(Servers.legacySse, (server) => ({ url: server.url + "/sse" })),
-      act: (client) => client.ping(),
-      showsUrl: true,
+      act: (client) => client.callTool("no-such-tool"),
+      showsUrl: false,
       logsUrl: true
     }
   ]

@@ -41,7 +41,8 @@ export interface InferOptions {
   readonly args?: ReadonlyArray<string> | undefined
   /**
    * The Node.js executable for `.js`, `.mjs`, `.cjs` and (unless `typescript` is `"tsx"`) `.ts`, `.mts`,
-   * `.cts` scripts. Defaults to `"node"`.
+   * `.cts` scripts. Defaults to the Node.js that runs this program (`process.execPath`), not whichever
+   * `node` comes first on the PATH: a `.ts` server then runs with the type stripping this one has.
    */
   readonly node?: string | undefined
   /**
@@ -241,6 +242,24 @@ export const infer = (source: string | ReadonlyArray<string>, options?: InferOpt
 }
 
 /**
+ * The first word of a source (the script or the program it runs), as {@link infer} splits it, and
+ * whether it names a script by its extension (`.js`, `.ts`, `.py` …). Empty for a blank source.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const program = (
+  source: string | ReadonlyArray<string>,
+  platform: NodeJS.Platform = process.platform
+): { readonly word: string; readonly script: boolean } => {
+  const words = typeof source === "string" ? split(source, platform) : source
+  const word = (words[0] ?? "").trim()
+  const ext = extension(word)
+  return { word, script: NODE_EXTENSIONS.has(ext) || TYPESCRIPT_EXTENSIONS.has(ext) || ext === "py" }
+}
+
+/**
  * Builds the environment of a stdio MCP server from the parent's environment.
  *
  * **Details**
@@ -365,12 +384,12 @@ const fromWords = (
 ): Command => {
   const ext = extension(first)
   if (NODE_EXTENSIONS.has(ext)) {
-    return { command: options.node ?? "node", args: [first, ...rest] }
+    return { command: options.node ?? process.execPath, args: [first, ...rest] }
   }
   if (TYPESCRIPT_EXTENSIONS.has(ext)) {
     return options.typescript === "tsx"
       ? { command: "tsx", args: [first, ...rest] }
-      : { command: options.node ?? "node", args: ["--experimental-strip-types", first, ...rest] }
+      : { command: options.node ?? process.execPath, args: ["--experimental-strip-types", first, ...rest] }
   }
   if (ext === "py") {
     return fromPython(first, rest, options, platform)

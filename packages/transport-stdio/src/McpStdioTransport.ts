@@ -39,7 +39,7 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
+import { ConnectionClosed, McpTransportError, SendFailed, SpawnFailed } from "@effect-mcp/core/McpError"
 import { encodeLine, fromChannel, McpTransport } from "@effect-mcp/core/McpTransport"
 import type { McpConnection } from "@effect-mcp/core/McpTransport"
 import type * as Cause from "effect/Cause"
@@ -52,8 +52,9 @@ import * as Layer from "effect/Layer"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as PubSub from "effect/PubSub"
 import * as Queue from "effect/Queue"
-import type * as Scope from "effect/Scope"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import { isAbsolute, join } from "node:path"
 import * as KeepAlive from "./internal/keepAlive.ts"
 import * as Process from "./internal/process.ts"
 import * as McpStdioCommand from "./McpStdioCommand.ts"
@@ -136,11 +137,31 @@ export const make = Effect.fnUntraced(function*(
   const spawnOptions = yield* resolveSpawnOptions(options, stderrLines)
   const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
   // a session's process: its own, or the one the sessions of this transport share
+  // the kept process lives in a scope of its own, closed after the sessions were told (below)
+  const processes = yield* Scope.fork(yield* Effect.scope)
+  yield* Effect.addFinalizer((exit) => Scope.close(processes, exit))
   const open = options.keepAlive === false
     ? Process.spawnScoped(spawnOptions)
-    : yield* KeepAlive.make({ spawnIn: (scope) => Process.spawnIn(spawnOptions, scope), sessionWait })
+    : yield* KeepAlive.make({ spawnIn: (scope) => Process.spawnIn(spawnOptions, scope), sessionWait }).pipe(
+      Scope.provide(processes)
+    )
+  // When the transport's own scope ends (the layer that provided it was released), the sessions still
+  // holding its processes are told so: that, not a closed stdin, is why their calls fail.
+  const attached = new Set<Process.Running>()
+  let closed = false
+  yield* Effect.addFinalizer(() =>
+    Effect.suspend(() => {
+      closed = true
+      return Effect.forEach(attached, (running) => Deferred.fail(running.gone, transportClosed(options.command)), {
+        discard: true
+      })
+    })
+  )
   const connect = Effect.gen(function*() {
+    if (closed) return yield* transportClosed(options.command)
     const running = yield* open
+    attached.add(running)
+    yield* Effect.addFinalizer(() => Effect.sync(() => attached.delete(running)))
     return connection(running, yield* Process.attach(running))
   })
   return {
@@ -176,6 +197,15 @@ const resolveSpawnOptions = Effect.fnUntraced(function*(
     maxMessageBytes: options.maxMessageBytes
   }
 })
+
+/** Why a session fails once its transport is gone. */
+const transportClosed = (command: string) =>
+  new McpTransportError({
+    reason: new ConnectionClosed({
+      description: `the stdio transport of ${command} was closed: the scope of the layer that provided it ended ` +
+        "(provide the transport for as long as its client is used, or build the client with McpClient.connect)"
+    })
+  })
 
 /** A session's connection to a running process: lines to its stdin, messages from its stdout. */
 const connection = (
@@ -241,5 +271,39 @@ export const layerSource = (
   ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
 > => {
   const { command, args } = McpStdioCommand.infer(source, options)
-  return layer({ ...options, command, args })
+  return Layer.effectContext(
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const { stderr, transport } = yield* make({ ...options, command, args })
+      // a source that cannot name a server fails every connection with what is wrong with it
+      const checked = {
+        ...transport,
+        connect: Effect.andThen(checkSource(fs, source, options?.cwd), transport.connect)
+      }
+      return Context.make(McpTransport, checked).pipe(Context.add(McpStdioStderr, stderr))
+    })
+  )
+}
+
+/**
+ * What is wrong with a source before anything is started: it is blank, it is a directory, or it names
+ * a script (by its extension) that does not exist.
+ */
+const checkSource = (
+  fs: FileSystem.FileSystem,
+  source: string | ReadonlyArray<string>,
+  cwd: string | undefined
+): Effect.Effect<void, McpTransportError> => {
+  const { script, word } = McpStdioCommand.program(source)
+  const refuse = (description: string) =>
+    Effect.fail(new McpTransportError({ reason: new SpawnFailed({ command: word, description }) }))
+  if (word === "") return refuse("the source is empty: give a URL, a script (server.py, server.ts) or a command")
+  const path = isAbsolute(word) || cwd === undefined ? word : join(cwd, word)
+  return Effect.flatMap(Effect.option(fs.stat(path)), (info) => {
+    if (info._tag === "Some" && info.value.type === "Directory") {
+      return refuse(`${word} is a directory: give the server's script or the command that runs it`)
+    }
+    if (info._tag === "None" && script) return refuse(`no such script: ${path}`)
+    return Effect.void
+  })
 }

@@ -12,10 +12,11 @@ const words = (line: string, platform: NodeJS.Platform = "linux"): ReadonlyArray
 
 describe("McpStdioCommand", () => {
   describe("infer: scripts", () => {
-    it("runs .js, .mjs and .cjs with node", () => {
+    it("runs .js, .mjs and .cjs with the Node.js that runs this program, not the PATH's node", () => {
       for (const file of ["server.js", "dist/server.mjs", "/abs/server.cjs"]) {
-        assert.deepStrictEqual(McpStdioCommand.infer(file, linux), { command: "node", args: [file] })
+        assert.deepStrictEqual(McpStdioCommand.infer(file, linux), { command: process.execPath, args: [file] })
       }
+      assert.notStrictEqual(process.execPath, "node")
     })
 
     it("uses options.node as the Node.js executable", () => {
@@ -26,14 +27,17 @@ describe("McpStdioCommand", () => {
     })
 
     it("matches extensions case-insensitively", () => {
-      assert.deepStrictEqual(McpStdioCommand.infer("SERVER.JS", linux), { command: "node", args: ["SERVER.JS"] })
+      assert.deepStrictEqual(McpStdioCommand.infer("SERVER.JS", linux), {
+        command: process.execPath,
+        args: ["SERVER.JS"]
+      })
       assert.deepStrictEqual(McpStdioCommand.infer("Server.PY", linux), { command: "python3", args: ["Server.PY"] })
     })
 
     it("runs .ts, .mts and .cts with node type stripping by default", () => {
       for (const file of ["server.ts", "server.mts", "server.cts"]) {
         assert.deepStrictEqual(McpStdioCommand.infer(file, linux), {
-          command: "node",
+          command: process.execPath,
           args: ["--experimental-strip-types", file]
         })
       }
@@ -97,7 +101,7 @@ describe("McpStdioCommand", () => {
         args: ["server.py", "--port", "3", "a b", "--x"]
       })
       assert.deepStrictEqual(McpStdioCommand.infer(["/my servers/server.js", "--a"], { ...linux, args: ["--b"] }), {
-        command: "node",
+        command: process.execPath,
         args: ["/my servers/server.js", "--a", "--b"]
       })
     })
