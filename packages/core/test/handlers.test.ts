@@ -771,7 +771,7 @@ describe("McpMessages and typed notification streams", () => {
 })
 
 describe("against the official SDK server", () => {
-  const events = { rootsListChanged: 0 }
+  const events = SdkServer.makeEvents()
 
   it.effect("sampling with tools: the handler sees tools and tool choice, and answers with tool_use", () =>
     Effect.gen(function*() {
