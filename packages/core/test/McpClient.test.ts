@@ -303,6 +303,25 @@ describe("McpClient against the official SDK server", () => {
         { method: "ping" }
       ])
     }))
+
+  it.effect("the logLevel option sends logging/setLevel once the session is open; the server filters by it", () =>
+    Effect.gen(function*() {
+      const events = SdkServer.makeEvents()
+      const entries = yield* Queue.unbounded<McpLogging.LogEntry>()
+      const client = yield* McpClient.make({ logLevel: "error" }).pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpLogging.layer((entry) => Queue.offer(entries, entry)))
+      )
+      const handshake = events.received.findIndex((m) => m.method === "notifications/initialized")
+      assert.isAbove(handshake, 0)
+      assert.deepStrictEqual(events.received.slice(handshake + 1), [
+        { method: "logging/setLevel", params: { level: "error" } }
+      ])
+      // log_levels logs at info, then at error: the error entry is the last the call can bring
+      yield* client.callTool("log_levels")
+      const first = yield* Queue.take(entries)
+      assert.deepStrictEqual(first, { level: "error", logger: "sdk", data: "at error", server: "sdk-server" })
+    }))
 })
 
 describe("McpClient against a scripted server", () => {
@@ -374,6 +393,31 @@ describe("McpClient against a scripted server", () => {
       ])
       yield* client.ping()
       assert.deepStrictEqual(log.map((m) => m.method), ["initialize", "notifications/initialized", "ping"])
+    }))
+
+  it.effect("the logLevel option is sent only to a server that offers logging", () =>
+    Effect.gen(function*() {
+      const methods = (capabilities: Record<string, unknown>) =>
+        Effect.gen(function*() {
+          const log: Array<ScriptedPeer.ClientMessage> = []
+          const client = yield* McpClient.make({ logLevel: "notice" }).pipe(
+            Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+              log,
+              initialize: { capabilities },
+              onMessage: () => Effect.succeed({ result: {} })
+            })))
+          )
+          // a ping round trip: the peer has read everything written before it
+          yield* client.ping()
+          return log.map((m) => m.method === "logging/setLevel" ? `${m.method} ${m.params?.level}` : m.method)
+        }).pipe(Effect.scoped)
+      assert.deepStrictEqual(yield* methods({ tools: {}, logging: {} }), [
+        "initialize",
+        "notifications/initialized",
+        "logging/setLevel notice",
+        "ping"
+      ])
+      assert.deepStrictEqual(yield* methods({ tools: {} }), ["initialize", "notifications/initialized", "ping"])
     }))
 
   it.effect("a server answering a revision this client does not speak fails with McpVersionError", () =>
