@@ -5,6 +5,7 @@ import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
 import * as McpElicitation from "../src/McpElicitation.ts"
@@ -275,10 +276,18 @@ describe("McpClient against an in-process Effect McpServer", () => {
 
   it.effect("each session gets a fresh server; closing one leaves the other working", () =>
     Effect.gen(function*() {
-      const server = EffectServer.layer()
-      const first = yield* McpClientTest.makeClient(server).pipe(Effect.scoped, Effect.exit)
-      assert.isTrue(Exit.isSuccess(first))
+      const instances: EffectServer.Instances = { started: 0, stopped: 0 }
+      const server = EffectServer.layer({ instances })
+      const firstScope = yield* Scope.make()
+      const first = yield* McpClientTest.makeClient(server).pipe(Scope.provide(firstScope))
       const second = yield* McpClientTest.makeClient(server)
+      // one server per session, both running
+      assert.deepStrictEqual(instances, { started: 2, stopped: 0 })
+      const echoed = yield* first.callTool("echo", { text: "first" })
+      assert.deepStrictEqual(echoed.content, [{ type: "text", text: "first" }])
+      yield* Scope.close(firstScope, Exit.void)
+      // closing the first session stopped its server, and only that one
+      assert.deepStrictEqual(instances, { started: 2, stopped: 1 })
       const result = yield* second.callTool("echo", { text: "again" })
       assert.deepStrictEqual(result.content, [{ type: "text", text: "again" }])
     }))
