@@ -618,6 +618,10 @@ export type SamplingContent = typeof SamplingContent.Type
 // Capabilities and lifecycle
 // -----------------------------------------------------------------------------
 
+// each experimental capability and extension is an object: `{ [key: string]: object }` (2025-11-25),
+// `{ [key: string]: JSONObject }` (2026-07-28)
+const capabilityObjects = Schema.Record(Schema.String, JsonObject)
+
 /**
  * What the client offers to servers.
  *
@@ -626,12 +630,12 @@ export type SamplingContent = typeof SamplingContent.Type
  * @since 0.1.0
  */
 export const ClientCapabilities = open({
-  experimental: optional(JsonObject),
+  experimental: optional(capabilityObjects),
   roots: optional(open({ listChanged: optional(Schema.Boolean) })),
   sampling: optional(open({ context: optional(JsonObject), tools: optional(JsonObject) })),
   elicitation: optional(open({ form: optional(JsonObject), url: optional(JsonObject) })),
   tasks: optional(JsonObject),
-  extensions: optional(JsonObject)
+  extensions: optional(capabilityObjects)
 })
 
 /**

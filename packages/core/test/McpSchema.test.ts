@@ -50,6 +50,14 @@ describe("McpSchema", () => {
     assert.strictEqual(wrongType._tag, "Failure")
   })
 
+  it("a client's experimental capabilities and extensions are objects, as the SDKs require", () => {
+    const encode = Schema.encodeUnknownExit(McpSchema.ClientCapabilities)
+    assert.strictEqual(encode({ experimental: { "x-feature": { on: true } } })._tag, "Success")
+    assert.strictEqual(encode({ extensions: { "io.example/ext": {} } })._tag, "Success")
+    assert.strictEqual(encode({ experimental: { "x-feature": true } })._tag, "Failure")
+    assert.strictEqual(encode({ extensions: { "io.example/ext": [] } })._tag, "Failure")
+  })
+
   it("decodes each content type by its tag", () => {
     const decode = Schema.decodeUnknownSync(McpSchema.ContentBlock)
     const blocks = [
