@@ -566,7 +566,9 @@ export const ToolUseContent = open({
 export type ToolUseContent = typeof ToolUseContent.Type
 
 /**
- * The result of a tool call, sent back to the model in a sampling request (2025-11-25).
+ * The result of a tool call, sent back to the model in a sampling request (2025-11-25). Its
+ * `structuredContent` is an object in 2025-11-25 and any JSON value in 2026-07-28, as for
+ * {@link CallToolResult}.
  *
  * @stability experimental
  * @category schemas
@@ -576,7 +578,7 @@ export const ToolResultContent = open({
   type: Schema.Literal("tool_result"),
   toolUseId: Schema.String,
   content: Schema.Array(ContentBlock),
-  structuredContent: optional(JsonObject),
+  structuredContent: optional(Schema.Json),
   isError: optional(Schema.Boolean),
   ...meta
 })

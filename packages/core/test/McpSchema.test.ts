@@ -58,6 +58,14 @@ describe("McpSchema", () => {
     assert.strictEqual(encode({ extensions: { "io.example/ext": [] } })._tag, "Failure")
   })
 
+  it("a tool_result block's structuredContent may be any JSON value (2026-07-28)", () => {
+    const decode = Schema.decodeUnknownSync(McpSchema.ToolResultContent)
+    for (const structuredContent of [{ a: 1 }, [1, 2], "text", 42, false, null]) {
+      const block = { type: "tool_result", toolUseId: "t1", content: [], structuredContent }
+      assert.deepStrictEqual(decode(block).structuredContent, structuredContent)
+    }
+  })
+
   it("decodes each content type by its tag", () => {
     const decode = Schema.decodeUnknownSync(McpSchema.ContentBlock)
     const blocks = [
