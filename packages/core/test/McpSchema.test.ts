@@ -66,6 +66,18 @@ describe("McpSchema", () => {
     }
   })
 
+  it("the unions hold the messages 2026-07-28 added: discovery and subscriptions", () => {
+    const request = Schema.decodeUnknownSync(McpSchema.ClientRequest)
+    assert.deepStrictEqual<unknown>(request({ method: "server/discover" }), { method: "server/discover" })
+    const listen = { method: "subscriptions/listen", params: { notifications: { toolsListChanged: true } } }
+    assert.deepStrictEqual<unknown>(request(listen), listen)
+    const acknowledged = {
+      method: "notifications/subscriptions/acknowledged",
+      params: { notifications: { resourceSubscriptions: ["memo://a"] }, _meta: { "x-subscription": 7 } }
+    }
+    assert.deepStrictEqual<unknown>(Schema.decodeUnknownSync(McpSchema.ServerNotification)(acknowledged), acknowledged)
+  })
+
   it("decodes each content type by its tag", () => {
     const decode = Schema.decodeUnknownSync(McpSchema.ContentBlock)
     const blocks = [
