@@ -566,7 +566,9 @@ export const ToolUseContent = open({
 export type ToolUseContent = typeof ToolUseContent.Type
 
 /**
- * The result of a tool call, sent back to the model in a sampling request (2025-11-25).
+ * The result of a tool call, sent back to the model in a sampling request (2025-11-25). Its
+ * `structuredContent` is an object in 2025-11-25 and any JSON value in 2026-07-28, as for
+ * {@link CallToolResult}.
  *
  * @stability experimental
  * @category schemas
@@ -576,7 +578,7 @@ export const ToolResultContent = open({
   type: Schema.Literal("tool_result"),
   toolUseId: Schema.String,
   content: Schema.Array(ContentBlock),
-  structuredContent: optional(JsonObject),
+  structuredContent: optional(Schema.Json),
   isError: optional(Schema.Boolean),
   ...meta
 })
@@ -618,6 +620,10 @@ export type SamplingContent = typeof SamplingContent.Type
 // Capabilities and lifecycle
 // -----------------------------------------------------------------------------
 
+// each experimental capability and extension is an object: `{ [key: string]: object }` (2025-11-25),
+// `{ [key: string]: JSONObject }` (2026-07-28)
+const capabilityObjects = Schema.Record(Schema.String, JsonObject)
+
 /**
  * What the client offers to servers.
  *
@@ -626,12 +632,12 @@ export type SamplingContent = typeof SamplingContent.Type
  * @since 0.1.0
  */
 export const ClientCapabilities = open({
-  experimental: optional(JsonObject),
+  experimental: optional(capabilityObjects),
   roots: optional(open({ listChanged: optional(Schema.Boolean) })),
   sampling: optional(open({ context: optional(JsonObject), tools: optional(JsonObject) })),
   elicitation: optional(open({ form: optional(JsonObject), url: optional(JsonObject) })),
   tasks: optional(JsonObject),
-  extensions: optional(JsonObject)
+  extensions: optional(capabilityObjects)
 })
 
 /**
@@ -1797,6 +1803,52 @@ export type DetailedTask = typeof DetailedTask.Type
 export const RELATED_TASK_META_KEY = "io.modelcontextprotocol/related-task"
 
 // -----------------------------------------------------------------------------
+// Subscriptions (2026-07-28)
+// -----------------------------------------------------------------------------
+
+/**
+ * What a `subscriptions/listen` stream asks for (and, in its acknowledgement, what the server agreed to).
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.2.0
+ */
+export const SubscriptionFilter = open({
+  toolsListChanged: optional(Schema.Boolean),
+  promptsListChanged: optional(Schema.Boolean),
+  resourcesListChanged: optional(Schema.Boolean),
+  resourceSubscriptions: optional(Schema.Array(Schema.String))
+})
+
+/**
+ * The decoded type of {@link SubscriptionFilter}.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.2.0
+ */
+export type SubscriptionFilter = typeof SubscriptionFilter.Type
+
+/**
+ * Parameters of `subscriptions/listen` (2026-07-28): the notifications the stream asks for.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.3.0
+ */
+export const SubscriptionsListenRequestParams = open({ notifications: SubscriptionFilter, ...requestParams })
+
+/**
+ * Parameters of `notifications/subscriptions/acknowledged` (2026-07-28), the first message of a
+ * `subscriptions/listen` stream: the notifications the server agreed to send on it.
+ *
+ * @stability experimental
+ * @category schemas
+ * @since 0.3.0
+ */
+export const SubscriptionsAcknowledgedNotificationParams = open({ notifications: SubscriptionFilter, ...meta })
+
+// -----------------------------------------------------------------------------
 // Messages by method
 // -----------------------------------------------------------------------------
 
@@ -1806,7 +1858,7 @@ const requestOptionalParams = <const Method extends string, P extends Schema.Top
   Schema.Struct({ method: Schema.Literal(method), params: optional(params) })
 
 /**
- * Every request a client sends, by method (without the JSON-RPC envelope).
+ * Every request a client sends, by method (without the JSON-RPC envelope), in every revision.
  *
  * @stability experimental
  * @category schemas
@@ -1814,6 +1866,7 @@ const requestOptionalParams = <const Method extends string, P extends Schema.Top
  */
 export const ClientRequest = Schema.Union([
   request("initialize", InitializeRequestParams),
+  requestOptionalParams("server/discover", RequestParams),
   requestOptionalParams("ping", RequestParams),
   requestOptionalParams("tools/list", PaginatedRequestParams),
   request("tools/call", CallToolRequestParams),
@@ -1829,7 +1882,8 @@ export const ClientRequest = Schema.Union([
   request("tasks/get", TaskRequestParams),
   request("tasks/result", TaskRequestParams),
   requestOptionalParams("tasks/list", PaginatedRequestParams),
-  request("tasks/cancel", TaskRequestParams)
+  request("tasks/cancel", TaskRequestParams),
+  request("subscriptions/listen", SubscriptionsListenRequestParams)
 ])
 
 /**
@@ -1893,7 +1947,7 @@ export const ClientNotification = Schema.Union([
 export type ClientNotification = typeof ClientNotification.Type
 
 /**
- * Every notification a server sends, by method.
+ * Every notification a server sends, by method, in every revision.
  *
  * @stability experimental
  * @category schemas
@@ -1908,7 +1962,8 @@ export const ServerNotification = Schema.Union([
   requestOptionalParams("notifications/tools/list_changed", NotificationParams),
   requestOptionalParams("notifications/prompts/list_changed", NotificationParams),
   request("notifications/elicitation/complete", ElicitationCompleteNotificationParams),
-  request("notifications/tasks/status", TaskStatusNotificationParams)
+  request("notifications/tasks/status", TaskStatusNotificationParams),
+  request("notifications/subscriptions/acknowledged", SubscriptionsAcknowledgedNotificationParams)
 ])
 
 /**
@@ -2225,26 +2280,3 @@ export const InputRequiredResult = open({
  * @since 0.2.0
  */
 export type InputRequiredResult = typeof InputRequiredResult.Type
-
-/**
- * What a `subscriptions/listen` stream asks for (and, in its acknowledgement, what the server agreed to).
- *
- * @stability experimental
- * @category schemas
- * @since 0.2.0
- */
-export const SubscriptionFilter = open({
-  toolsListChanged: optional(Schema.Boolean),
-  promptsListChanged: optional(Schema.Boolean),
-  resourcesListChanged: optional(Schema.Boolean),
-  resourceSubscriptions: optional(Schema.Array(Schema.String))
-})
-
-/**
- * The decoded type of {@link SubscriptionFilter}.
- *
- * @stability experimental
- * @category models
- * @since 0.2.0
- */
-export type SubscriptionFilter = typeof SubscriptionFilter.Type

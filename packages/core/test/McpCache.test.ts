@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Queue from "effect/Queue"
 import { TestClock } from "effect/testing"
 import * as McpCache from "../src/McpCache.ts"
 import * as McpClient from "../src/McpClient.ts"
@@ -80,6 +82,14 @@ const server = (counts: Record<string, number>, hints: Hints) => (peer: McpQueue
     }
   })
 
+/** The in-memory cache, offering to `invalidated` each time the client has dropped entries. */
+const signallingCache = (invalidated: Queue.Queue<void>) =>
+  Layer.effect(McpCache.McpCache)(Effect.map(McpCache.make(), (cache) => ({
+    ...cache,
+    invalidate: (predicate: (key: string) => boolean) =>
+      Effect.andThen(cache.invalidate(predicate), Queue.offer(invalidated, undefined))
+  })))
+
 const client = (counts: Record<string, number>, hints: Hints, options?: McpClient.Options) =>
   McpClient.make(options).pipe(Effect.provide(McpQueueTransport.layer(server(counts, hints))))
 
@@ -116,19 +126,23 @@ describe("McpCache", () => {
   it.effect("list_changed drops the cached listing; resources/updated drops that resource's read", () =>
     Effect.gen(function*() {
       const counts: Record<string, number> = {}
-      const c = yield* client(counts, { ttlMs: 60_000, cacheScope: "private" })
+      const invalidated = yield* Queue.unbounded<void>()
+      const c = yield* client(counts, { ttlMs: 60_000, cacheScope: "private" }).pipe(
+        Effect.provide(signallingCache(invalidated))
+      )
       yield* c.listTools()
       yield* c.readResource("memo://a")
       yield* c.readResource("memo://b")
       yield* c.callToolRaw("notify", { method: "notifications/tools/list_changed" })
       yield* c.callToolRaw("notify", { method: "notifications/resources/updated", uri: "memo://a" })
-      // the invalidations run on their own fiber
-      for (let i = 0; i < 100; i++) yield* Effect.yieldNow
+      // the invalidations run on their own fiber: wait for both
+      yield* Queue.take(invalidated)
+      yield* Queue.take(invalidated)
       yield* c.listTools()
       yield* c.readResource("memo://a")
       yield* c.readResource("memo://b")
       assert.deepStrictEqual([counts["tools/list"], counts["resources/read"]], [2, 3])
-    }).pipe(Effect.provide(McpCache.layer()), Effect.scoped))
+    }).pipe(Effect.scoped))
 
   it.effect("a listing that a list change overtook is not cached", () =>
     Effect.gen(function*() {

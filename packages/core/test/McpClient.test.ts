@@ -3,16 +3,21 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
+import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
+import * as Scope from "effect/Scope"
 import * as McpClient from "../src/McpClient.ts"
 import * as McpClientTest from "../src/McpClientTest.ts"
 import * as McpElicitation from "../src/McpElicitation.ts"
 import * as McpError from "../src/McpError.ts"
+import * as McpLogging from "../src/McpLogging.ts"
+import * as McpMessages from "../src/McpMessages.ts"
 import * as McpQueueTransport from "../src/McpQueueTransport.ts"
 import * as McpSampling from "../src/McpSampling.ts"
 import * as McpSchema from "../src/McpSchema.ts"
 import * as EffectServer from "./fixtures/EffectServer.ts"
 import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
+import * as SdkServer from "./fixtures/SdkServer.ts"
 
 describe("McpClient against an in-process Effect McpServer", () => {
   it.layer(McpClientTest.layer(EffectServer.layer(), { clientInfo: { name: "tests", version: "9.9.9" } }))(
@@ -179,15 +184,6 @@ describe("McpClient against an in-process Effect McpServer", () => {
           assert.deepStrictEqual(completion.values, ["beta"])
         }))
 
-      it.effect("sets the log level, subscribes and unsubscribes, pings", () =>
-        Effect.gen(function*() {
-          const client = yield* McpClient.McpClient
-          yield* client.setLoggingLevel("warning")
-          yield* client.subscribeResource("memo://readme")
-          yield* client.unsubscribeResource("memo://readme")
-          yield* client.ping()
-        }))
-
       it.effect("an unknown tool is a JSON-RPC error", () =>
         Effect.gen(function*() {
           const client = yield* McpClient.McpClient
@@ -220,6 +216,55 @@ describe("McpClient against an in-process Effect McpServer", () => {
     }
   )
 
+  it.effect("the server sends only the log messages at or above the level set", () =>
+    Effect.gen(function*() {
+      const entries = yield* Queue.unbounded<McpLogging.LogEntry>()
+      const client = yield* McpClientTest.makeClient(EffectServer.layer()).pipe(
+        Effect.provide(McpLogging.layer((entry) => Queue.offer(entries, entry)))
+      )
+      // log_all logs at each of the eight levels in order, emergency last: what arrived up to it is all
+      // that the call will bring
+      const logAll = Effect.gen(function*() {
+        yield* client.callTool("log_all")
+        const levels: Array<string> = []
+        while (levels.at(-1) !== "emergency") levels.push((yield* Queue.take(entries)).level)
+        return levels
+      })
+      yield* client.setLoggingLevel("warning")
+      assert.deepStrictEqual(yield* logAll, ["warning", "error", "critical", "alert", "emergency"])
+      yield* client.setLoggingLevel("debug")
+      assert.deepStrictEqual(yield* logAll, [...EffectServer.levels])
+    }))
+
+  it.effect("updates of a resource arrive while it is subscribed, and stop when it is unsubscribed", () =>
+    Effect.gen(function*() {
+      const notifications = yield* Queue.unbounded<string>()
+      const client = yield* McpClientTest.makeClient(EffectServer.layer()).pipe(
+        Effect.provide(McpMessages.layer((message) =>
+          message._tag === "Notification"
+            ? Queue.offer(notifications, `${message.method}${message.params?.uri ? ` ${message.params.uri}` : ""}`)
+            : Effect.void
+        ))
+      )
+      const changed = [
+        "notifications/tools/list_changed",
+        "notifications/prompts/list_changed",
+        "notifications/resources/list_changed"
+      ]
+      const updated = "notifications/resources/updated memo://readme"
+      // touch announces three list changes, then an update of memo://readme (sent to subscribers only)
+      yield* client.subscribeResource("memo://readme")
+      yield* client.callTool("touch")
+      yield* client.unsubscribeResource("memo://readme")
+      yield* client.callTool("touch")
+      yield* client.subscribeResource("memo://readme")
+      yield* client.callTool("touch")
+      // notifications keep their order: the second update comes after everything the second touch sent
+      const seen: Array<string> = []
+      while (seen.filter((method) => method === updated).length < 2) seen.push(yield* Queue.take(notifications))
+      assert.deepStrictEqual(seen, [...changed, updated, ...changed, ...changed, updated])
+    }))
+
   it.effect("offers an older revision when pinned and the server accepts it", () =>
     Effect.gen(function*() {
       const client = yield* McpClientTest.makeClient(EffectServer.layer(), { protocolVersion: "2024-11-05" })
@@ -231,12 +276,60 @@ describe("McpClient against an in-process Effect McpServer", () => {
 
   it.effect("each session gets a fresh server; closing one leaves the other working", () =>
     Effect.gen(function*() {
-      const server = EffectServer.layer()
-      const first = yield* McpClientTest.makeClient(server).pipe(Effect.scoped, Effect.exit)
-      assert.isTrue(Exit.isSuccess(first))
+      const instances: EffectServer.Instances = { started: 0, stopped: 0 }
+      const server = EffectServer.layer({ instances })
+      const firstScope = yield* Scope.make()
+      const first = yield* McpClientTest.makeClient(server).pipe(Scope.provide(firstScope))
       const second = yield* McpClientTest.makeClient(server)
+      // one server per session, both running
+      assert.deepStrictEqual(instances, { started: 2, stopped: 0 })
+      const echoed = yield* first.callTool("echo", { text: "first" })
+      assert.deepStrictEqual(echoed.content, [{ type: "text", text: "first" }])
+      yield* Scope.close(firstScope, Exit.void)
+      // closing the first session stopped its server, and only that one
+      assert.deepStrictEqual(instances, { started: 2, stopped: 1 })
       const result = yield* second.callTool("echo", { text: "again" })
       assert.deepStrictEqual(result.content, [{ type: "text", text: "again" }])
+    }))
+})
+
+describe("McpClient against the official SDK server", () => {
+  it.effect("setLoggingLevel, subscribeResource, unsubscribeResource and ping reach the server as sent", () =>
+    Effect.gen(function*() {
+      const events = SdkServer.makeEvents()
+      const client = yield* McpClient.make().pipe(Effect.provide(SdkServer.layer(events)))
+      yield* client.setLoggingLevel("warning")
+      yield* client.subscribeResource("memo://readme")
+      yield* client.unsubscribeResource("memo://readme")
+      yield* client.ping()
+      // each call returned after the server answered, so the server had read it
+      const handshake = events.received.findIndex((m) => m.method === "notifications/initialized")
+      assert.isAbove(handshake, 0)
+      assert.deepStrictEqual(events.received.slice(handshake + 1), [
+        { method: "logging/setLevel", params: { level: "warning" } },
+        { method: "resources/subscribe", params: { uri: "memo://readme" } },
+        { method: "resources/unsubscribe", params: { uri: "memo://readme" } },
+        { method: "ping" }
+      ])
+    }))
+
+  it.effect("the logLevel option sends logging/setLevel once the session is open; the server filters by it", () =>
+    Effect.gen(function*() {
+      const events = SdkServer.makeEvents()
+      const entries = yield* Queue.unbounded<McpLogging.LogEntry>()
+      const client = yield* McpClient.make({ logLevel: "error" }).pipe(
+        Effect.provide(SdkServer.layer(events)),
+        Effect.provide(McpLogging.layer((entry) => Queue.offer(entries, entry)))
+      )
+      const handshake = events.received.findIndex((m) => m.method === "notifications/initialized")
+      assert.isAbove(handshake, 0)
+      assert.deepStrictEqual(events.received.slice(handshake + 1), [
+        { method: "logging/setLevel", params: { level: "error" } }
+      ])
+      // log_levels logs at info, then at error: the error entry is the last the call can bring
+      yield* client.callTool("log_levels")
+      const first = yield* Queue.take(entries)
+      assert.deepStrictEqual(first, { level: "error", logger: "sdk", data: "at error", server: "sdk-server" })
     }))
 })
 
@@ -309,6 +402,31 @@ describe("McpClient against a scripted server", () => {
       ])
       yield* client.ping()
       assert.deepStrictEqual(log.map((m) => m.method), ["initialize", "notifications/initialized", "ping"])
+    }))
+
+  it.effect("the logLevel option is sent only to a server that offers logging", () =>
+    Effect.gen(function*() {
+      const methods = (capabilities: Record<string, unknown>) =>
+        Effect.gen(function*() {
+          const log: Array<ScriptedPeer.ClientMessage> = []
+          const client = yield* McpClient.make({ logLevel: "notice" }).pipe(
+            Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+              log,
+              initialize: { capabilities },
+              onMessage: () => Effect.succeed({ result: {} })
+            })))
+          )
+          // a ping round trip: the peer has read everything written before it
+          yield* client.ping()
+          return log.map((m) => m.method === "logging/setLevel" ? `${m.method} ${m.params?.level}` : m.method)
+        }).pipe(Effect.scoped)
+      assert.deepStrictEqual(yield* methods({ tools: {}, logging: {} }), [
+        "initialize",
+        "notifications/initialized",
+        "logging/setLevel notice",
+        "ping"
+      ])
+      assert.deepStrictEqual(yield* methods({ tools: {} }), ["initialize", "notifications/initialized", "ping"])
     }))
 
   it.effect("a server answering a revision this client does not speak fails with McpVersionError", () =>

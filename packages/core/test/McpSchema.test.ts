@@ -50,6 +50,34 @@ describe("McpSchema", () => {
     assert.strictEqual(wrongType._tag, "Failure")
   })
 
+  it("a client's experimental capabilities and extensions are objects, as the SDKs require", () => {
+    const encode = Schema.encodeUnknownExit(McpSchema.ClientCapabilities)
+    assert.strictEqual(encode({ experimental: { "x-feature": { on: true } } })._tag, "Success")
+    assert.strictEqual(encode({ extensions: { "io.example/ext": {} } })._tag, "Success")
+    assert.strictEqual(encode({ experimental: { "x-feature": true } })._tag, "Failure")
+    assert.strictEqual(encode({ extensions: { "io.example/ext": [] } })._tag, "Failure")
+  })
+
+  it("a tool_result block's structuredContent may be any JSON value (2026-07-28)", () => {
+    const decode = Schema.decodeUnknownSync(McpSchema.ToolResultContent)
+    for (const structuredContent of [{ a: 1 }, [1, 2], "text", 42, false, null]) {
+      const block = { type: "tool_result", toolUseId: "t1", content: [], structuredContent }
+      assert.deepStrictEqual(decode(block).structuredContent, structuredContent)
+    }
+  })
+
+  it("the unions hold the messages 2026-07-28 added: discovery and subscriptions", () => {
+    const request = Schema.decodeUnknownSync(McpSchema.ClientRequest)
+    assert.deepStrictEqual<unknown>(request({ method: "server/discover" }), { method: "server/discover" })
+    const listen = { method: "subscriptions/listen", params: { notifications: { toolsListChanged: true } } }
+    assert.deepStrictEqual<unknown>(request(listen), listen)
+    const acknowledged = {
+      method: "notifications/subscriptions/acknowledged",
+      params: { notifications: { resourceSubscriptions: ["memo://a"] }, _meta: { "x-subscription": 7 } }
+    }
+    assert.deepStrictEqual<unknown>(Schema.decodeUnknownSync(McpSchema.ServerNotification)(acknowledged), acknowledged)
+  })
+
   it("decodes each content type by its tag", () => {
     const decode = Schema.decodeUnknownSync(McpSchema.ContentBlock)
     const blocks = [

@@ -380,17 +380,24 @@ describe("McpSampling", () => {
         return Effect.as(Deferred.await(release), "released")
       }
       const message = (text: string) => ({ messages: [{ role: "user", content: { type: "text", text } }] })
+      const log: Array<ScriptedPeer.ClientMessage> = []
       const client = yield* clientWith(
         McpSampling.layer(handler),
-        askingPeer([
-          sampleRequest(1, message("interrupt")),
-          sampleRequest(2, message("wait")),
-          sampleRequest(2, message("wait")), // the same id while the first is running
-          sampleRequest(3, message("tool")),
-          sampleRequest(4, message("nan"))
-        ], replies)
+        askingPeer(
+          [
+            sampleRequest(1, message("interrupt")),
+            sampleRequest(2, message("wait")),
+            sampleRequest(2, message("wait")), // the same id while the first is running
+            sampleRequest(3, message("tool")),
+            sampleRequest(4, message("nan"))
+          ],
+          replies,
+          log
+        )
       )
-      yield* waitUntil(() => true)
+      // the first id 2 must still be running when the second arrives: release it only once the
+      // second was refused
+      yield* waitUntil(() => log.some((m) => m.id === 2 && m.error?.code === -32600))
       yield* client.ping()
       yield* Deferred.succeed(release, undefined)
       const received = yield* Deferred.await(replies)
@@ -771,7 +778,7 @@ describe("McpMessages and typed notification streams", () => {
 })
 
 describe("against the official SDK server", () => {
-  const events = { rootsListChanged: 0 }
+  const events = SdkServer.makeEvents()
 
   it.effect("sampling with tools: the handler sees tools and tool choice, and answers with tool_use", () =>
     Effect.gen(function*() {

@@ -91,6 +91,58 @@ describe("pagination", () => {
       else assert.fail(`expected PaginationLimit, got ${capped.reason._tag}`)
     }))
 
+  it.effect("the resource, template and prompt page variants send the cursor and return that one page", () =>
+    Effect.gen(function*() {
+      const log: Array<ScriptedPeer.ClientMessage> = []
+      // each page names the cursor it was asked for, and points at one more page
+      const client = yield* McpClient.make().pipe(
+        Effect.provide(McpQueueTransport.layer(ScriptedPeer.serve({
+          log,
+          onMessage: (message) => {
+            const at = (message.params?.cursor as string | undefined) ?? "start"
+            const page = (items: Record<string, unknown>) =>
+              Effect.succeed({ result: { ...items, nextCursor: `${at}+` } })
+            switch (message.method) {
+              case "resources/list":
+                return page({ resources: [{ uri: `memo://${at}`, name: at }] })
+              case "resources/templates/list":
+                return page({ resourceTemplates: [{ uriTemplate: `memo://${at}/{id}`, name: at }] })
+              case "prompts/list":
+                return page({ prompts: [{ name: at }] })
+            }
+            return Effect.void
+          }
+        })))
+      )
+      const resources = [yield* client.listResourcesPage(), yield* client.listResourcesPage("r2")]
+      assert.deepStrictEqual(resources.map((page) => [page.resources.map((r) => r.uri), page.nextCursor]), [
+        [["memo://start"], "start+"],
+        [["memo://r2"], "r2+"]
+      ])
+      const templates = [yield* client.listResourceTemplatesPage(), yield* client.listResourceTemplatesPage("t2")]
+      assert.deepStrictEqual(
+        templates.map((page) => [page.resourceTemplates.map((t) => t.uriTemplate), page.nextCursor]),
+        [[["memo://start/{id}"], "start+"], [["memo://t2/{id}"], "t2+"]]
+      )
+      const prompts = [yield* client.listPromptsPage(), yield* client.listPromptsPage("p2")]
+      assert.deepStrictEqual(prompts.map((page) => [page.prompts.map((p) => p.name), page.nextCursor]), [
+        [["start"], "start+"],
+        [["p2"], "p2+"]
+      ])
+      // one request per call: a page variant never follows nextCursor
+      assert.deepStrictEqual(
+        log.filter((m) => m.method?.endsWith("/list")).map((m) => [m.method, m.params?.cursor]),
+        [
+          ["resources/list", undefined],
+          ["resources/list", "r2"],
+          ["resources/templates/list", undefined],
+          ["resources/templates/list", "t2"],
+          ["prompts/list", undefined],
+          ["prompts/list", "p2"]
+        ]
+      )
+    }))
+
   it.effect("the page variant returns one page and its cursor", () =>
     Effect.gen(function*() {
       const client = yield* McpClient.make().pipe(

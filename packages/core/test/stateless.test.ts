@@ -198,11 +198,12 @@ describe("the stateless wire", () => {
         Effect.forkChild({ startImmediately: true })
       )
       yield* waitUntil(() => events.length === 2)
-      // the retry's sleep starts once the listen's end is read: step the clock until the second listen
+      // the retry's sleep starts once the listen's end is read, which nothing shows: step the clock
+      // until the second listen's events arrive
       for (let step = 0; step < 10 && events.length < 4; step++) {
         yield* TestClock.adjust("100 millis")
-        yield* waitUntil(() => true)
       }
+      yield* waitUntil(() => events.length === 4)
       assert.strictEqual(events.length, 4)
       yield* Fiber.interrupt(fiber)
       const listens = log.filter((m) => m.method === "subscriptions/listen")
@@ -378,8 +379,8 @@ describe("subscriptions, after the second review", () => {
       // the subscription is acknowledged again on the new session instead of ending
       for (let i = 0; i < 10 && events.length < 2; i++) {
         yield* TestClock.adjust("500 millis")
-        yield* waitUntil(() => true)
       }
+      yield* waitUntil(() => events.length === 2)
       assert.deepStrictEqual(events.map((e) => e._tag), ["Acknowledged", "Acknowledged"])
       assert.isUndefined(fiber.pollUnsafe())
       yield* Fiber.interrupt(fiber)
