@@ -50,7 +50,7 @@ export const effectMcpDriver = <R>(
   connect: async () => {
     const scope = await platform.runPromise(Scope.make())
     const client = await platform.runPromise(
-      McpClient.make({ timeout: "60 seconds", protocolVersion }).pipe(Effect.provide(transport), Scope.provide(scope))
+      McpClient.connect(transport, { timeout: "60 seconds", protocolVersion }).pipe(Scope.provide(scope))
     )
     return {
       call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),

@@ -145,18 +145,20 @@ export const make = Effect.fnUntraced(function*(
     : yield* KeepAlive.make({ spawnIn: (scope) => Process.spawnIn(spawnOptions, scope), sessionWait }).pipe(
       Scope.provide(processes)
     )
-  // When the transport's own scope ends (the layer that provided it was released), the sessions still
-  // holding its processes are told so: that, not a closed stdin, is why their calls fail.
+  // With keep-alive, the process is the transport's: when the transport's own scope ends (the layer
+  // that provided it was released), the sessions still holding it are told so, for that, not a closed
+  // stdin, is why their calls fail. Without it, each session owns its process and goes on.
   const attached = new Set<Process.Running>()
   let closed = false
-  yield* Effect.addFinalizer(() =>
-    Effect.suspend(() => {
-      closed = true
-      return Effect.forEach(attached, (running) => Deferred.fail(running.gone, transportClosed(options.command)), {
-        discard: true
+  if (options.keepAlive !== false) {
+    yield* Effect.addFinalizer(() =>
+      Effect.suspend(() => {
+        closed = true
+        const error = transportClosed(options.command)
+        return Effect.forEach(attached, (running) => Deferred.fail(running.gone, error), { discard: true })
       })
-    })
-  )
+    )
+  }
   const connect = Effect.gen(function*() {
     if (closed) return yield* transportClosed(options.command)
     const running = yield* open
