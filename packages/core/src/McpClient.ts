@@ -822,7 +822,7 @@ export const connect = <E, R>(
  * **Example** (A client over an in-process server)
  *
  * ```ts
- * import { Effect, Layer } from "effect"
+ * import { Layer } from "effect"
  * import { McpClient, McpInMemoryTransport } from "@effect-mcp/core"
  *
  * declare const ServerLayer: McpInMemoryTransport.ServerLayer

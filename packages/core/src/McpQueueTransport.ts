@@ -14,7 +14,7 @@
  *
  * const Transport = McpQueueTransport.layer((peer) =>
  *   Effect.gen(function*() {
- *     const init = (yield* peer.receive) as { id: number }
+ *     const init = (yield* Effect.orDie(peer.receive)) as { id: number } // Done: the client closed
  *     yield* peer.send({
  *       jsonrpc: "2.0",
  *       id: init.id,
