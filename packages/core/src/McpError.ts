@@ -565,15 +565,18 @@ export class McpVersionError extends Schema.TaggedError<McpVersionError>("@effec
   {
     requested: Schema.String,
     received: Schema.String,
-    supported: Schema.Array(Schema.String)
+    supported: Schema.Array(Schema.String),
+    /** What the server did instead, in plain words, and what to try. */
+    description: Schema.optional(Schema.String)
   }
 ) {
   readonly [TypeId] = TypeId
 
   override get message(): string {
-    return `The server answered protocol ${this.received} to ${this.requested}; this client speaks ${
+    const why = this.description ?? `it speaks ${this.received}`
+    return `The server does not speak protocol ${this.requested}: ${why} (this client speaks ${
       this.supported.join(", ")
-    }`
+    })`
   }
 }
 

@@ -231,25 +231,34 @@ export const fromReplies = (connection: McpReplies): McpConnection => ({
   request: (message, route, exchange) =>
     Effect.suspend(() => {
       let answered = false
+      // the last message that was not the answer: what the server said instead, for the error
+      let other: unknown = undefined
       return connection.request(message, route).pipe(
         Stream.interruptWhen(exchange.settled),
         Stream.runForEach((reply) => {
           if (!answered && isResponseTo(reply, message.id)) answered = true
+          else other = reply
           return exchange.reply(reply)
         }),
         Effect.andThen(Effect.suspend(() =>
           answered ? Effect.void : Effect.fail(
             new McpTransportError({
-              reason: new ConnectionClosed({
-                description: `the reply stream of ${route.method} ended without a response`,
-                streamEnded: true
-              })
+              reason: new ConnectionClosed({ description: unanswered(route.method, other), streamEnded: true })
             })
           )
         ))
       )
     })
 })
+
+/** Why a request's answer ended without its response, in plain words. */
+const unanswered = (method: string, other: unknown): string => {
+  if (other === undefined) return `the server's answer to ${method} ended before its response`
+  const isMessage = typeof other === "object" && other !== null && "jsonrpc" in other && "method" in other
+  if (isMessage) return `the server's answer to ${method} ended before its response`
+  const text = other instanceof MalformedMessage ? other.excerpt : excerpt(JSON.stringify(other) ?? String(other))
+  return `the server answered ${method} with something that is not a JSON-RPC response: ${text}`
+}
 
 /**
  * Tells whether a message is the response to the request with the given id.

@@ -294,7 +294,7 @@ describe("engine over a request-scoped transport", () => {
       const error = yield* engine.request("tools/call", {}).pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTransportError)
       assert.strictEqual(error.reason._tag, "ConnectionClosed")
-      assert.include(error.message, "ended without a response")
+      assert.include(error.message, "the server's answer to tools/call ended before its response")
     }))
 
   it.effect("interrupting the caller closes the request's stream", () =>

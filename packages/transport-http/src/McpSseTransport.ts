@@ -124,6 +124,7 @@ const connectWith = Effect.fnUntraced(function*(
       HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
   )
   if (!Client.isOk(response)) return yield* Client.statusError(response, url)
+  if (!Client.isEventStream(response)) return yield* notAnEventStream(response, url)
   const endpoint = yield* Deferred.make<string, McpTransportError>()
   const inbox = yield* Queue.unbounded<unknown, McpTransportError | Cause.Done>()
   yield* readStream(url, response, endpoint, inbox)
@@ -147,6 +148,17 @@ const connectWith = Effect.fnUntraced(function*(
     incoming: Stream.fromQueue(inbox)
   })
 })
+
+/** A GET answered with something else than an SSE stream (an HTML page, JSON): not an SSE endpoint. */
+const notAnEventStream = (response: HttpClientResponse.HttpClientResponse, url: string) =>
+  Effect.flatMap(Effect.orElseSucceed(response.text, () => ""), (body) =>
+    Effect.fail(
+      Client.failure(
+        `${Client.shown(url)} answered with ${response.headers["content-type"] ?? "no content type"}, not an SSE ` +
+          "stream (text/event-stream): it is not an HTTP+SSE endpoint. A Streamable HTTP server is reached at " +
+          `its MCP URL (often …/mcp), with McpHttpTransport. The answer began: ${excerpt(body.trim())}`
+      )
+    ))
 
 /**
  * The reader of the SSE stream, in a fiber of the current scope: the endpoint first, then every

@@ -275,7 +275,7 @@ describe("McpHttpTransport faults", () => {
       const error = yield* client.callTool("drop").pipe(Effect.flip)
       assert.instanceOf(error, McpError.McpTransportError)
       assert.strictEqual(error.reason._tag, "ConnectionClosed")
-      assert.include(error.message, "ended without a response")
+      assert.include(error.message, "the server's answer to tools/call ended before its response")
       // each resumption from the last event id the server gave: ev-1, then the resumption's ev-2
       const resumptions = server.received.filter((r) => r.method === "GET" && r.headers["last-event-id"] !== undefined)
       assert.deepStrictEqual(resumptions.map((r) => r.headers["last-event-id"]), ["ev-1", "ev-2"])

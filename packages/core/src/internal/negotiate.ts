@@ -162,8 +162,10 @@ const pinned = (steps: Steps, preference: McpSchema.StatelessProtocolVersion) =>
       isStatefulAnswer(error) && !isStatelessAnswer(error) && error._tag !== "McpTimeoutError"
         ? new McpVersionError({
           requested: preference,
-          received: `a stateful revision (server/discover failed: ${error.message})`,
-          supported: McpSchema.PROTOCOL_VERSIONS
+          received: "a stateful revision",
+          supported: McpSchema.PROTOCOL_VERSIONS,
+          description: `it answered server/discover as a server of the stateful revisions (2024-11-05 … ` +
+            `2025-11-25) does (${error.message}). Leave protocolVersion unset ("auto") to speak its revision`
         })
         : error
     )
