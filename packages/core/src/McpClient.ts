@@ -629,22 +629,19 @@ export const make: (options?: Options) => Effect.Effect<
       (progressHandler === undefined ? undefined : (progress) => progressHandler.handle(progress, { method }))
   })
   /** Sends on the current session; `name` is what the request is about (routed by HTTP in 2026-07-28). */
-  const send = (method: string, params: object | undefined, given: RequestOptions | undefined, name?: string) =>
-    connector.send(
-      method,
-      params,
-      name === undefined ? requestOptions(method, given) : {
-        ...requestOptions(method, given),
-        name
-      }
-    )
+  /** The session options of a request; `name` is what it is about (routed by HTTP in 2026-07-28). */
+  const sessionOptions = (method: string, given: RequestOptions | undefined, name: string | undefined) =>
+    name === undefined ? requestOptions(method, given) : { ...requestOptions(method, given), name }
   const sendRaw = (method: string, params: object | undefined, given: RequestOptions | undefined, name?: string) =>
-    Effect.map(send(method, params, given, name), (reply) => reply.result)
+    Effect.map(connector.send(method, params, sessionOptions(method, given, name)), (reply) => reply.result)
   const sendCached = (method: string, params: object, given: RequestOptions | undefined, name?: string) =>
-    Effect.flatMap(
-      connector.connected,
-      (c) => cache.through(c.session.era, method, params, send(method, params, given, name))
-    )
+    Effect.flatMap(connector.connected, (c) =>
+      cache.through(
+        c.session.era,
+        method,
+        params,
+        connector.sendOn(c, method, params, sessionOptions(method, given, name))
+      ))
 
   const toolCalls = yield* ToolCalls.make({
     connector,

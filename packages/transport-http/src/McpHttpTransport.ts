@@ -54,7 +54,7 @@
  * @since 0.1.0
  */
 import { HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, fromReplies, parseFrame } from "@effect-mcp/core/McpTransport"
+import { excerpt, fromReplies, isResponseTo, parseFrame } from "@effect-mcp/core/McpTransport"
 import type {
   McpConnection,
   McpTransport,
@@ -180,7 +180,9 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
       Stream.unwrap(Effect.gen(function*() {
         const response = yield* post(message, route)
         const stateless = route.era === "stateless"
-        if (Client.isOk(response)) return replies.messages(response, isResponseTo(message.id), !stateless)
+        if (Client.isOk(response)) {
+          return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless)
+        }
         // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
         const refused = response.status === 401 || response.status === 403
         if (!stateless || refused || response.status < 400 || response.status >= 500) {
@@ -270,10 +272,6 @@ const makePost = (
       (response) => Effect.sync(() => session.sent(route, response))
     )
   })
-
-const isResponseTo = (id: RequestMessage["id"]) => (message: unknown): boolean =>
-  typeof message === "object" && message !== null && !("method" in message) &&
-  (message as { readonly id?: unknown }).id === id
 
 /**
  * The JSON-RPC error in the body of a 4xx answer to a stateless request, as that request's response

@@ -89,6 +89,13 @@ export interface Connector {
     params: object | undefined,
     options: RequestOptions
   ) => Effect.Effect<Reply, McpError>
+  /** {@link send} on a session the caller already holds. */
+  readonly sendOn: (
+    connected: Connected,
+    method: string,
+    params: object | undefined,
+    options: RequestOptions
+  ) => Effect.Effect<Reply, McpError>
 }
 
 /**
@@ -216,25 +223,29 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       return Scope.close(expired.scope, Exit.void)
     })
 
-  const sendOn = (session: Session, method: string, params: object | undefined, requestOptions: RequestOptions) =>
-    Effect.andThen(session.check(method), session.request(method, params, requestOptions))
+  const checkAndSend = (session: Session, method: string, params: object | undefined, options: RequestOptions) =>
+    Effect.andThen(session.check(method), session.request(method, params, options))
 
-  const send = (method: string, params: object | undefined, requestOptions: RequestOptions) =>
-    Effect.flatMap(connected, (c) =>
-      Effect.catchIf(
-        sendOn(c.session, method, params, requestOptions),
-        (error): error is McpTransportError =>
-          error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
-        (error) =>
-          Effect.andThen(
-            sessionExpired(c),
-            McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
-              ? Effect.flatMap(connected, (fresh) => sendOn(fresh.session, method, params, requestOptions))
-              : Effect.fail(error)
-          )
-      ))
+  const sendOn = (c: Connected, method: string, params: object | undefined, requestOptions: RequestOptions) =>
+    Effect.catchIf(
+      checkAndSend(c.session, method, params, requestOptions),
+      (error): error is McpTransportError =>
+        error._tag === "McpTransportError" && error.reason._tag === "SessionExpired",
+      (error) =>
+        Effect.andThen(
+          sessionExpired(c),
+          McpSchema.SAFE_TO_REPEAT_METHODS.has(method)
+            ? Effect.flatMap(connected, (fresh) => checkAndSend(fresh.session, method, params, requestOptions))
+            : Effect.fail(error)
+        )
+    )
 
-  return { connected, send }
+  return {
+    connected,
+    sendOn,
+    send: (method, params, requestOptions) =>
+      Effect.flatMap(connected, (c) => sendOn(c, method, params, requestOptions))
+  }
 })
 
 /** Opens an engine over a connection and negotiates a session on it. */

@@ -85,7 +85,7 @@ export const make = Effect.fnUntraced(function*(options: {
   /** Sends `tools/call` on a session, routed to the tool as it listed it. */
   const send = (c: Connected, name: string, params: object, callOptions: CallToolOptions | undefined) =>
     Effect.map(
-      connector.send("tools/call", params, {
+      connector.sendOn(c, "tools/call", params, {
         ...options.requestOptions("tools/call", callOptions),
         name,
         tool: c.tools.get(name)
