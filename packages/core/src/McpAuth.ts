@@ -1,6 +1,7 @@
 /**
- * The authorization hook of the HTTP transports: it adds headers to every request and decides what
- * to do when the server answers 401 or 403.
+ * The authorization hook of the HTTP transports: it adds headers to every request (knowing its
+ * method and URL), decides what to do when the server answers 401 or 403, and may watch every
+ * response's headers (a DPoP nonce).
  *
  * Core knows nothing of OAuth: this module only defines the seam. The default is no authorization
  * (no headers; a 401 or 403 fails the request with `HttpStatus`). `@effect-mcp/auth` provides the
@@ -22,9 +23,37 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
+import type { McpAuthError } from "./McpAuthError.ts"
 
 /**
- * What the transport tells the hook about a refused request.
+ * The HTTP request the transport is about to send: what a DPoP proof (RFC 9449) signs.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.3.0
+ */
+export interface Request {
+  /** The HTTP method, upper case. */
+  readonly method: string
+  readonly url: string
+}
+
+/**
+ * What the transport tells the hook about a response: its status and headers (lower-case names),
+ * for `DPoP-Nonce` and `WWW-Authenticate`.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.3.0
+ */
+export interface Response {
+  readonly request: Request
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * What the transport tells the hook about a refused request (401 or 403).
  *
  * @stability experimental
  * @category models
@@ -36,7 +65,23 @@ export interface Challenge {
   readonly url: string
   /** The `WWW-Authenticate` header, if any (scopes, `resource_metadata`, `error="insufficient_scope"`). */
   readonly wwwAuthenticate: string | undefined
+  /** The refused request (since 0.3.0). */
+  readonly request: Request
+  /** The response headers, lower-case names (since 0.3.0). */
+  readonly headers: Readonly<Record<string, string>>
+  /** How many challenges this request met so far, this one included: 1 for the first (since 0.3.0). */
+  readonly attempt: number
 }
+
+/**
+ * The most challenges a transport answers for one request: the hook decides how many it retries (a
+ * step-up is tried at most three times), this only stops a hook that always says yes.
+ *
+ * @stability experimental
+ * @category constants
+ * @since 0.3.0
+ */
+export const maxChallenges = 6
 
 /**
  * The authorization service.
@@ -46,13 +91,24 @@ export interface Challenge {
  * @since 0.1.0
  */
 export interface Service {
-  /** Headers to add to a request to `url`. Values are `Redacted`: they never reach logs or errors. */
-  readonly headers: (url: string) => Effect.Effect<Readonly<Record<string, Redacted.Redacted<string>>>>
   /**
-   * Called when the server answers 401 or 403. Returning `true` retries the request once (with fresh
-   * `headers`); `false` fails it with `HttpStatus`.
+   * Headers to add to a request. Values are `Redacted`: they never reach logs or errors. Failing
+   * (a refused login, an unreachable token endpoint) fails the request with the `McpAuthError` as
+   * the reason of its `McpTransportError`.
    */
-  readonly onChallenge: (challenge: Challenge) => Effect.Effect<boolean>
+  readonly headers: (
+    request: Request
+  ) => Effect.Effect<Readonly<Record<string, Redacted.Redacted<string>>>, McpAuthError>
+  /**
+   * Called when the server answers 401 or 403. Returning `true` sends the request again (with fresh
+   * `headers`); `false` fails it with `HttpStatus`; failing fails it with the `McpAuthError`.
+   */
+  readonly onChallenge: (challenge: Challenge) => Effect.Effect<boolean, McpAuthError>
+  /**
+   * Called with every response before it is read, when present: a DPoP nonce the server rotates
+   * arrives on any response. Leave it out and responses cost nothing extra.
+   */
+  readonly onResponse?: ((response: Response) => Effect.Effect<void>) | undefined
 }
 
 /**

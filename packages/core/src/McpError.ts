@@ -21,6 +21,7 @@
  */
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
+import { McpAuthError } from "./McpAuthError.ts"
 import { CallToolResult } from "./McpSchema.ts"
 
 /**
@@ -241,6 +242,7 @@ export type McpTransportErrorReason =
   | MessageTooLarge
   | HttpStatus
   | SessionExpired
+  | McpAuthError
 
 /**
  * The schema of {@link McpTransportErrorReason}.
@@ -259,7 +261,8 @@ export const McpTransportErrorReason: Schema.Union<
     typeof ProcessExited,
     typeof MessageTooLarge,
     typeof HttpStatus,
-    typeof SessionExpired
+    typeof SessionExpired,
+    typeof McpAuthError
   ]
 > = Schema.Union([
   ConnectionClosed,
@@ -270,7 +273,8 @@ export const McpTransportErrorReason: Schema.Union<
   ProcessExited,
   MessageTooLarge,
   HttpStatus,
-  SessionExpired
+  SessionExpired,
+  McpAuthError
 ])
 
 /**

@@ -286,7 +286,7 @@ export interface Service {
    * never the headers), so that a cache keeps results a server marked `private` apart per
    * credentials. Transports without credentials leave it out.
    */
-  readonly credentialsId?: Effect.Effect<string> | undefined
+  readonly credentialsId?: Effect.Effect<string, McpTransportError> | undefined
   /**
    * The transport to try when the server refuses this one's handshake as a server of an older
    * transport would (Streamable HTTP: `initialize` refused with 400, 404 or 405; the fallback is the

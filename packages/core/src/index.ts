@@ -13,6 +13,13 @@
 export * as McpAuth from "./McpAuth.ts"
 
 /**
+ * The typed error of authorization, with its reasons.
+ *
+ * @since 0.3.0
+ */
+export * as McpAuthError from "./McpAuthError.ts"
+
+/**
  * Schema-derived generators of every MCP wire message, for property-based tests.
  *
  * @since 0.1.0

@@ -42,6 +42,13 @@ export { McpClientTest } from "@effect-mcp/core"
 export { McpError } from "@effect-mcp/core"
 
 /**
+ * The typed error of authorization, with its reasons.
+ *
+ * @since 0.3.0
+ */
+export { McpAuthError } from "@effect-mcp/core"
+
+/**
  * A transport to an Effect `McpServer` running in the same process.
  *
  * @since 0.1.0

@@ -160,7 +160,7 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
     })
     const session = yield* HttpSession.make()
     const get = (headers: Readonly<Record<string, string>>) =>
-      client.execute(url, (base) =>
+      client.execute("GET", url, (base) =>
         HttpClientRequest.get(url).pipe(
           HttpClientRequest.setHeaders({ ...base, ...session.headers(undefined), ...headers })
         ))
@@ -200,7 +200,7 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
 
     yield* Effect.addFinalizer(() =>
       session.active()
-        ? client.execute(url, (base) =>
+        ? client.execute("DELETE", url, (base) =>
           HttpClientRequest.delete(url).pipe(
             HttpClientRequest.setHeaders({ ...base, ...session.headers(undefined) })
           )).pipe(Effect.timeout("2 seconds"), Effect.ignore)
@@ -242,7 +242,7 @@ const makePost = (
 (message: OutgoingMessage, route: Route): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError> =>
   Effect.suspend(() => {
     session.sending(route)
-    const once = client.attempt(url, (headers) =>
+    const once = client.attempt("POST", url, (headers) =>
       HttpClientRequest.post(url).pipe(
         HttpClientRequest.setHeaders({
           ...headers,

@@ -119,6 +119,7 @@ const connectWith = Effect.fnUntraced(function*(
   const timeout = Duration.fromInputUnsafe(options.timeout ?? "30 seconds")
   const client = Client.make(services, { headers: options.headers, timeout })
   const response = yield* client.execute(
+    "GET",
     url,
     (headers) =>
       HttpClientRequest.get(url).pipe(HttpClientRequest.setHeaders({ ...headers, accept: "text/event-stream" }))
@@ -137,7 +138,7 @@ const connectWith = Effect.fnUntraced(function*(
   return fromChannel({
     send: (message: OutgoingMessage) =>
       Effect.flatMap(
-        client.execute(postUrl, (headers) =>
+        client.execute("POST", postUrl, (headers) =>
           HttpClientRequest.post(postUrl).pipe(
             HttpClientRequest.setHeaders(headers),
             HttpClientRequest.bodyText(JSON.stringify(message), "application/json")

@@ -1,4 +1,5 @@
 import * as McpAuth from "@effect-mcp/core/McpAuth"
+import * as McpAuthError from "@effect-mcp/core/McpAuthError"
 import * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpElicitation from "@effect-mcp/core/McpElicitation"
 import * as McpError from "@effect-mcp/core/McpError"
@@ -382,17 +383,27 @@ describe("McpHttpTransport and McpAuth", () => {
       const server = yield* Servers.streamableHttp({ json: true, sessions: true })
       let token = "stale"
       const challenges: Array<McpAuth.Challenge> = []
+      const asked: Array<McpAuth.Request> = []
+      const seen: Array<McpAuth.Response> = []
       const auth = Layer.succeed(McpAuth.McpAuth, {
-        headers: () => Effect.sync(() => ({ authorization: Redacted.make(`Bearer ${token}`) })),
+        headers: (request) =>
+          Effect.sync(() => {
+            asked.push(request)
+            return { authorization: Redacted.make(`Bearer ${token}`) }
+          }),
         onChallenge: (challenge) =>
           Effect.sync(() => {
             challenges.push(challenge)
             token = "fresh"
             return true
-          })
+          }),
+        onResponse: (response) => Effect.sync(() => seen.push(response))
       })
       // the server refuses the first POST once, as an expired token would be refused
-      server.failNext(1, 401, "expired token")
+      server.failNext(1, 401, "expired token", {
+        "www-authenticate": `Bearer error="invalid_token"`,
+        "dpop-nonce": "n-1"
+      })
       const context = yield* inScope(
         McpHttpTransport.layer({ url: server.url, headers: { "x-tenant": "acme" } }).pipe(
           Layer.provide(Http),
@@ -401,11 +412,58 @@ describe("McpHttpTransport and McpAuth", () => {
       )
       const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
       yield* client.ping()
-      assert.deepStrictEqual(challenges.map((c) => c.status), [401])
+      // the hook sees the refused request, the response's headers, and how many challenges it met
+      assert.deepStrictEqual(
+        challenges.map((c) => [c.status, c.request.method, c.request.url, c.attempt, c.headers["dpop-nonce"]]),
+        [[401, "POST", server.url, 1, "n-1"]]
+      )
+      assert.strictEqual(challenges[0]!.wwwAuthenticate, `Bearer error="invalid_token"`)
+      // headers are asked for each request with its method and URL (what a DPoP proof signs)
+      assert.isTrue(asked.length >= 3)
+      assert.strictEqual(asked[0]!.method, "POST")
+      assert.isTrue(asked.every((request) => ["POST", "GET"].includes(request.method) && request.url === server.url))
+      // every response is shown to the hook, the refused one first
+      assert.strictEqual(seen[0]!.status, 401)
+      assert.isTrue(seen.some((response) => response.status === 200))
+      assert.strictEqual(seen[0]!.headers["dpop-nonce"], "n-1")
       const posts = server.requests.filter((r) => r.method === "POST")
       assert.isTrue(posts.length >= 2)
       assert.isTrue(posts.every((r) => r.headers["x-tenant"] === "acme"))
-      assert.isTrue(posts.every((r) => r.headers.authorization === "Bearer fresh"))
+      assert.isTrue(posts.slice(1).every((r) => r.headers.authorization === "Bearer fresh"))
+    }).pipe(Effect.scoped))
+
+  it.live("a hook that fails fails the request with its McpAuthError; one that always retries is stopped", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: true, sessions: true })
+      const refused = new McpAuthError.McpAuthError({
+        reason: new McpAuthError.AuthorizationDenied({ description: "the user refused the login" }),
+        server: server.url
+      })
+      const failing = Layer.succeed(McpAuth.McpAuth, {
+        headers: () => Effect.fail(refused),
+        onChallenge: () => Effect.succeed(false)
+      })
+      const context = yield* inScope(
+        McpHttpTransport.layer({ url: server.url, retry: false }).pipe(Layer.provide(Http), Layer.provide(failing))
+      )
+      const error = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context), Effect.flip)
+      assert.instanceOf(error, McpError.McpTransportError)
+      assert.strictEqual(error.reason, refused)
+      assert.include(error.message, "the user refused the login")
+
+      let challenges = 0
+      const eager = Layer.succeed(McpAuth.McpAuth, {
+        headers: () => Effect.succeed({}),
+        onChallenge: () => Effect.sync(() => ++challenges > 0)
+      })
+      server.failNext(100, 401)
+      const eagerContext = yield* inScope(
+        McpHttpTransport.layer({ url: server.url, retry: false }).pipe(Layer.provide(Http), Layer.provide(eager))
+      )
+      const status = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(eagerContext), Effect.flip)
+      assert.strictEqual(challenges, McpAuth.maxChallenges)
+      assert.instanceOf(status, McpError.McpTransportError)
+      assert.strictEqual(status.reason._tag, "HttpStatus")
     }).pipe(Effect.scoped))
 
   it.live("credentials never appear in errors", () =>

@@ -12,7 +12,7 @@ import type * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type * as McpCache from "../McpCache.ts"
-import type { McpError } from "../McpError.ts"
+import type { McpError, McpTransportError } from "../McpError.ts"
 import type { Era } from "../McpTransport.ts"
 import type { Notification, ServerMessage } from "./engine.ts"
 import type { Reply } from "./session.ts"
@@ -47,7 +47,7 @@ export const make = Effect.fnUntraced(function*(options: {
   readonly namespace: string
   /** Stands in for the credentials id when the transport has none (entries stay the client's own). */
   readonly clientId: string
-  readonly credentialsId: Effect.Effect<string> | undefined
+  readonly credentialsId: Effect.Effect<string, McpTransportError> | undefined
   readonly notifications: PubSub.PubSub<Notification>
 }): Effect.fn.Return<ResultCache, never, Scope.Scope> {
   const cache = options.cache

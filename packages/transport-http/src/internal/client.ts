@@ -40,52 +40,85 @@ export interface Services {
 }
 
 /**
+ * Builds the request to send from the headers it goes out with.
+ */
+export type Build = (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
+
+/**
  * Sends HTTP requests with authorization.
  */
 export interface Client {
-  /** Sends one request built from the headers a request to `url` goes out with. */
+  /** Sends one `method` request to `url`, built from the headers it goes out with. */
   readonly attempt: (
+    method: string,
     url: string,
-    build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
+    build: Build
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient>
   /** {@link attempt}, with a transient failure as the error it is. */
   readonly execute: (
+    method: string,
     url: string,
-    build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
+    build: Build
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError>
 }
 
 /**
- * A client for requests with the configured headers, answered within `timeout`.
+ * A client for requests with the configured headers, answered within `timeout`. A 401 or 403 goes
+ * to the hook's `onChallenge`, and the request is sent again while it says so (at most
+ * `McpAuth.maxChallenges` times).
  */
 export const make = (services: Services, options: {
   readonly headers: Readonly<Record<string, string>> | undefined
   readonly timeout: Duration.Duration
 }): Client => {
   const { auth, http } = services
-  const once = (url: string, build: (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest) =>
-    Effect.flatMap(Headers.authorized(auth, url, options.headers), (headers) =>
+  const observe = auth.onResponse
+  const once = (request: McpAuth.Request, build: Build) =>
+    Effect.flatMap(Headers.authorized(auth, request, options.headers), (headers) =>
       http.execute(build(headers)).pipe(
         Effect.mapError((cause): McpTransportError | Transient => ({
           _tag: "Transient",
-          error: requestFailed(url, cause)
+          error: requestFailed(request.url, cause)
         })),
         Effect.timeoutOrElse({
           duration: options.timeout,
           orElse: () =>
-            Effect.fail(failure(`no response from ${shown(url)} within ${Duration.format(options.timeout)}`))
-        })
+            Effect.fail(failure(`no response from ${shown(request.url)} within ${Duration.format(options.timeout)}`))
+        }),
+        (sent) =>
+          observe === undefined ?
+            sent :
+            Effect.tap(sent, (response) => observe({ request, status: response.status, headers: response.headers }))
       ))
-  const attempt: Client["attempt"] = (url, build) =>
-    Effect.flatMap(once(url, build), (response) =>
-      response.status === 401 || response.status === 403
-        ? Effect.flatMap(
-          auth.onChallenge({ status: response.status, url, wwwAuthenticate: response.headers["www-authenticate"] }),
-          // the refused response's body is read before the retry, so its connection is free again
-          (retry) => retry ? Effect.andThen(Effect.ignore(response.text), once(url, build)) : Effect.succeed(response)
-        )
-        : Effect.succeed(response))
-  return { attempt, execute: (url, build) => Effect.mapError(attempt(url, build), untransient) }
+  const challenged = (
+    request: McpAuth.Request,
+    build: Build,
+    attempt: number
+  ): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient> =>
+    Effect.flatMap(
+      once(request, build),
+      (response) =>
+        (response.status !== 401 && response.status !== 403) || attempt > McpAuth.maxChallenges
+          ? Effect.succeed(response)
+          : auth.onChallenge({
+            status: response.status,
+            url: request.url,
+            wwwAuthenticate: response.headers["www-authenticate"],
+            request,
+            headers: response.headers,
+            attempt
+          }).pipe(
+            Effect.mapError((reason) => new McpTransportError({ reason })),
+            Effect.flatMap((retry) =>
+              retry
+                // the refused response's body is read before the retry, so its connection is free again
+                ? Effect.andThen(Effect.ignore(response.text), challenged(request, build, attempt + 1))
+                : Effect.succeed(response)
+            )
+          )
+    )
+  const attempt: Client["attempt"] = (method, url, build) => challenged({ method, url }, build, 1)
+  return { attempt, execute: (method, url, build) => Effect.mapError(attempt(method, url, build), untransient) }
 }
 
 /**
