@@ -20,6 +20,7 @@ import * as Option from "effect/Option"
 import * as ChildProcess from "effect/process/ChildProcess"
 import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as Queue from "effect/Queue"
+import * as Scheduler from "effect/Scheduler"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as McpStdioCommand from "../McpStdioCommand.ts"
@@ -89,7 +90,7 @@ export const spawnScoped = Effect.fnUntraced(function*(
 export const attach = Effect.fnUntraced(function*(
   running: Running
 ): Effect.fn.Return<Queue.Queue<unknown, McpTransportError | Cause.Done>, never, Scope.Scope> {
-  const inbox = yield* Queue.unbounded<unknown, McpTransportError | Cause.Done>()
+  const inbox = yield* prompt(Queue.unbounded<unknown, McpTransportError | Cause.Done>())
   running.sink = (message) => {
     Queue.offerUnsafe(inbox, message)
   }
@@ -105,12 +106,22 @@ export const attach = Effect.fnUntraced(function*(
   return inbox
 })
 
+/**
+ * Makes a queue whose waiting reader is woken on a microtask, not on the next turn of the event loop
+ * (a queue wakes its readers through the dispatcher of the fiber that made it). A line handed to the
+ * stdin writer, and a message handed from stdout to the session, then cost no turn of the loop each:
+ * two per call otherwise, most of what sequential calls wait for beyond the server itself. Only the
+ * wake-up moves: the woken fibers keep their own scheduler, so they still yield to I/O.
+ */
+const prompt = <A>(make: Effect.Effect<A>): Effect.Effect<A> =>
+  Effect.provideService(make, Scheduler.Scheduler, new Scheduler.MixedScheduler("sync"))
+
 /** Starts the process in `scope`, with its fibers and the first steps of its shutdown. */
 const spawn = Effect.fnUntraced(
   function*(options: SpawnOptions, scope: Scope.Closeable): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
     const handle = yield* start(options)
     const gone = yield* Deferred.make<never, McpTransportError>()
-    const stdin = yield* Queue.unbounded<string, Cause.Done>()
+    const stdin = yield* prompt(Queue.unbounded<string, Cause.Done>())
     const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
     const exited = yield* Deferred.make<void>()
     const stderr = yield* Stderr.follow(handle.stderr, options)
