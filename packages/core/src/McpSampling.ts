@@ -33,14 +33,9 @@ import * as Toolkit from "effect/ai/Toolkit"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Sampling from "./internal/sampling.ts"
 import { McpHandlerError, toHandlerError } from "./McpError.ts"
-import type {
-  CreateMessageRequestParams,
-  CreateMessageResult,
-  RequestId,
-  SamplingContent,
-  ToolUseContent
-} from "./McpSchema.ts"
+import type { CreateMessageRequestParams, CreateMessageResult, SamplingContent, ToolUseContent } from "./McpSchema.ts"
 
 /**
  * What a sampling handler learns about the request beside its parameters.
@@ -49,11 +44,7 @@ import type {
  * @category models
  * @since 0.1.0
  */
-export interface SamplingContext {
-  readonly requestId: RequestId
-  /** The name of the server asking. */
-  readonly server: string
-}
+export type SamplingContext = Sampling.SamplingContext
 
 /**
  * A handler's answer: a plain text (sent as an assistant text message) or a full result.
@@ -62,7 +53,7 @@ export interface SamplingContext {
  * @category models
  * @since 0.1.0
  */
-export type SamplingResponse = string | CreateMessageResult
+export type SamplingResponse = Sampling.SamplingResponse
 
 /**
  * The sampling service.
@@ -71,14 +62,7 @@ export type SamplingResponse = string | CreateMessageResult
  * @category models
  * @since 0.1.0
  */
-export interface Service {
-  /** What to advertise under the `sampling` capability. */
-  readonly capabilities: { readonly context: boolean; readonly tools: boolean }
-  readonly createMessage: (
-    request: CreateMessageRequestParams,
-    context: SamplingContext
-  ) => Effect.Effect<CreateMessageResult, McpHandlerError>
-}
+export type Service = Sampling.Service
 
 /**
  * The sampling service. Its default is none: no `sampling` capability.
@@ -87,10 +71,7 @@ export interface Service {
  * @category services
  * @since 0.1.0
  */
-export const McpSampling: Context.Reference<Service | undefined> = Context.Reference<Service | undefined>(
-  "@effect-mcp/core/McpSampling",
-  { defaultValue: () => undefined }
-)
+export const McpSampling: Context.Reference<Service | undefined> = Sampling.McpSampling
 
 /**
  * The refusal a user gives a sampling request: JSON-RPC error -1, as the specification words it.

@@ -31,9 +31,7 @@ import type { McpTransport } from "@effect-mcp/core/McpTransport"
 import * as McpHttpTransport from "@effect-mcp/transport-http/McpHttpTransport"
 import type * as McpStdioCommand from "@effect-mcp/transport-stdio/McpStdioCommand"
 import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
-import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
-import * as NodeServices from "@effect/platform-node/NodeServices"
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
@@ -94,7 +92,21 @@ export const layer = (
  * @since 0.1.0
  */
 export const layerNode = (source: string | ReadonlyArray<string>, options?: Options): Layer.Layer<McpTransport> =>
-  layer(source, options).pipe(Layer.provide([NodeHttpClient.layerUndici, NodeServices.layer]))
+  isUrl(source)
+    ? McpHttpTransport.layerUrl(source.trim(), options?.http).pipe(Layer.provide(nodeHttpClient))
+    : McpStdioTransport.layerSource(source, options?.stdio).pipe(Layer.provide(nodeServices))
+
+// The Node platform is loaded when a layer is built, and only the part the source needs: importing
+// this module costs no HTTP client, child-process or file-system code the program may never use.
+const nodeHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.unwrap(
+  Effect.promise(() => import("@effect/platform-node/NodeHttpClient")).pipe(
+    Effect.map((module) => module.layerUndici)
+  )
+)
+
+const nodeServices: Layer.Layer<ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> = Layer.unwrap(
+  Effect.promise(() => import("@effect/platform-node/NodeServices")).pipe(Effect.map((module) => module.layer))
+)
 
 /**
  * A client for the server a source names, with its transport, both in the caller's `Scope`: the
