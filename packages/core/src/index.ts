@@ -1,6 +1,9 @@
 /**
  * @effect-mcp/core: the MCP client for Effect applications.
  *
+ * `McpArbitrary` (generators of every wire message, for property-based tests) is not re-exported here,
+ * so that programs do not load `effect/Arbitrary`: import it as `@effect-mcp/core/McpArbitrary`.
+ *
  * @stability experimental
  * @since 0.1.0
  */
@@ -18,13 +21,6 @@ export * as McpAuth from "./McpAuth.ts"
  * @since 0.3.0
  */
 export * as McpAuthError from "./McpAuthError.ts"
-
-/**
- * Schema-derived generators of every MCP wire message, for property-based tests.
- *
- * @since 0.1.0
- */
-export * as McpArbitrary from "./McpArbitrary.ts"
 
 /**
  * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.

@@ -2,16 +2,12 @@
  * effect-mcp: the MCP client toolkit for Effect applications. This front door re-exports every
  * package of the toolkit; import from here, or from the individual `@effect-mcp/*` packages.
  *
+ * `McpArbitrary` (generators of every wire message, for property-based tests) is imported on its own,
+ * as `effect-mcp/McpArbitrary`, so that programs do not load `effect/Arbitrary`.
+ *
  * @stability experimental
  * @since 0.1.0
  */
-
-/**
- * Schema-derived generators of every MCP wire message, for property-based tests.
- *
- * @since 0.1.0
- */
-export { McpArbitrary } from "@effect-mcp/core"
 
 /**
  * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.
