@@ -274,9 +274,8 @@ export const make: <E, R>(options: Options<E, R>) => Effect.Effect<
   yield* SubscriptionRef.set(status, Object.fromEntries(members.map((m) => [m.name, { _tag: "Idle" as const }])))
   yield* Effect.forEach(eager, (member) => member.start, { discard: true })
   yield* waitForFirstAttempts(status, eager)
-  const router = makeService(members, shared)
-  yield* checkNames(router, Names.make(members.map((m) => m.name)).single)
-  return router
+  yield* checkNames(members)
+  return makeService(members, shared)
 })
 
 /** Waits until every eager server has connected or failed once; fails when all of them failed. */
@@ -300,21 +299,22 @@ const waitForFirstAttempts = (
     }
   })
 
-/** Lists tools and prompts once, and fails when two servers claim a name. */
-const checkNames = (router: Service, single: boolean) =>
+/** Lists the tools and prompts of the servers ready now, and fails when two servers claim a name. */
+const checkNames = (members: ReadonlyArray<Member.Member>) =>
   Effect.gen(function*() {
-    if (single) return
-    const names = (items: ReadonlyArray<{ readonly name: string }>) => items.map((item) => item.name)
-    const listed = [
-      ...names(yield* Effect.orElseSucceed(router.listTools(), () => [])),
-      ...names(yield* Effect.orElseSucceed(router.listPrompts(), () => []))
-    ]
-    const seen = new Map<string, number>()
-    for (const name of listed) seen.set(name, (seen.get(name) ?? 0) + 1)
-    const collisions = [...seen].filter(([, count]) => count > 1).map(([name]) => ({
-      name,
-      servers: router.servers.filter((server) => name.startsWith(`${server}_`))
-    }))
+    const names = Names.make(members.map((m) => m.name))
+    const ready = members.filter((m) => m.current() !== undefined)
+    if (names.single || ready.length < 2) return
+    const listed = yield* Listings.across(ready, (client, member) =>
+      Effect.map(
+        Effect.all([client.listTools(), Effect.orElseSucceed(client.listPrompts(), () => [])]),
+        ([tools, prompts]) =>
+          [
+            ...tools.filter((tool) => member.allowsTool(tool.name)).map((tool) => tool.name),
+            ...prompts.map((prompt) => prompt.name)
+          ].map((name) => ({ name: names.name(member.name, name), server: member.name }))
+      )).pipe(Effect.orElseSucceed(() => []))
+    const collisions = Names.collisions(listed.flatMap((answer) => answer.value))
     if (collisions.length > 0) return yield* new McpRouterError({ reason: new NameCollision({ collisions }) })
   })
 
