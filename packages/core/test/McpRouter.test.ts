@@ -26,7 +26,7 @@ const inMemory = (name: string, era: "stateless" | "stateful", options?: Paramet
 /** A server that fails to start while `state.broken`, and is the stateful `name` server once fixed. */
 const breakable = (name: string, state: { broken: boolean }) => ({
   transport: McpInMemoryTransport.layer(
-    Layer.unwrap(Effect.sync((): McpInMemoryTransport.ServerLayer =>
+    Layer.unwrap(Effect.sync((): McpInMemoryTransport.ServerLayer<never, unknown> =>
       state.broken
         ? Layer.effectDiscard(Effect.fail(`${name} is broken`))
         : RouterServer.layer(name, "stateful")
