@@ -155,7 +155,13 @@ export const locations = (path: Path.Path, platform: Platform, project?: string)
     user(
       "goose",
       platform.os === "win32"
-        ? path.join(platform.appData ?? path.join(home, "AppData", "Roaming"), "Block", "goose", "config", "config.yaml")
+        ? path.join(
+          platform.appData ?? path.join(home, "AppData", "Roaming"),
+          "Block",
+          "goose",
+          "config",
+          "config.yaml"
+        )
         : path.join(xdg, "goose", "config.yaml"),
       "goose"
     )
@@ -206,7 +212,8 @@ export const read = (
     const fs = yield* FileSystem.FileSystem
     const text = yield* Effect.mapError(fs.readFileString(file), (cause) =>
       readFailed(file, `cannot be read (${cause.message})`, cause))
-    const document = yield* Effect.mapError(parse(file, text), (description) => readFailed(file, description))
+    const document = yield* Effect.mapError(parse(file, text), (description) =>
+      readFailed(file, description))
     return yield* McpConfig.decode(document, {
       file,
       format: options?.format,

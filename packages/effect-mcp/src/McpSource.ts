@@ -46,8 +46,8 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
 import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import type * as Scope from "effect/Scope"
-import * as McpConfigFile from "./McpConfigFile.ts"
 import * as ConfigServers from "./internal/configServers.ts"
+import * as McpConfigFile from "./McpConfigFile.ts"
 
 /**
  * Options of {@link layer}: those of the transport the source implies.

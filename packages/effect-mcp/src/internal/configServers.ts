@@ -3,8 +3,8 @@
  * environment (stdio), headers and credentials (`McpAuth`, per server: nothing configured for one
  * server reaches another), and its own client options (timeout, protocol version, lazy connection).
  */
-import type * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpAuth from "@effect-mcp/core/McpAuth"
+import type * as McpClient from "@effect-mcp/core/McpClient"
 import * as McpConfig from "@effect-mcp/core/McpConfig"
 import type * as McpRouter from "@effect-mcp/core/McpRouter"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
@@ -84,7 +84,9 @@ const transportOf = (
 const clientOptions = (server: McpConfig.Server, options: Options): McpClient.Options => ({
   ...options.client,
   ...(server.timeout === undefined ? {} : { timeout: server.timeout }),
-  ...(server.protocolVersion === undefined ? {} : { protocolVersion: server.protocolVersion as McpClient.ProtocolVersionOption }),
+  ...(server.protocolVersion === undefined
+    ? {}
+    : { protocolVersion: server.protocolVersion as McpClient.ProtocolVersionOption }),
   connect: server.connect
 })
 

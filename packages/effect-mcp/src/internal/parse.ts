@@ -6,33 +6,54 @@ import * as Effect from "effect/Effect"
 import * as Toml from "toml"
 import * as Yaml from "yaml"
 
-/** Blanks `//` and `/* *\/` comments and drops trailing commas, outside strings. */
-export const stripJsonc = (text: string): string => {
+/** The end of the string literal that starts at `start` (the index after its closing quote). */
+const stringEnd = (text: string, start: number): number => {
+  let j = start + 1
+  while (j < text.length && text[j] !== "\"") j += text[j] === "\\" ? 2 : 1
+  return j + 1
+}
+
+/** Drops `//` and `/* *\/` comments, outside strings. */
+const stripComments = (text: string): string => {
   let out = ""
   let i = 0
   while (i < text.length) {
-    const c = text[i]!
-    if (c === "\"") {
-      let j = i + 1
-      while (j < text.length && text[j] !== "\"") j += text[j] === "\\" ? 2 : 1
-      out += text.slice(i, j + 1)
-      i = j + 1
-    } else if (c === "/" && text[i + 1] === "/") {
+    if (text[i] === "\"") {
+      const end = stringEnd(text, i)
+      out += text.slice(i, end)
+      i = end
+    } else if (text.startsWith("//", i)) {
       while (i < text.length && text[i] !== "\n") i++
-    } else if (c === "/" && text[i + 1] === "*") {
+    } else if (text.startsWith("/*", i)) {
       const end = text.indexOf("*/", i + 2)
       i = end === -1 ? text.length : end + 2
-    } else if (c === ",") {
-      const rest = /^,\s*([}\]])/.exec(text.slice(i, i + 200))
-      if (rest === null) out += c
-      i++
     } else {
-      out += c
+      out += text[i]
       i++
     }
   }
   return out
 }
+
+/** Drops commas followed only by blanks and a closing bracket, outside strings. */
+const stripTrailingCommas = (text: string): string => {
+  let out = ""
+  let i = 0
+  while (i < text.length) {
+    if (text[i] === "\"") {
+      const end = stringEnd(text, i)
+      out += text.slice(i, end)
+      i = end
+      continue
+    }
+    if (text[i] !== "," || !/^,\s*[}\]]/.test(text.slice(i, i + 100))) out += text[i]
+    i++
+  }
+  return out
+}
+
+/** JSON with comments and trailing commas, as plain JSON. */
+export const stripJsonc = (text: string): string => stripTrailingCommas(stripComments(text))
 
 const attempt = (parse: () => unknown, kind: string): Effect.Effect<unknown, string> =>
   Effect.try({
