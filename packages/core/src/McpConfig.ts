@@ -498,6 +498,16 @@ const toServer = (
   })
 }
 
+const SECRET_FIELDS = new Set(["env", "headers", "auth"])
+
+/** What was found at a path, for an error: the value, or only its type for secrets. */
+const describe = (path: ReadonlyArray<unknown>, entry: unknown): string => {
+  let value: unknown = entry
+  for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key as string]
+  const type = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`
+  return SECRET_FIELDS.has(String(path[0])) || typeof value === "object" ? type : `${type} (${JSON.stringify(value)})`
+}
+
 /** One server: interpolated, then decoded by {@link ServerEntry}, then checked. */
 const decodeServer = (
   name: string,
@@ -516,7 +526,9 @@ const decodeServer = (
   const decoded = decodeEntry(interpolated.success)
   if (Result.isFailure(decoded)) {
     const [issue] = formatIssue(decoded.failure.issue).issues
-    return invalid(file, name, fieldName(issue?.path ?? []), (issue?.message ?? "invalid").replace(/^E/, "e"))
+    const path = issue?.path ?? []
+    const expected = (issue?.message ?? "invalid").replace(/^E/, "e")
+    return invalid(file, name, fieldName(path), `${expected}, got ${describe(path, interpolated.success)}`)
   }
   return toServer(name, file, decoded.success)
 }

@@ -30,7 +30,7 @@ const objectAt = (doc: Record<string, unknown>, key: string): Result.Result<Entr
   const value = doc[key]
   return isObject(value)
     ? Result.succeed(value)
-    : Result.fail({ server: undefined, field: key, expected: "an object of servers, by name" })
+    : Result.fail({ server: undefined, field: key, expected: "expected an object of servers, by name" })
 }
 
 /** Applies `translate` to each entry that is an object (others fail in the common decoder). */
