@@ -193,14 +193,35 @@ const singleServer = (source: Source): string | ReadonlyArray<string> | undefine
 const NodeLayers = Layer.mergeAll(NodeHttpClient.layerUndici, NodeServices.layer)
 
 /**
- * A router over the servers of a decoded configuration (disabled ones left out), on Node's HTTP
- * client and process services. Provides both `McpRouter` and `McpClient`.
+ * The router's servers of a decoded configuration (disabled ones left out), each with its own
+ * transport on Node's HTTP client and process services: to put beside servers of your own (an
+ * in-process one, say) in `McpRouter.layer`.
  *
  * **Details**
  *
  * Each server gets its own transport layer: its `env` (stdio) and `headers` and bearer token (HTTP,
  * through its own `McpAuth.layerHeaders`) reach that server only. Fails with `McpConfigError`
- * (`OAuthUnavailable` when a server asks for OAuth and `oauth` is not given) or `McpRouterError`.
+ * (`OAuthUnavailable`) when a server asks for OAuth and `oauth` is not given.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const servers = (
+  config: McpConfig.McpConfig,
+  options?: FromOptions
+): Effect.Effect<Record<string, McpRouter.ServerOptions<unknown>>, McpConfig.McpConfigError> =>
+  Effect.map(ConfigServers.servers(config, options ?? {}), (all) => {
+    const out: Record<string, McpRouter.ServerOptions<unknown>> = {}
+    for (const [name, server] of Object.entries(all)) {
+      out[name] = { ...server, transport: Layer.provide(server.transport, NodeLayers) }
+    }
+    return out
+  })
+
+/**
+ * A router over the servers of a decoded configuration (see {@link servers}). Provides both
+ * `McpRouter` and `McpClient`. Fails with `McpConfigError` or `McpRouterError`.
  *
  * @stability experimental
  * @category layers
@@ -210,12 +231,7 @@ export const layerConfig = (
   config: McpConfig.McpConfig,
   options?: FromOptions
 ): Layer.Layer<McpRouter.McpRouter | McpClient.McpClient, McpConfig.McpConfigError | McpRouter.McpRouterError> =>
-  Layer.unwrap(
-    Effect.map(
-      ConfigServers.servers(config, options ?? {}),
-      (servers) => McpRouter.layer({ servers, retry: options?.retry })
-    )
-  ).pipe(Layer.provide(NodeLayers))
+  Layer.unwrap(Effect.map(servers(config, options), (all) => McpRouter.layer({ servers: all, retry: options?.retry })))
 
 /**
  * The decoded configuration a configuration source stands for: an object decoded with `env`, or a
