@@ -20,6 +20,13 @@
  */
 import * as McpSource from "./McpSource.ts"
 
+/**
+ * Everything of core's `McpClient` module: the service, its models, `make`, `connect` and `layer`.
+ *
+ * @stability experimental
+ * @category services
+ * @since 0.1.0
+ */
 export * from "@effect-mcp/core/McpClient"
 
 /**

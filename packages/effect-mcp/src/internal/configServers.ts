@@ -10,8 +10,7 @@ import type * as McpRouter from "@effect-mcp/core/McpRouter"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
 import * as McpHttpTransport from "@effect-mcp/transport-http/McpHttpTransport"
 import * as McpSseTransport from "@effect-mcp/transport-http/McpSseTransport"
-import type * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
-import * as McpStdio from "@effect-mcp/transport-stdio/McpStdioTransport"
+import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
 import * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -36,7 +35,7 @@ const reveal = (record: Readonly<Record<string, Redacted.Redacted<string>>>) =>
   Object.fromEntries(Object.entries(record).map(([key, value]) => [key, Redacted.value(value)]))
 
 const stdio = (server: McpConfig.StdioServer, options: Options): Layer.Layer<McpTransport, never, Requirements> =>
-  McpStdio.layer({
+  McpStdioTransport.layer({
     ...options.stdio,
     command: server.command,
     args: server.args,
