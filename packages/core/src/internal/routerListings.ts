@@ -17,9 +17,12 @@ export interface Answer<A> {
   readonly value: A
 }
 
+/** A server without the capability is left out silently; one that is down (warned of already) at debug level. */
 const skip = (member: Member, error: McpError) =>
   error._tag === "McpCapabilityError"
     ? Effect.void
+    : error._tag === "McpTransportError" && error.reason._tag === "ServerUnavailable"
+    ? Effect.logDebug(`MCP server "${member.name}" is left out: ${error.message}`)
     : Effect.logWarning(`MCP server "${member.name}" is left out: ${error.message}`)
 
 /**

@@ -112,7 +112,10 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
     Effect.tapError((error) =>
       Effect.andThen(
         setStatus({ _tag: "Failed", error, attempts }),
-        Effect.logWarning(`MCP server "${name}" is skipped: ${error.message} (it will be retried)`)
+        // a warning when it first fails; its retries only at debug level
+        attempts === 1
+          ? Effect.logWarning(`MCP server "${name}" is skipped: ${error.message} (it will be retried)`)
+          : Effect.logDebug(`MCP server "${name}" failed again (attempt ${attempts}): ${error.message}`)
       )
     )
   )
