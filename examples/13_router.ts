@@ -1,6 +1,6 @@
 /**
  * Many servers as one client: a router over three servers of three kinds, the demo server in process
- * (`memory`), as a child process over stdio (`local`), and over HTTP on 127.0.0.1 (`remote`, with a
+ * (`memory`), as a child process over stdio (`local`, pinned to 2025-03-26), and over HTTP on 127.0.0.1 (`remote`, pinned to 2025-06-18, with a
  * header of its own). The program uses the `McpClient` service only: tools and prompts come back as
  * `{server}_{name}`, resources as `{scheme}://{server}/{rest}`, and each call is routed to its server.
  * Everything runs on this machine; no external network.
@@ -19,7 +19,7 @@ const HttpServerLive = HttpRouter.serve(
     name: "demo-http-server",
     version: "1.0.0",
     path: "/mcp",
-    protocols: [McpProtocol.v2026_07_28],
+    protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
     registrations: Registrations
   }),
   { disableLogger: true, disableListenLog: true }
@@ -50,8 +50,12 @@ const main = Effect.gen(function*() {
   // the two servers a configuration file would hold, as an object
   const config = yield* McpConfig.decode({
     mcpServers: {
-      local: { command: process.execPath, args: [fileURLToPath(new URL("./servers/demo-stdio.ts", import.meta.url))] },
-      remote: { url, headers: { "X-Team": "examples" } }
+      local: {
+        command: process.execPath,
+        args: [fileURLToPath(new URL("./servers/demo-stdio.ts", import.meta.url))],
+        protocolVersion: "2025-03-26"
+      },
+      remote: { url, headers: { "X-Team": "examples" }, protocolVersion: "2025-06-18" }
     }
   })
   const servers = yield* McpSource.servers(config, { stdio: { stderr: "ignore" } })
@@ -60,7 +64,7 @@ const main = Effect.gen(function*() {
   })
   yield* Effect.gen(function*() {
     yield* program
-    // each server negotiated its own era
+    // each server negotiated its own revision
     const status = yield* SubscriptionRef.get((yield* McpRouter.McpRouter).status)
     for (const [name, state] of Object.entries(status)) {
       yield* Console.log(`${name}: ${state._tag === "Ready" ? state.session.protocolVersion : state._tag}`)
