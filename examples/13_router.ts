@@ -1,9 +1,10 @@
 /**
  * Many servers as one client: a router over three servers of three kinds, the demo server in process
- * (`memory`), as a child process over stdio (`local`, pinned to 2025-03-26), and over HTTP on 127.0.0.1 (`remote`, pinned to 2025-06-18, with a
- * header of its own). The program uses the `McpClient` service only: tools and prompts come back as
- * `{server}_{name}`, resources as `{scheme}://{server}/{rest}`, and each call is routed to its server.
- * Everything runs on this machine; no external network.
+ * (`memory`), as a child process over stdio (`local`, pinned to 2025-03-26), and over HTTP on
+ * 127.0.0.1 (`remote`, pinned to 2025-06-18, with a header of its own). The program uses the
+ * `McpClient` service only: tools and prompts come back as `{server}_{name}`, resources as
+ * `{scheme}://{server}/{rest}`, and each call is routed to its server. Everything runs on this
+ * machine; no external network.
  */
 import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, SubscriptionRef } from "effect"
