@@ -6,25 +6,12 @@
  * `{scheme}://{server}/{rest}`, and each call is routed to its server. Everything runs on this
  * machine; no external network.
  */
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
-import { Console, Effect, Layer, SubscriptionRef } from "effect"
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, SubscriptionRef } from "effect"
 import { McpClient, McpConfig, McpInMemoryTransport, McpRouter, McpSchema, McpSource } from "effect-mcp"
-import { McpProtocol, McpServer } from "effect/ai"
-import { HttpRouter, HttpServer } from "effect/http"
-import { createServer } from "node:http"
+import { HttpServer } from "effect/http"
 import { fileURLToPath } from "node:url"
-import { DemoServer, Registrations } from "./DemoServer.ts"
-
-const HttpServerLive = HttpRouter.serve(
-  McpServer.layerHttp({
-    name: "demo-http-server",
-    version: "1.0.0",
-    path: "/mcp",
-    protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
-    registrations: Registrations
-  }),
-  { disableLogger: true, disableListenLog: true }
-).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+import { DemoHttpServer, DemoServer } from "./DemoServer.ts"
 
 /** What the program does: it knows nothing of routers. */
 const program = Effect.gen(function*() {
@@ -73,4 +60,4 @@ const main = Effect.gen(function*() {
   }).pipe(Effect.provide(router))
 })
 
-main.pipe(Effect.provide(HttpServerLive), NodeRuntime.runMain)
+main.pipe(Effect.provide(DemoHttpServer), NodeRuntime.runMain)

@@ -451,6 +451,28 @@ const listingOps = (
       Listings.across(members, (client, member) => Effect.map(ask(client), (items) => to(member, items))),
       (answers) => answers.flatMap((answer) => answer.value)
     )
+  /** A page listing across servers, its items (under `key`) renamed by `to`. */
+  const paged = <
+    K extends string,
+    P extends { readonly nextCursor?: string | null | undefined } & Record<K, ReadonlyArray<unknown>>
+  >(
+    method: string,
+    key: K,
+    fetch: (
+      c: McpClient.McpClient["Service"],
+      at: string | undefined,
+      options: McpClient.RequestOptions | undefined
+    ) => Effect.Effect<P, McpError>,
+    to: (m: Member.Member, items: P[K]) => P[K]
+  ) =>
+  (cursor?: string, options?: McpClient.RequestOptions) =>
+    Listings.page<P>(
+      method,
+      members,
+      (c, at) => fetch(c, at, options),
+      (m, p) => ({ ...p, [key]: to(m, p[key]) }),
+      { [key]: [] } as unknown as P
+    )(cursor)
   const learnTools = (m: Member.Member, tools: ReadonlyArray<McpSchema.Tool>) => {
     remember("tools", m.name, tools)
     return rename.tool(m, tools)
@@ -465,38 +487,30 @@ const listingOps = (
     listResources: (options?: McpClient.ListOptions) => merged((c) => c.listResources(options), rename.resource),
     listResourceTemplates: (options?: McpClient.ListOptions) =>
       merged((c) => c.listResourceTemplates(options), rename.template),
-    listToolsPage: (cursor?: string, options?: McpClient.RequestOptions) =>
-      Listings.page<McpSchema.ListToolsResult>(
-        "tools/list",
-        members,
-        (c, at) => c.listToolsPage(at, options),
-        (m, p) => ({ ...p, tools: learnTools(m, p.tools) }),
-        { tools: [] }
-      )(cursor),
-    listPromptsPage: (cursor?: string, options?: McpClient.RequestOptions) =>
-      Listings.page<McpSchema.ListPromptsResult>(
-        "prompts/list",
-        members,
-        (c, at) => c.listPromptsPage(at, options),
-        (m, p) => ({ ...p, prompts: learnPrompts(m, p.prompts) }),
-        { prompts: [] }
-      )(cursor),
-    listResourcesPage: (cursor?: string, options?: McpClient.RequestOptions) =>
-      Listings.page<McpSchema.ListResourcesResult>(
-        "resources/list",
-        members,
-        (c, at) => c.listResourcesPage(at, options),
-        (m, p) => ({ ...p, resources: rename.resource(m, p.resources) }),
-        { resources: [] }
-      )(cursor),
-    listResourceTemplatesPage: (cursor?: string, options?: McpClient.RequestOptions) =>
-      Listings.page<McpSchema.ListResourceTemplatesResult>(
-        "resources/templates/list",
-        members,
-        (c, at) => c.listResourceTemplatesPage(at, options),
-        (m, p) => ({ ...p, resourceTemplates: rename.template(m, p.resourceTemplates) }),
-        { resourceTemplates: [] }
-      )(cursor),
+    listToolsPage: paged<"tools", McpSchema.ListToolsResult>(
+      "tools/list",
+      "tools",
+      (c, at, o) => c.listToolsPage(at, o),
+      learnTools
+    ),
+    listPromptsPage: paged<"prompts", McpSchema.ListPromptsResult>(
+      "prompts/list",
+      "prompts",
+      (c, at, o) => c.listPromptsPage(at, o),
+      learnPrompts
+    ),
+    listResourcesPage: paged<"resources", McpSchema.ListResourcesResult>(
+      "resources/list",
+      "resources",
+      (c, at, o) => c.listResourcesPage(at, o),
+      rename.resource
+    ),
+    listResourceTemplatesPage: paged<"resourceTemplates", McpSchema.ListResourceTemplatesResult>(
+      "resources/templates/list",
+      "resourceTemplates",
+      (c, at, o) => c.listResourceTemplatesPage(at, o),
+      rename.template
+    ),
     readResourceRaw: (uri: string, options?: McpClient.RequestOptions) => {
       const resolved = rename.names.resolveUri(uri)
       if (Result.isFailure(resolved)) return Effect.fail(noRoute("resources/read", uri, resolved.failure))

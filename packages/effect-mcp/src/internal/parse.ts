@@ -13,44 +13,38 @@ const stringEnd = (text: string, start: number): number => {
   return j + 1
 }
 
-/** Drops `//` and `/* *\/` comments, outside strings. */
-const stripComments = (text: string): string => {
+/**
+ * Copies `text`, string literals as they are, and everything else through `step`: given the position
+ * of a character outside a string, it returns what to write and where to go on.
+ */
+const outsideStrings = (text: string, step: (at: number) => readonly [string, number]): string => {
   let out = ""
   let i = 0
   while (i < text.length) {
-    if (text[i] === "\"") {
-      const end = stringEnd(text, i)
-      out += text.slice(i, end)
-      i = end
-    } else if (text.startsWith("//", i)) {
-      while (i < text.length && text[i] !== "\n") i++
-    } else if (text.startsWith("/*", i)) {
-      const end = text.indexOf("*/", i + 2)
-      i = end === -1 ? text.length : end + 2
-    } else {
-      out += text[i]
-      i++
-    }
+    const [write, next] = text[i] === "\"" ? [text.slice(i, stringEnd(text, i)), stringEnd(text, i)] : step(i)
+    out += write
+    i = next
   }
   return out
 }
 
-/** Drops commas followed only by blanks and a closing bracket, outside strings. */
-const stripTrailingCommas = (text: string): string => {
-  let out = ""
-  let i = 0
-  while (i < text.length) {
-    if (text[i] === "\"") {
-      const end = stringEnd(text, i)
-      out += text.slice(i, end)
-      i = end
-      continue
+/** Drops `//` and `/* *\/` comments, outside strings. */
+const stripComments = (text: string): string =>
+  outsideStrings(text, (i) => {
+    if (text.startsWith("//", i)) {
+      const end = text.indexOf("\n", i)
+      return ["", end === -1 ? text.length : end]
     }
-    if (text[i] !== "," || !/^,\s*[}\]]/.test(text.slice(i, i + 100))) out += text[i]
-    i++
-  }
-  return out
-}
+    if (text.startsWith("/*", i)) {
+      const end = text.indexOf("*/", i + 2)
+      return ["", end === -1 ? text.length : end + 2]
+    }
+    return [text[i]!, i + 1]
+  })
+
+/** Drops commas followed only by blanks and a closing bracket, outside strings. */
+const stripTrailingCommas = (text: string): string =>
+  outsideStrings(text, (i) => [text[i] === "," && /^,\s*[}\]]/.test(text.slice(i, i + 100)) ? "" : text[i]!, i + 1])
 
 /** JSON with comments and trailing commas, as plain JSON. */
 export const stripJsonc = (text: string): string => stripTrailingCommas(stripComments(text))
