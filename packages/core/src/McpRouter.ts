@@ -14,7 +14,8 @@
  * failed, or when two servers claim one name. `status` is a `SubscriptionRef` of each server's state.
  *
  * What a router leaves out: a server that dies after it was ready stays `Ready` (its client reconnects
- * on its own `reconnect` schedule); `request` routes only by a `name` or `uri` parameter.
+ * on its own `reconnect` schedule); `request` routes only by a `name` or `uri` parameter; `subscribe`
+ * listens on the servers ready when it starts.
  *
  * **Example** (A router over an in-process server and a child process)
  *
@@ -292,7 +293,8 @@ const waitForFirstAttempts = (
     const all = settled._tag === "Some" ? settled.value : {}
     const failures = eager.flatMap((m) => {
       const state = all[m.name]
-      return state?._tag === "Failed" ? [{ server: m.name, error: state.error }] : []
+      // failed once: failed, or already trying again
+      return state?._tag === "Failed" || state?._tag === "Restarting" ? [{ server: m.name, error: state.error }] : []
     })
     if (eager.length > 0 && failures.length === eager.length) {
       return yield* new McpRouterError({ reason: new AllServersFailed({ failures }) })

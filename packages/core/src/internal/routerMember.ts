@@ -102,7 +102,7 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
   })
 
   const attempt = Effect.suspend(() => {
-    const previous = statusOf(shared.status.value)
+    const previous = statusOf(SubscriptionRef.getUnsafe(shared.status))
     attempts++
     const announce = previous._tag === "Failed"
       ? setStatus({ _tag: "Restarting", error: previous.error, attempt: attempts })
@@ -142,7 +142,7 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
   )
 
   const now = Effect.suspend((): Effect.Effect<McpClient.McpClient["Service"], McpError> => {
-    const status = statusOf(shared.status.value)
+    const status = statusOf(SubscriptionRef.getUnsafe(shared.status))
     if (status._tag === "Ready" && current !== undefined) return Effect.succeed(current)
     const error = status._tag === "Failed" || status._tag === "Restarting" ? status.error : undefined
     const state = status._tag === "Failed"
@@ -154,7 +154,7 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
   })
 
   const client = Effect.suspend(() => {
-    const status = statusOf(shared.status.value)
+    const status = statusOf(SubscriptionRef.getUnsafe(shared.status))
     if (status._tag === "Idle") return Effect.andThen(Effect.andThen(start, settled), now)
     if (status._tag === "Connecting") return Effect.andThen(settled, now)
     return now
