@@ -590,6 +590,31 @@ const subscribeAll = (
  * Provides the router as both {@link McpRouter} and `McpClient`, so that a program written against
  * `McpClient` runs over every server unchanged.
  *
+ * **Example** (Health from `status`)
+ *
+ * ```ts
+ * import { Console, Effect, Schedule, SubscriptionRef } from "effect"
+ * import { McpInMemoryTransport, McpRouter } from "@effect-mcp/core"
+ *
+ * declare const Notes: McpInMemoryTransport.ServerLayer
+ * declare const Search: McpInMemoryTransport.ServerLayer
+ *
+ * const health = Effect.gen(function*() {
+ *   const router = yield* McpRouter.McpRouter
+ *   const status = yield* SubscriptionRef.get(router.status)
+ *   const down = Object.entries(status).filter(([, state]) => state._tag !== "Ready")
+ *   yield* Console.log(down.length === 0 ? "all servers ready" : `down: ${down.map(([name]) => name).join(", ")}`)
+ * }).pipe(
+ *   Effect.provide(McpRouter.layer({
+ *     servers: {
+ *       notes: { transport: McpInMemoryTransport.layer(Notes) },
+ *       search: { transport: McpInMemoryTransport.layer(Search) }
+ *     },
+ *     retry: Schedule.spaced("10 seconds")
+ *   }))
+ * )
+ * ```
+ *
  * @stability experimental
  * @category layers
  * @since 0.3.0
