@@ -56,8 +56,9 @@ import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Listings from "./internal/routerListings.ts"
 import * as Member from "./internal/routerMember.ts"
 import * as Names from "./internal/routerNames.ts"
+import * as Routes from "./internal/routerRoutes.ts"
 import * as McpClient from "./McpClient.ts"
-import { type McpError, McpProtocolError, McpTransportError, NoRoute, ServerUnavailable } from "./McpError.ts"
+import { type McpError, McpTransportError, ServerUnavailable } from "./McpError.ts"
 import * as McpLogging from "./McpLogging.ts"
 import type * as McpSchema from "./McpSchema.ts"
 import type { McpTransport } from "./McpTransport.ts"
@@ -229,9 +230,6 @@ export const defaultRetry: Schedule.Schedule<unknown, McpError> = Schedule.min([
   Schedule.spaced("1 minute")
 ])
 
-const noRoute = (method: string, name: string, description: string) =>
-  new McpProtocolError({ method, reason: new NoRoute({ name, description }) })
-
 /**
  * Builds a router in the current `Scope`: starts every eager server concurrently, waits until each has
  * connected or failed once, and checks that no two servers claim one name.
@@ -322,41 +320,10 @@ const checkNames = (members: ReadonlyArray<Member.Member>) =>
 
 /** The service over the members. */
 const makeService = (members: ReadonlyArray<Member.Member>, shared: Member.Shared): Service => {
-  const names = Names.make(members.map((m) => m.name))
-  const byName = new Map(members.map((m) => [m.name, m]))
-  const listed = { tools: new Map<string, Set<string>>(), prompts: new Map<string, Set<string>>() }
-  const knows = (kind: keyof typeof listed): Names.Known => (server, name) =>
-    listed[kind].get(server)?.has(name) ?? false
-  const remember = (kind: keyof typeof listed, server: string, items: ReadonlyArray<{ readonly name: string }>) => {
-    const set = listed[kind].get(server) ?? new Set<string>()
-    for (const item of items) set.add(item.name)
-    listed[kind].set(server, set)
-  }
-
-  const target = (method: string, resolved: Result.Result<Names.Target, Names.Refusal>, prefixed: string) =>
-    Result.isFailure(resolved)
-      ? Effect.fail(noRoute(method, prefixed, resolved.failure))
-      : Effect.map(byName.get(resolved.success.server)!.client, (client) => ({
-        client,
-        member: byName.get(resolved.success.server)!,
-        name: resolved.success.name
-      }))
-  const toTool = (method: string, prefixed: string) =>
-    Effect.flatMap(
-      target(method, names.resolveName(prefixed, knows("tools")), prefixed),
-      (routed) =>
-        routed.member.allowsTool(routed.name)
-          ? Effect.succeed(routed)
-          : Effect.fail(
-            noRoute(method, prefixed, `server "${routed.member.name}" does not offer it (includeTools/excludeTools)`)
-          )
-    )
-  const toPrompt = (method: string, prefixed: string) =>
-    target(method, names.resolveName(prefixed, knows("prompts")), prefixed)
-  const toUri = (method: string, prefixed: string) => target(method, names.resolveUri(prefixed), prefixed)
-
+  const routes = Routes.make(members)
+  const { names } = routes
   const rename = renamers(names)
-  const ops = listingOps(members, rename, remember)
+  const ops = listingOps(members, rename, routes)
   const all = Stream.fromPubSub(shared.notifications)
   const of = (method: string) => Stream.filter(all, (n) => n.method === method)
 
@@ -381,42 +348,31 @@ const makeService = (members: ReadonlyArray<Member.Member>, shared: Member.Share
       Effect.asVoid(Listings.across(members, (client) => client.setLoggingLevel(level, options))),
     callTool:
       ((name: string, args?: McpClient.ToolArguments, options?: McpClient.CallToolOptions) =>
-        Effect.flatMap(toTool("tools/call", name), (r) => r.client.callTool(r.name, args, options))) as Service[
+        Effect.flatMap(routes.tool("tools/call", name), (r) => r.client.callTool(r.name, args, options))) as Service[
           "callTool"
         ],
     callToolRaw: (name, args, options) =>
-      Effect.flatMap(toTool("tools/call", name), (r) => r.client.callToolRaw(r.name, args, options)),
+      Effect.flatMap(routes.tool("tools/call", name), (r) => r.client.callToolRaw(r.name, args, options)),
     callToolTask: (name, args, options) =>
-      Effect.flatMap(toTool("tools/call", name), (r) => r.client.callToolTask(r.name, args, options)),
+      Effect.flatMap(routes.tool("tools/call", name), (r) => r.client.callToolTask(r.name, args, options)),
     callToolStream: (name, args, options) =>
-      Stream.unwrap(Effect.map(toTool("tools/call", name), (r) => r.client.callToolStream(r.name, args, options))),
+      Stream.unwrap(Effect.map(routes.tool("tools/call", name), (r) => r.client.callToolStream(r.name, args, options))),
     readResource: (uri, options) => Effect.map(ops.readResourceRaw(uri, options), (result) => result.contents),
     subscribeResource: (uri, options) =>
-      Effect.flatMap(toUri("resources/subscribe", uri), (r) => r.client.subscribeResource(r.name, options)),
+      Effect.flatMap(routes.uri("resources/subscribe", uri), (r) => r.client.subscribeResource(r.name, options)),
     unsubscribeResource: (uri, options) =>
-      Effect.flatMap(toUri("resources/unsubscribe", uri), (r) => r.client.unsubscribeResource(r.name, options)),
+      Effect.flatMap(routes.uri("resources/unsubscribe", uri), (r) => r.client.unsubscribeResource(r.name, options)),
     getPrompt: (name, args, options) =>
-      Effect.flatMap(toPrompt("prompts/get", name), (r) => r.client.getPrompt(r.name, args, options)),
+      Effect.flatMap(routes.prompt("prompts/get", name), (r) => r.client.getPrompt(r.name, args, options)),
     complete: (ref, argument, options) =>
       ref.type === "ref/prompt"
-        ? Effect.flatMap(toPrompt("completion/complete", ref.name), (r) =>
+        ? Effect.flatMap(routes.prompt("completion/complete", ref.name), (r) =>
           r.client.complete({ ...ref, name: r.name }, argument, options))
-        : Effect.flatMap(toUri("completion/complete", ref.uri), (r) =>
+        : Effect.flatMap(routes.uri("completion/complete", ref.uri), (r) =>
           r.client.complete({ ...ref, uri: r.name }, argument, options)),
     subscribe: (filter, options) => subscribeAll(members, names, filter, options),
-    request: (method, params, result, options) => {
-      const record = (params ?? {}) as Record<string, unknown>
-      const routed = typeof record.uri === "string"
-        ? Effect.map(toUri(method, record.uri), (r) => ({ ...r, params: { ...record, uri: r.name } }))
-        : typeof record.name === "string"
-        ? Effect.map(toPrompt(method, record.name), (r) => ({ ...r, params: { ...record, name: r.name } }))
-        : names.single
-        ? Effect.map(members[0]!.client, (client) => ({ client, params }))
-        : Effect.fail(
-          noRoute(method, method, "a request with no `name` or `uri` cannot be routed among several servers")
-        )
-      return Effect.flatMap(routed, (r) => r.client.request(method, r.params, result, options))
-    }
+    request: (method, params, result, options) =>
+      Effect.flatMap(routes.request(method, params), (r) => r.client.request(method, r.params, result, options))
   }
   return service
 }
@@ -443,7 +399,7 @@ const renamers = (names: Names.Names) => ({
 const listingOps = (
   members: ReadonlyArray<Member.Member>,
   rename: ReturnType<typeof renamers>,
-  remember: (kind: "tools" | "prompts", server: string, items: ReadonlyArray<{ readonly name: string }>) => void
+  routes: Routes.Routes
 ) => {
   const merged = <A, B>(
     ask: (c: McpClient.McpClient["Service"]) => Effect.Effect<ReadonlyArray<A>, McpError>,
@@ -476,11 +432,11 @@ const listingOps = (
       { [key]: [] } as unknown as P
     )(cursor)
   const learnTools = (m: Member.Member, tools: ReadonlyArray<McpSchema.Tool>) => {
-    remember("tools", m.name, tools)
+    routes.remember("tools", m.name, tools)
     return rename.tool(m, tools)
   }
   const learnPrompts = (m: Member.Member, prompts: ReadonlyArray<McpSchema.Prompt>) => {
-    remember("prompts", m.name, prompts)
+    routes.remember("prompts", m.name, prompts)
     return rename.prompt(m, prompts)
   }
   return {
@@ -513,20 +469,15 @@ const listingOps = (
       (c, at, o) => c.listResourceTemplatesPage(at, o),
       rename.template
     ),
-    readResourceRaw: (uri: string, options?: McpClient.RequestOptions) => {
-      const resolved = rename.names.resolveUri(uri)
-      if (Result.isFailure(resolved)) return Effect.fail(noRoute("resources/read", uri, resolved.failure))
-      const { name, server } = resolved.success
-      const member = members.find((m) => m.name === server)!
-      return Effect.flatMap(
-        member.client,
-        (client) =>
-          Effect.map(
-            client.readResourceRaw(name, options),
-            (result) => ({ ...result, contents: rename.contents(server, result.contents) })
-          )
+    readResourceRaw: (uri: string, options?: McpClient.RequestOptions) =>
+      Effect.flatMap(
+        routes.uri("resources/read", uri),
+        (r) =>
+          Effect.map(r.client.readResourceRaw(r.name, options), (result) => ({
+            ...result,
+            contents: rename.contents(r.member.name, result.contents)
+          }))
       )
-    }
   }
 }
 
