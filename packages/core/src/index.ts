@@ -37,6 +37,14 @@ export * as McpCache from "./McpCache.ts"
 export * as McpClient from "./McpClient.ts"
 
 /**
+ * Multi-server configurations (`mcpServers`, VS Code `servers`, Codex `mcp_servers`, opencode, Goose),
+ * decoded with `${NAME}` interpolation and typed errors.
+ *
+ * @since 0.3.0
+ */
+export * as McpConfig from "./McpConfig.ts"
+
+/**
  * A test kit: a client connected to an in-process Effect `McpServer`.
  *
  * @since 0.1.0
@@ -98,6 +106,13 @@ export * as McpQueueTransport from "./McpQueueTransport.ts"
  * @since 0.1.0
  */
 export * as McpRoots from "./McpRoots.ts"
+
+/**
+ * Many servers as one `McpClient`: prefixed names, routing, partial failure and per-server status.
+ *
+ * @since 0.3.0
+ */
+export * as McpRouter from "./McpRouter.ts"
 
 /**
  * Answers the servers' sampling requests, with a handler or an `effect/ai` LanguageModel.

@@ -17,11 +17,33 @@
 export { McpCache } from "@effect-mcp/core"
 
 /**
- * The scoped MCP client service and its operations.
+ * The scoped MCP client service and its operations, and `layerFrom`: one client for any source.
  *
  * @since 0.1.0
  */
-export { McpClient } from "@effect-mcp/core"
+export * as McpClient from "./McpClient.ts"
+
+/**
+ * Multi-server configurations decoded into one model, with `${NAME}` interpolation and typed errors.
+ *
+ * @since 0.3.0
+ */
+export { McpConfig } from "@effect-mcp/core"
+
+/**
+ * The configuration files of Claude Desktop, Claude Code, Cursor, VS Code, Windsurf, Codex, Gemini CLI,
+ * opencode and Goose: found at each platform's paths, read and merged.
+ *
+ * @since 0.3.0
+ */
+export * as McpConfigFile from "./McpConfigFile.ts"
+
+/**
+ * Many servers as one `McpClient`: prefixed names, routing, partial failure and per-server status.
+ *
+ * @since 0.3.0
+ */
+export { McpRouter } from "@effect-mcp/core"
 
 /**
  * A test kit: a client connected to an in-process Effect `McpServer`.
