@@ -3,8 +3,6 @@
  * comments and trailing commas (anything else: VS Code's `settings.json` has both).
  */
 import * as Effect from "effect/Effect"
-import * as Toml from "toml"
-import * as Yaml from "yaml"
 
 /** The end of the string literal that starts at `start` (the index after its closing quote). */
 const stringEnd = (text: string, start: number): number => {
@@ -55,10 +53,17 @@ const attempt = (parse: () => unknown, kind: string): Effect.Effect<unknown, str
     catch: (cause) => `not valid ${kind}: ${cause instanceof Error ? cause.message : String(cause)}`
   })
 
-/** Parses a file's text by its extension; fails with what is wrong. */
+/**
+ * Parses a file's text by its extension; fails with what is wrong. The TOML and YAML parsers are
+ * loaded with the first file that needs them, not with the front door.
+ */
 export const parse = (path: string, text: string): Effect.Effect<unknown, string> => {
   const lower = path.toLowerCase()
-  if (lower.endsWith(".toml")) return attempt(() => Toml.parse(text), "TOML")
-  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return attempt(() => Yaml.parse(text), "YAML")
+  if (lower.endsWith(".toml")) {
+    return Effect.flatMap(Effect.promise(() => import("toml")), (toml) => attempt(() => toml.parse(text), "TOML"))
+  }
+  if (lower.endsWith(".yaml") || lower.endsWith(".yml")) {
+    return Effect.flatMap(Effect.promise(() => import("yaml")), (yaml) => attempt(() => yaml.parse(text), "YAML"))
+  }
   return attempt(() => JSON.parse(stripJsonc(text)), "JSON")
 }
