@@ -5,3 +5,11 @@
  * @stability experimental
  * @since 0.3.0
  */
+
+/**
+ * Where the auth layers keep tokens and client registrations: in memory, on files, or over a
+ * `KeyValueStore`; one entry per server and client identity.
+ *
+ * @since 0.3.0
+ */
+export * as McpTokenStore from "./McpTokenStore.ts"
