@@ -30,7 +30,7 @@ const accessOf = (found: Option.Option<McpTokenStore.Entry>) =>
   Option.getOrUndefined(Option.map(found, (e) => Redacted.value(e.tokens!.accessToken)))
 
 /** The behaviour every store shares. */
-const contract = (name: string, layer: Layer.Layer<McpTokenStore.McpTokenStore>) =>
+const contract = (name: string, layer: Layer.Layer<McpTokenStore.McpTokenStore, unknown>) =>
   describe(name, () => {
     it.effect("stores, replaces and removes one entry per server and identity", () =>
       Effect.gen(function*() {
