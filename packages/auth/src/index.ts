@@ -13,3 +13,11 @@
  * @since 0.3.0
  */
 export * as McpTokenStore from "./McpTokenStore.ts"
+
+/**
+ * The user's side of a login: the system browser with a loopback callback, a headless prompt, or a
+ * function.
+ *
+ * @since 0.3.0
+ */
+export * as McpLogin from "./McpLogin.ts"
