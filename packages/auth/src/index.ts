@@ -5,3 +5,19 @@
  * @stability experimental
  * @since 0.3.0
  */
+
+/**
+ * Where the auth layers keep tokens and client registrations: in memory, on files, or over a
+ * `KeyValueStore`; one entry per server and client identity.
+ *
+ * @since 0.3.0
+ */
+export * as McpTokenStore from "./McpTokenStore.ts"
+
+/**
+ * The user's side of a login: the system browser with a loopback callback, a headless prompt, or a
+ * function.
+ *
+ * @since 0.3.0
+ */
+export * as McpLogin from "./McpLogin.ts"
