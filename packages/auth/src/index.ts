@@ -21,3 +21,11 @@ export * as McpTokenStore from "./McpTokenStore.ts"
  * @since 0.3.0
  */
 export * as McpLogin from "./McpLogin.ts"
+
+/**
+ * OAuth 2.1 authorization-code login with PKCE as a layer of core's `McpAuth`: discovery, client
+ * registration, the login, refresh, step-up and logout.
+ *
+ * @since 0.3.0
+ */
+export * as McpOAuth from "./McpOAuth.ts"

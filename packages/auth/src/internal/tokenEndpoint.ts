@@ -22,6 +22,7 @@ import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as McpTokenStore from "../McpTokenStore.ts"
 import { secureUrl } from "./discovery.ts"
 
 /**
@@ -40,20 +41,6 @@ export type ClientAuthentication =
     /** Signs a client assertion (RFC 7523 §2.2) for `audience`. */
     readonly assertion: (audience: string) => Effect.Effect<string, McpAuthError>
   }
-
-/**
- * What a token endpoint granted. The fields of the token store's `Tokens`.
- */
-export interface Granted {
-  readonly accessToken: Redacted.Redacted<string>
-  /** `"Bearer"` or `"DPoP"` (normalized from the server's spelling). */
-  readonly tokenType: string
-  readonly refreshToken?: Redacted.Redacted<string> | undefined
-  /** Epoch milliseconds, from `expires_in`. */
-  readonly expiresAt?: number | undefined
-  readonly scope?: string | undefined
-  readonly idToken?: Redacted.Redacted<string> | undefined
-}
 
 /**
  * The DPoP side of a token request: a proof for the request, and every response's headers (for a
@@ -139,7 +126,7 @@ const authenticate = Effect.fnUntraced(function*(
  */
 export const request = Effect.fnUntraced(function*(
   options: Options
-): Effect.fn.Return<Granted, McpAuthError, HttpClient.HttpClient> {
+): Effect.fn.Return<McpTokenStore.Tokens, McpAuthError, HttpClient.HttpClient> {
   const endpoint = yield* secureUrl(options.endpoint, "token endpoint")
   const grantType = options.grant.grant_type ?? "unknown"
   const shown = `${endpoint.origin}${endpoint.pathname}`
@@ -197,19 +184,19 @@ const normalizeType = (type: string): string =>
 const granted = Effect.fnUntraced(function*(
   response: HttpClientResponse.HttpClientResponse,
   shown: string
-): Effect.fn.Return<Granted, McpAuthError> {
+): Effect.fn.Return<McpTokenStore.Tokens, McpAuthError> {
   const body = yield* response.json.pipe(
     Effect.flatMap(Schema.decodeUnknownEffect(TokenResponse)),
     // the body holds the tokens: the cause is left out
     Effect.mapError(() => exchangeFailed(`the token endpoint ${shown} answered without a valid token response`))
   )
   const now = yield* Clock.currentTimeMillis
-  return {
+  return new McpTokenStore.Tokens({
     accessToken: Redacted.make(body.access_token),
     tokenType: normalizeType(body.token_type),
     refreshToken: body.refresh_token === undefined ? undefined : Redacted.make(body.refresh_token),
     expiresAt: body.expires_in === undefined ? undefined : now + body.expires_in * 1000,
     scope: body.scope,
     idToken: body.id_token === undefined ? undefined : Redacted.make(body.id_token)
-  }
+  })
 })
