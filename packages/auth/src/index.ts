@@ -21,3 +21,10 @@ export * as McpTokenStore from "./McpTokenStore.ts"
  * @since 0.3.0
  */
 export * as McpLogin from "./McpLogin.ts"
+
+/**
+ * A pre-issued token (from a string, a `Redacted` or a `Config`) as `Authorization: Bearer …`.
+ *
+ * @since 0.3.0
+ */
+export * as McpBearerAuth from "./McpBearerAuth.ts"
