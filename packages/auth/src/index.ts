@@ -28,3 +28,10 @@ export * as McpLogin from "./McpLogin.ts"
  * @since 0.3.0
  */
 export * as McpBearerAuth from "./McpBearerAuth.ts"
+
+/**
+ * DPoP (RFC 9449): an ES256 key, proofs per request, server nonces; usable with every token layer.
+ *
+ * @since 0.3.0
+ */
+export * as McpDpop from "./McpDpop.ts"
