@@ -7,11 +7,12 @@ import { McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
 import { McpHttpTransport } from "@effect-mcp/transport-http"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
+import * as Machine from "./machine.ts"
 
 const url = process.argv.at(-1) ?? ""
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "initialize"
 // scenario data some scenarios pass (http-custom-headers: the calls to make)
-const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
+const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as Machine.Context & {
   readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: Record<string, unknown> }>
 }
 
@@ -100,6 +101,11 @@ const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(funct
       return
     }
     default:
+      // an auth scenario: authorize, then use the server
+      if (scenario.startsWith("auth/")) {
+        yield* client.listTools()
+        return
+      }
       return yield* Effect.fail(`scenario ${scenario} is not supported yet`)
   }
 })
@@ -109,7 +115,7 @@ const ClientLive = McpClient.layer({
   timeout: "20 seconds"
 }).pipe(
   Layer.provide([
-    McpHttpTransport.layerUrl(url),
+    McpHttpTransport.layerUrl(url).pipe(Layer.provide(Machine.authLayer(scenario, context) ?? Layer.empty)),
     // accept every form with the schema's defaults (SEP-1034)
     McpElicitation.layer(() => Effect.succeed(McpElicitation.accept()))
   ]),
