@@ -19,9 +19,11 @@ const clientOver = <E>(url: string, auth: Layer.Layer<never, E>) =>
 /** A server that refuses every request without `Authorization: Bearer s3cret`. */
 const protectedServer = McpServer.serve({
   gate: (request) =>
-    request.headers.authorization === "Bearer s3cret"
-      ? undefined
-      : { status: 401, headers: { "www-authenticate": "Bearer error=\"invalid_token\"" } }
+    Effect.succeed(
+      request.headers.authorization === "Bearer s3cret"
+        ? undefined
+        : { status: 401, headers: { "www-authenticate": "Bearer error=\"invalid_token\"" } }
+    )
 })
 
 describe("McpBearerAuth", () => {
