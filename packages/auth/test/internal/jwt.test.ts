@@ -8,7 +8,11 @@ import * as Jwt from "../../src/internal/jwt.ts"
 const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"))
 
 /** Verifies a compact JWS with Web Crypto and returns its header and claims. */
-const verify = (jws: string, publicKey: webcrypto.CryptoKey, algorithm: webcrypto.AlgorithmIdentifier | webcrypto.RsaPssParams | webcrypto.EcdsaParams) =>
+const verify = (
+  jws: string,
+  publicKey: webcrypto.CryptoKey,
+  algorithm: webcrypto.AlgorithmIdentifier | webcrypto.RsaPssParams | webcrypto.EcdsaParams
+) =>
   Effect.promise(async () => {
     const [header, claims, signature] = jws.split(".")
     const valid = await crypto.subtle.verify(
