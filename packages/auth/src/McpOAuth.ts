@@ -45,6 +45,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Bearer from "./internal/bearer.ts"
 import * as CodeFlow from "./internal/codeFlow.ts"
+import * as McpDpop from "./McpDpop.ts"
 import * as McpLogin from "./McpLogin.ts"
 import * as McpTokenStore from "./McpTokenStore.ts"
 
@@ -138,6 +139,8 @@ export const make = Effect.fnUntraced(function*(
   const login = yield* McpLogin.McpLogin
   const store = yield* McpTokenStore.McpTokenStore
   const http = yield* HttpClient.HttpClient
+  // DPoP-bound tokens when a DPoP key is provided (auth-base)
+  const dpop = Option.getOrUndefined(yield* Effect.serviceOption(McpDpop.McpDpop))
   const identity = options.identity ?? options.clientId ?? options.clientMetadataUrl ?? options.clientName ??
     "default"
   const sessions = new Map<string, Bearer.Session>()
@@ -154,13 +157,14 @@ export const make = Effect.fnUntraced(function*(
     if (existing !== undefined) return Effect.succeed(existing)
     const server = serverOf(url)
     const key = { server, identity }
-    const flow = CodeFlow.make({ options, key, server, login })
+    const flow = CodeFlow.make({ options, key, server, login, dpop })
     return Effect.map(
       withServices(Bearer.make({
         server,
         key,
         acquire: (context) => withServices(flow.acquire(context)),
-        refresh: (tokens) => withServices(flow.refresh(tokens))
+        refresh: (tokens) => withServices(flow.refresh(tokens)),
+        dpop
       })),
       (session) => {
         // two fibers may build one at once: the first kept wins
@@ -181,7 +185,8 @@ export const make = Effect.fnUntraced(function*(
       Effect.flatMap(
         sessionFor(challenge.url),
         (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
-      )
+      ),
+    onResponse: dpop === undefined ? undefined : (response) => dpop.observe(response.request.url, response.headers)
   }
 
   const tokens = (server: string) =>

@@ -23,6 +23,7 @@ import * as Redacted from "effect/Redacted"
 import type * as McpLogin from "../McpLogin.ts"
 import * as McpTokenStore from "../McpTokenStore.ts"
 import * as Authorize from "./authorize.ts"
+import type * as Bearer from "./bearer.ts"
 import * as Discovery from "./discovery.ts"
 import * as Registration from "./registration.ts"
 import * as TokenEndpoint from "./tokenEndpoint.ts"
@@ -137,8 +138,11 @@ export const make = (config: {
   readonly key: McpTokenStore.Key
   readonly server: string
   readonly login: McpLogin.Service
+  /** DPoP (RFC 9449): a proof with each token request, the token endpoint's nonces. */
+  readonly dpop?: Bearer.Dpop | undefined
 }): Flow => {
   const { key, login, options, server } = config
+  const dpop = config.dpop === undefined ? {} : { proof: config.dpop.proof, observe: config.dpop.observe }
   const configuredSecret = typeof options.clientSecret === "string"
     ? Redacted.make(options.clientSecret)
     : options.clientSecret
@@ -230,7 +234,8 @@ export const make = (config: {
             code_verifier: Redacted.value(request.pkce.verifier),
             resource: discovered.resourceIndicator
           },
-          client
+          client,
+          ...dpop
         })
         last = { metadata, resource: discovered.resourceIndicator, client }
         return toTokens(granted)
@@ -250,7 +255,8 @@ export const make = (config: {
       return yield* TokenEndpoint.request({
         endpoint: metadata.token_endpoint,
         grant: { grant_type: "refresh_token", refresh_token: Redacted.value(tokens.refreshToken), resource },
-        client
+        client,
+        ...dpop
       }).pipe(
         Effect.map((granted) => Option.some(toTokens(granted, tokens))),
         Effect.catchReason("McpAuthError", "TokenExchangeFailed", () => Effect.succeedNone)

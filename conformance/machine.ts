@@ -1,0 +1,105 @@
+/**
+ * auth-base's scenarios of the conformance suite (machine credentials and DPoP): the `McpAuth` layer
+ * each one uses, built from the credentials the suite passes in `MCP_CONFORMANCE_CONTEXT`, the way a
+ * host application would configure it.
+ */
+import {
+  McpClientCredentials,
+  McpDpop,
+  McpEnterpriseAuth,
+  McpLogin,
+  McpOAuth,
+  McpTokenStore,
+  McpWorkloadIdentity
+} from "@effect-mcp/auth"
+import { McpAuthError } from "@effect-mcp/core"
+import { Effect, Layer } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+
+/** What the suite passes for these scenarios. */
+export interface Context {
+  readonly client_id?: string
+  readonly client_secret?: string
+  readonly private_key_pem?: string
+  readonly signing_algorithm?: string
+  readonly idp_client_id?: string
+  readonly idp_id_token?: string
+  readonly idp_issuer?: string
+  readonly idp_token_endpoint?: string
+  readonly valid_jwt?: string
+}
+
+const required = (value: string | undefined, name: string): string => {
+  if (value === undefined) throw new Error(`MCP_CONFORMANCE_CONTEXT has no ${name}`) // lint-allow-throw
+  return value
+}
+
+/**
+ * The user's side of a login in the suite: its authorization endpoint approves at once and redirects;
+ * the redirect (with the code) is read without following it.
+ */
+export const approvingLogin: Layer.Layer<McpLogin.McpLogin, never, HttpClient.HttpClient> = Layer.unwrap(
+  Effect.map(Effect.service(HttpClient.HttpClient), (http) =>
+    McpLogin.layer({
+      redirectUri: "http://127.0.0.1:3000/callback",
+      authorize: (url) =>
+        http.execute(HttpClientRequest.get(url)).pipe(
+          Effect.flatMap((response) =>
+            response.headers.location === undefined
+              ? Effect.fail("the authorization endpoint did not redirect")
+              : Effect.succeed(response.headers.location)
+          ),
+          Effect.mapError((cause) =>
+            new McpAuthError.McpAuthError({
+              reason: new McpAuthError.AuthorizationDenied({ description: "the login failed", cause })
+            })
+          )
+        )
+    }))
+)
+
+/** OAuth with DPoP-bound tokens: `McpOAuth` with an `McpDpop` key. */
+const oauthWithDpop = McpOAuth.layer({ clientName: "effect-mcp-conformance" }).pipe(
+  Layer.provide([McpDpop.layer, McpTokenStore.layerMemory, approvingLogin])
+)
+
+/** The `McpAuth` layer of a machine-credential scenario, or `undefined` for any other scenario. */
+export const authLayer = (
+  scenario: string,
+  context: Context
+): Layer.Layer<never, McpAuthError.McpAuthError, HttpClient.HttpClient> | undefined => {
+  switch (scenario) {
+    case "auth/client-credentials-basic":
+      return McpClientCredentials.layer({
+        clientId: required(context.client_id, "client_id"),
+        clientSecret: required(context.client_secret, "client_secret")
+      })
+    case "auth/client-credentials-jwt":
+      return McpClientCredentials.layer({
+        clientId: required(context.client_id, "client_id"),
+        privateKey: required(context.private_key_pem, "private_key_pem"),
+        algorithm: (context.signing_algorithm ?? "ES256") as McpClientCredentials.Algorithm
+      })
+    case "auth/enterprise-managed-authorization":
+      return McpEnterpriseAuth.layer({
+        idToken: required(context.idp_id_token, "idp_id_token"),
+        idp: {
+          tokenEndpoint: context.idp_token_endpoint,
+          issuer: context.idp_issuer,
+          clientId: required(context.idp_client_id, "idp_client_id")
+        },
+        clientId: required(context.client_id, "client_id"),
+        clientSecret: required(context.client_secret, "client_secret")
+      })
+    case "auth/wif-jwt-bearer":
+      return McpWorkloadIdentity.layer({
+        clientId: required(context.client_id, "client_id"),
+        assertion: required(context.valid_jwt, "valid_jwt")
+      })
+    case "auth/dpop":
+    case "auth/dpop-nonce":
+      return oauthWithDpop
+    default:
+      return undefined
+  }
+}
