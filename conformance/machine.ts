@@ -3,18 +3,10 @@
  * each one uses, built from the credentials the suite passes in `MCP_CONFORMANCE_CONTEXT`, the way a
  * host application would configure it.
  */
-import {
-  McpClientCredentials,
-  McpDpop,
-  McpEnterpriseAuth,
-  McpLogin,
-  McpOAuth,
-  McpTokenStore,
-  McpWorkloadIdentity
-} from "@effect-mcp/auth"
-import { McpAuthError } from "@effect-mcp/core"
-import { Effect, Layer } from "effect"
-import { HttpClient, HttpClientRequest } from "effect/http"
+import { McpClientCredentials, McpDpop, McpEnterpriseAuth, McpWorkloadIdentity } from "@effect-mcp/auth"
+import type { McpAuthError } from "@effect-mcp/core"
+import { Layer } from "effect"
+import type { HttpClient } from "effect/http"
 
 /** What the suite passes for these scenarios. */
 export interface Context {
@@ -33,35 +25,6 @@ const required = (value: string | undefined, name: string): string => {
   if (value === undefined) throw new Error(`MCP_CONFORMANCE_CONTEXT has no ${name}`) // lint-allow-throw
   return value
 }
-
-/**
- * The user's side of a login in the suite: its authorization endpoint approves at once and redirects;
- * the redirect (with the code) is read without following it.
- */
-const approvingLogin: Layer.Layer<McpLogin.McpLogin, never, HttpClient.HttpClient> = Layer.unwrap(
-  Effect.map(Effect.service(HttpClient.HttpClient), (http) =>
-    McpLogin.layer({
-      redirectUri: "http://127.0.0.1:3000/callback",
-      authorize: (url) =>
-        http.execute(HttpClientRequest.get(url)).pipe(
-          Effect.flatMap((response) =>
-            response.headers.location === undefined
-              ? Effect.fail("the authorization endpoint did not redirect")
-              : Effect.succeed(response.headers.location)
-          ),
-          Effect.mapError((cause) =>
-            new McpAuthError.McpAuthError({
-              reason: new McpAuthError.AuthorizationDenied({ description: "the login failed", cause })
-            })
-          )
-        )
-    }))
-)
-
-/** OAuth with DPoP-bound tokens: `McpOAuth` with an `McpDpop` key. */
-const oauthWithDpop = McpOAuth.layer({ clientName: "effect-mcp-conformance" }).pipe(
-  Layer.provide([McpDpop.layer, McpTokenStore.layerMemory, approvingLogin])
-)
 
 /** The `McpAuth` layer of a machine-credential scenario, or `undefined` for any other scenario. */
 export const authLayer = (
@@ -96,10 +59,11 @@ export const authLayer = (
         clientId: required(context.client_id, "client_id"),
         assertion: required(context.valid_jwt, "valid_jwt")
       })
-    case "auth/dpop":
-    case "auth/dpop-nonce":
-      return oauthWithDpop
     default:
       return undefined
   }
 }
+
+/** The DPoP scenarios: OAuth (the client's usual layer) with an `McpDpop` key. */
+export const withDpop = <E, R>(scenario: string, auth: Layer.Layer<never, E, R>): Layer.Layer<never, E, R> =>
+  scenario === "auth/dpop" || scenario === "auth/dpop-nonce" ? auth.pipe(Layer.provide(McpDpop.layer)) : auth

@@ -10,7 +10,8 @@
  *    `issuer` must be the issuer it was fetched for;
  * 3. without protected-resource metadata (2025-03-26 servers): the server's origin is the
  *    authorization server, and without its metadata the endpoints are `/authorize`, `/token` and
- *    `/register` there.
+ *    `/register` there. Its metadata may name an issuer with a path on that origin (servers of that
+ *    revision put their endpoints under one); any other issuer is refused.
  *
  * Every metadata URL and the token and registration endpoints must be https, or http on a loopback
  * host. Scopes come from the challenge's `scope`, else the resource's `scopes_supported`.
@@ -319,7 +320,14 @@ export const protectedResource = Effect.fnUntraced(function*(
  * registration endpoints are https (or loopback). `None` when no location has a document.
  */
 export const authorizationServer = Effect.fnUntraced(function*(
-  issuer: string
+  issuer: string,
+  options?: {
+    /**
+     * 2025-03-26 servers (no protected-resource metadata): the metadata at the server's origin may name
+     * an issuer with a path on that origin.
+     */
+    readonly sameOrigin?: boolean | undefined
+  }
 ): Effect.fn.Return<Option.Option<AuthorizationServerMetadata>, McpAuthError, HttpClient.HttpClient> {
   const issuerUrl = yield* secureUrl(issuer, "authorization server")
   const found = yield* firstFound(authorizationServerUrls(issuerUrl), (url) =>
@@ -328,7 +336,10 @@ export const authorizationServer = Effect.fnUntraced(function*(
       (parsed) => fetchMetadata(parsed, AuthorizationServerMetadata, "authorization-server metadata")
     ))
   if (Option.isNone(found)) return found
-  if (!sameIssuer(found.value.issuer, issuer)) {
+  const accepted = sameIssuer(found.value.issuer, issuer) ||
+    (options?.sameOrigin === true && URL.canParse(found.value.issuer) &&
+      new URL(found.value.issuer).origin === issuerUrl.origin)
+  if (!accepted) {
     return yield* fail(
       new IssuerMismatch({
         description: `the authorization-server metadata of ${issuer} names the issuer ${found.value.issuer}`
@@ -405,7 +416,7 @@ export const discover = Effect.fnUntraced(function*(
     return { resource, authorizationServer: metadata.value, resourceIndicator, scopes, defaulted: false }
   }
   // 2025-03-26: the server's origin is the authorization server
-  const metadata = yield* withServer(authorizationServer(serverUrl.origin))
+  const metadata = yield* withServer(authorizationServer(serverUrl.origin, { sameOrigin: true }))
   return Option.match(metadata, {
     onNone: () => ({
       resource,
