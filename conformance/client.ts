@@ -3,12 +3,12 @@
  * `node conformance/client.ts <server-url>` with the scenario in `MCP_CONFORMANCE_SCENARIO`; the
  * program does the scenario's task with this client and exits 0, or 1 on failure.
  */
-import { McpOAuth, McpTokenStore } from "@effect-mcp/auth"
-import { McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
+import { McpLogin, McpOAuth, McpTokenStore } from "@effect-mcp/auth"
+import { McpAuthError, McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
 import { McpHttpTransport } from "@effect-mcp/transport-http"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
-import type { HttpClient } from "effect/http"
+import { HttpClient, HttpClientRequest } from "effect/http"
 import * as Machine from "./machine.ts"
 
 const url = process.argv.at(-1) ?? ""
@@ -116,18 +116,43 @@ const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(funct
 })
 
 /**
- * The authorization of the other `auth/*` scenarios: OAuth with the context's pre-registered client
- * (if any), a Client ID Metadata Document URL, and a login that follows the authorization redirect
- * over HTTP as a browser would (the suite's authorization server approves at once).
+ * The login a browser would do, without a user: open the authorization URL and hand back where it
+ * redirects (the suite's authorization server approves at once).
  */
+const followRedirect = (url: URL) =>
+  HttpClient.execute(HttpClientRequest.get(url)).pipe(
+    Effect.flatMap((response) =>
+      response.headers.location === undefined
+        ? Effect.fail(`the authorization endpoint answered ${response.status} without a redirect`)
+        : Effect.succeed(response.headers.location)
+    ),
+    Effect.mapError((cause) =>
+      new McpAuthError.McpAuthError({
+        reason: new McpAuthError.AuthorizationDenied({ description: "the login did not redirect", cause })
+      })
+    )
+  )
+
+/** The authorization of a scenario: OAuth for `auth/*` (with the context's credentials), else none. */
 const AuthLive: Layer.Layer<never, never, HttpClient.HttpClient> = scenario.startsWith("auth/")
-  ? McpOAuth.layer({
-    clientName: "effect-mcp-conformance",
-    clientId: context.client_id,
-    clientSecret: context.client_secret,
-    issuer: context.issuer,
-    clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
-  }).pipe(Layer.provide([Machine.approvingLogin, McpTokenStore.layerMemory]))
+  ? Layer.unwrap(Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    return McpOAuth.layer({
+      clientName: "effect-mcp-conformance",
+      clientId: context.client_id,
+      clientSecret: context.client_secret,
+      issuer: context.issuer,
+      clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
+    }).pipe(
+      Layer.provide([
+        McpLogin.layer({
+          redirectUri: "http://localhost:3000/callback",
+          authorize: (url) => Effect.provideService(followRedirect(url), HttpClient.HttpClient, http)
+        }),
+        McpTokenStore.layerMemory
+      ])
+    )
+  }))
   : Layer.empty
 
 const ClientLive = McpClient.layer({
@@ -135,7 +160,10 @@ const ClientLive = McpClient.layer({
   timeout: "20 seconds"
 }).pipe(
   Layer.provide([
-    McpHttpTransport.layerUrl(url).pipe(Layer.provide(Machine.authLayer(scenario, context) ?? AuthLive)),
+    // machine credentials (auth-base's scenarios in machine.ts), else OAuth (with DPoP where asked)
+    McpHttpTransport.layerUrl(url).pipe(
+      Layer.provide(Machine.authLayer(scenario, context) ?? Machine.withDpop(scenario, AuthLive))
+    ),
     // accept every form with the schema's defaults (SEP-1034)
     McpElicitation.layer(() => Effect.succeed(McpElicitation.accept()))
   ]),
