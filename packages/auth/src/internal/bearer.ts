@@ -10,7 +10,7 @@
  * - Single flight: one renewal at a time per session; a request that meets a token another fiber
  *   renewed while it waited uses that token. A refresh runs holding the store's lock for the key and
  *   reads the store again inside it, so two processes sharing a file store never redeem the same
- *   refresh token: the second adopts the tokens the first wrote.
+ *   refresh token: the second uses the tokens the first wrote (or their refresh token, once they expired).
  *
  * @internal
  */
@@ -134,13 +134,16 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
         source.key,
         Effect.gen(function*() {
           const stored = Option.getOrUndefined(yield* store.get(source.key))?.tokens
-          const now = yield* Clock.currentTimeMillis
-          if (stored !== undefined && !sameToken(stored, held) && !isExpiring(stored, now)) {
-            current = stored
-            return Option.some(stored)
+          // another process renewed them: use its tokens while they last, else its (newer) refresh token
+          const latest = stored !== undefined && !sameToken(stored, held) ? stored : held
+          if (
+            latest !== held && (latest.expiresAt === undefined || latest.expiresAt > (yield* Clock.currentTimeMillis))
+          ) {
+            current = latest
+            return Option.some(latest)
           }
-          if (source.refresh === undefined || held.refreshToken === undefined) return Option.none()
-          const refreshed = yield* source.refresh(held)
+          if (source.refresh === undefined || latest.refreshToken === undefined) return Option.none()
+          const refreshed = yield* source.refresh(latest)
           if (Option.isSome(refreshed)) yield* save(refreshed.value)
           return refreshed
         })
