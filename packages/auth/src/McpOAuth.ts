@@ -117,15 +117,6 @@ export interface Service {
  */
 export class McpOAuth extends Context.Service<McpOAuth, Service>()("@effect-mcp/auth/McpOAuth") {}
 
-const serverOf = (url: string): string => {
-  const parsed = new URL(url)
-  parsed.search = ""
-  parsed.hash = ""
-  return parsed.href
-}
-
-const originOf = (url: string): string | undefined => URL.canParse(url) ? new URL(url).origin : undefined
-
 /**
  * Builds the OAuth service.
  *
@@ -143,67 +134,39 @@ export const make = Effect.fnUntraced(function*(
   const dpop = Option.getOrUndefined(yield* Effect.serviceOption(McpDpop.McpDpop))
   const identity = options.identity ?? options.clientId ?? options.clientMetadataUrl ?? options.clientName ??
     "default"
-  const sessions = new Map<string, Bearer.Session>()
   const withServices = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient | McpTokenStore.McpTokenStore>) =>
     effect.pipe(
       Effect.provideService(HttpClient.HttpClient, http),
       Effect.provideService(McpTokenStore.McpTokenStore, store)
     )
-
-  const sessionFor = (url: string): Effect.Effect<Bearer.Session | undefined> => {
-    const origin = originOf(url)
-    if (origin === undefined) return Effect.succeed(undefined)
-    const existing = sessions.get(origin)
-    if (existing !== undefined) return Effect.succeed(existing)
-    const server = serverOf(url)
+  const sessions = Bearer.perOrigin((server) => {
     const key = { server, identity }
     const flow = CodeFlow.make({ options, key, server, login, dpop })
-    return Effect.map(
-      withServices(Bearer.make({
-        server,
-        key,
-        acquire: (context) => withServices(flow.acquire(context)),
-        refresh: (tokens) => withServices(flow.refresh(tokens)),
-        dpop
-      })),
-      (session) => {
-        // two fibers may build one at once: the first kept wins
-        const kept = sessions.get(origin) ?? session
-        sessions.set(origin, kept)
-        return kept
-      }
-    )
-  }
-
-  const auth: McpAuth.Service = {
-    headers: (request) =>
-      Effect.flatMap(
-        sessionFor(request.url),
-        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
-      ),
-    onChallenge: (challenge) =>
-      Effect.flatMap(
-        sessionFor(challenge.url),
-        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
-      ),
-    onResponse: dpop === undefined ? undefined : (response) => dpop.observe(response.request.url, response.headers)
-  }
+    return withServices(Bearer.make({
+      server,
+      key,
+      acquire: (context) => withServices(flow.acquire(context)),
+      refresh: (tokens) => withServices(flow.refresh(tokens)),
+      dpop
+    }))
+  }, dpop)
 
   const tokens = (server: string) =>
     Effect.flatMap(
-      sessionFor(server),
+      sessions.get(server),
       (session) => session === undefined ? Effect.succeedNone : Effect.map(session.tokens, Option.fromNullishOr)
     )
 
   const logout = (server?: string) =>
     Effect.gen(function*() {
-      for (const [origin, session] of sessions) {
-        if (server === undefined || originOf(server) === origin) yield* session.logout
+      const origin = server === undefined ? undefined : new URL(server).origin
+      for (const [key, session] of sessions.all) {
+        if (origin === undefined || origin === key) yield* session.logout
       }
-      yield* store.clear(server === undefined ? undefined : serverOf(server))
+      yield* store.clear(server === undefined ? undefined : Bearer.serverOf(server))
     })
 
-  return { auth, tokens, logout }
+  return { auth: sessions.auth, tokens, logout }
 })
 
 /**

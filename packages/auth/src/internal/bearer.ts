@@ -243,3 +243,59 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
 
     return { headers, onChallenge, onResponse, tokens, logout }
   })
+
+/**
+ * The MCP server a request URL names: the URL without its query and fragment.
+ */
+export const serverOf = (url: string): string => {
+  const parsed = new URL(url)
+  parsed.search = ""
+  parsed.hash = ""
+  return parsed.href
+}
+
+/**
+ * Sessions by server origin, made on the first request to an origin (the server is that request's
+ * URL): a layer can serve every transport it is given to, and a token never crosses origins.
+ */
+export interface Sessions {
+  /** The session of a URL's origin, made on first use; `undefined` for a URL that does not parse. */
+  readonly get: (url: string) => Effect.Effect<Session | undefined>
+  /** The sessions made so far, by origin. */
+  readonly all: ReadonlyMap<string, Session>
+  /** Core's hook over the sessions (`onResponse` only with DPoP). */
+  readonly auth: McpAuth.Service
+}
+
+/**
+ * Sessions made by `make` for each server origin.
+ */
+export const perOrigin = (make: (server: string) => Effect.Effect<Session>, dpop?: Dpop | undefined): Sessions => {
+  const all = new Map<string, Session>()
+  const get = (url: string): Effect.Effect<Session | undefined> => {
+    const origin = originOf(url)
+    if (origin === undefined) return Effect.succeed(undefined)
+    const existing = all.get(origin)
+    if (existing !== undefined) return Effect.succeed(existing)
+    return Effect.map(make(serverOf(url)), (session) => {
+      // two fibers may make one at once: the first kept wins
+      const kept = all.get(origin) ?? session
+      all.set(origin, kept)
+      return kept
+    })
+  }
+  const auth: McpAuth.Service = {
+    headers: (request) =>
+      Effect.flatMap(
+        get(request.url),
+        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
+      ),
+    onChallenge: (challenge) =>
+      Effect.flatMap(
+        get(challenge.url),
+        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
+      ),
+    onResponse: dpop === undefined ? undefined : (response) => dpop.observe(response.request.url, response.headers)
+  }
+  return { get, all, auth }
+}

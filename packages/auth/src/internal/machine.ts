@@ -62,15 +62,6 @@ export interface Options {
 const fail = (description: string, server: string) =>
   new McpAuthError({ reason: new Unsupported({ description }), server })
 
-const serverOf = (url: string): string => {
-  const parsed = new URL(url)
-  parsed.search = ""
-  parsed.hash = ""
-  return parsed.href
-}
-
-const originOf = (url: string): string | undefined => URL.canParse(url) ? new URL(url).origin : undefined
-
 /** The token source of one server. */
 const source = (
   server: string,
@@ -153,16 +144,10 @@ export const make = Effect.fnUntraced(function*(
   const dpop = yield* Effect.serviceOption(McpDpop.McpDpop)
   const store = Option.getOrUndefined(yield* Effect.serviceOption(McpTokenStore.McpTokenStore)) ??
     (yield* McpTokenStore.makeMemory)
-  const sessions = new Map<string, Bearer.Session>()
   const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
     Effect.provideService(effect, HttpClient.HttpClient, http)
 
-  const sessionFor = (url: string): Effect.Effect<Bearer.Session | undefined> => {
-    const origin = originOf(url)
-    if (origin === undefined) return Effect.succeed(undefined)
-    const existing = sessions.get(origin)
-    if (existing !== undefined) return Effect.succeed(existing)
-    const server = serverOf(url)
+  return Bearer.perOrigin((server) => {
     const { acquire, refresh } = source(server, grant, options, dpop)
     return Bearer.make({
       server,
@@ -170,31 +155,8 @@ export const make = Effect.fnUntraced(function*(
       acquire: (context) => provide(acquire(context)),
       refresh: (tokens) => provide(refresh(tokens)),
       dpop: Option.getOrUndefined(dpop)
-    }).pipe(
-      Effect.provideService(McpTokenStore.McpTokenStore, store),
-      Effect.map((session) => {
-        const kept = sessions.get(origin) ?? session
-        sessions.set(origin, kept)
-        return kept
-      })
-    )
-  }
-
-  return {
-    headers: (request) =>
-      Effect.flatMap(
-        sessionFor(request.url),
-        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
-      ),
-    onChallenge: (challenge) =>
-      Effect.flatMap(
-        sessionFor(challenge.url),
-        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
-      ),
-    onResponse: Option.isNone(dpop)
-      ? undefined
-      : (response) => dpop.value.observe(response.request.url, response.headers)
-  }
+    }).pipe(Effect.provideService(McpTokenStore.McpTokenStore, store))
+  }, Option.getOrUndefined(dpop)).auth
 })
 
 /**
