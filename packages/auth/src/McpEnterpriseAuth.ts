@@ -68,9 +68,12 @@ const jwtBearerGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
  * @category models
  * @since 0.3.0
  */
-export interface Options {
+export interface Options<R = never> {
   /** The user's ID token from the identity provider: a value, or an effect read each time. */
-  readonly idToken: string | Redacted.Redacted<string> | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError>
+  readonly idToken:
+    | string
+    | Redacted.Redacted<string>
+    | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError, R>
   /** The identity provider: its token endpoint (or its issuer, for OpenID discovery) and this client there. */
   readonly idp: {
     readonly tokenEndpoint?: string | undefined
@@ -97,7 +100,7 @@ export interface Options {
 
 /** The identity provider's token endpoint: configured, or from its OpenID / RFC 8414 metadata. */
 const idpTokenEndpoint = (
-  idp: Options["idp"]
+  idp: Options<unknown>["idp"]
 ): Effect.Effect<string, McpAuthError, HttpClient.HttpClient> => {
   if (idp.tokenEndpoint !== undefined) return Effect.succeed(idp.tokenEndpoint)
   if (idp.issuer === undefined) {
@@ -120,7 +123,7 @@ const idpTokenEndpoint = (
     }))
 }
 
-const idpClient = (idp: Options["idp"]): TokenEndpoint.ClientAuthentication =>
+const idpClient = (idp: Options<unknown>["idp"]): TokenEndpoint.ClientAuthentication =>
   idp.clientSecret === undefined
     ? { method: "none", clientId: idp.clientId }
     : {
@@ -137,16 +140,18 @@ const idpClient = (idp: Options["idp"]): TokenEndpoint.ClientAuthentication =>
  * @category layers
  * @since 0.3.0
  */
-export const layer = (options: Options): Layer.Layer<never, McpAuthError, HttpClient.HttpClient> =>
+export const layer = <R = never>(
+  options: Options<R>
+): Layer.Layer<never, McpAuthError, HttpClient.HttpClient | R> =>
   Machine.layer(
-    Effect.map(ClientAuth.make(options), (client): Machine.Grant => ({
+    Effect.zipWith(ClientAuth.make(options), Effect.context<R>(), (client, context): Machine.Grant => ({
       grantType: jwtBearerGrantType,
       identity: options.identity ?? options.clientId,
       client,
       run: ({ metadata, request, resource, scopes }) =>
         Effect.gen(function*() {
           const scope = scopes === undefined ? {} : { scope: scopes.join(" ") }
-          const idToken = yield* Secret.read(options.idToken)
+          const idToken = yield* Effect.provideContext(Secret.read(options.idToken), context)
           // the ID token goes to the identity provider only, never with a DPoP proof of ours
           const jag = yield* TokenEndpoint.request({
             endpoint: yield* idpTokenEndpoint(options.idp),
