@@ -35,10 +35,10 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ClientAuth from "./internal/clientAuth.ts"
 import * as Discovery from "./internal/discovery.ts"
-import type * as Jwt from "./internal/jwt.ts"
 import * as Machine from "./internal/machine.ts"
 import * as Secret from "./internal/secret.ts"
 import * as TokenEndpoint from "./internal/tokenEndpoint.ts"
+import type * as McpClientCredentials from "./McpClientCredentials.ts"
 
 /**
  * The grant type of RFC 8693 token exchange.
@@ -68,7 +68,7 @@ const jwtBearerGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
  * @category models
  * @since 0.3.0
  */
-export interface Options<R = never> {
+export interface Options<R = never> extends McpClientCredentials.ClientOptions {
   /** The user's ID token from the identity provider: a value, or an effect read each time. */
   readonly idToken:
     | string
@@ -81,15 +81,6 @@ export interface Options<R = never> {
     readonly clientId: string
     readonly clientSecret?: Redacted.Redacted<string> | string | undefined
   }
-  /** The client id at the MCP server's authorization server. */
-  readonly clientId: string
-  /** Its secret (`client_secret_basic`, or `client_secret_post`: see `authMethod`). */
-  readonly clientSecret?: Redacted.Redacted<string> | string | undefined
-  /** Or its private key (`private_key_jwt`). */
-  readonly privateKey?: Jwt.KeyInput | undefined
-  readonly algorithm?: Jwt.Algorithm | undefined
-  readonly keyId?: string | undefined
-  readonly authMethod?: "client_secret_basic" | "client_secret_post" | undefined
   /** The scopes to ask for. Default: the server's challenge's, else its `scopes_supported`, else none. */
   readonly scopes?: ReadonlyArray<string> | undefined
   /** The only authorization server the ID-JAG may be sent to. Default: the one the MCP server names. */

@@ -45,6 +45,7 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Bearer from "./internal/bearer.ts"
 import * as CodeFlow from "./internal/codeFlow.ts"
+import * as Origins from "./internal/origins.ts"
 import * as McpDpop from "./McpDpop.ts"
 import * as McpLogin from "./McpLogin.ts"
 import * as McpTokenStore from "./McpTokenStore.ts"
@@ -117,15 +118,6 @@ export interface Service {
  */
 export class McpOAuth extends Context.Service<McpOAuth, Service>()("@effect-mcp/auth/McpOAuth") {}
 
-const serverOf = (url: string): string => {
-  const parsed = new URL(url)
-  parsed.search = ""
-  parsed.hash = ""
-  return parsed.href
-}
-
-const originOf = (url: string): string | undefined => URL.canParse(url) ? new URL(url).origin : undefined
-
 /**
  * Builds the OAuth service.
  *
@@ -143,51 +135,23 @@ export const make = Effect.fnUntraced(function*(
   const dpop = Option.getOrUndefined(yield* Effect.serviceOption(McpDpop.McpDpop))
   const identity = options.identity ?? options.clientId ?? options.clientMetadataUrl ?? options.clientName ??
     "default"
-  const sessions = new Map<string, Bearer.Session>()
   const withServices = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient | McpTokenStore.McpTokenStore>) =>
     effect.pipe(
       Effect.provideService(HttpClient.HttpClient, http),
       Effect.provideService(McpTokenStore.McpTokenStore, store)
     )
 
-  const sessionFor = (url: string): Effect.Effect<Bearer.Session | undefined> => {
-    const origin = originOf(url)
-    if (origin === undefined) return Effect.succeed(undefined)
-    const existing = sessions.get(origin)
-    if (existing !== undefined) return Effect.succeed(existing)
-    const server = serverOf(url)
+  const { auth, sessionFor, sessions } = Origins.make((server) => {
     const key = { server, identity }
     const flow = CodeFlow.make({ options, key, server, login, dpop })
-    return Effect.map(
-      withServices(Bearer.make({
-        server,
-        key,
-        acquire: (context) => withServices(flow.acquire(context)),
-        refresh: (tokens) => withServices(flow.refresh(tokens)),
-        dpop
-      })),
-      (session) => {
-        // two fibers may build one at once: the first kept wins
-        const kept = sessions.get(origin) ?? session
-        sessions.set(origin, kept)
-        return kept
-      }
-    )
-  }
-
-  const auth: McpAuth.Service = {
-    headers: (request) =>
-      Effect.flatMap(
-        sessionFor(request.url),
-        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
-      ),
-    onChallenge: (challenge) =>
-      Effect.flatMap(
-        sessionFor(challenge.url),
-        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
-      ),
-    onResponse: dpop === undefined ? undefined : (response) => dpop.observe(response.request.url, response.headers)
-  }
+    return withServices(Bearer.make({
+      server,
+      key,
+      acquire: (context) => withServices(flow.acquire(context)),
+      refresh: (tokens) => withServices(flow.refresh(tokens)),
+      dpop
+    }))
+  }, dpop?.observe)
 
   const tokens = (server: string) =>
     Effect.flatMap(
@@ -198,9 +162,9 @@ export const make = Effect.fnUntraced(function*(
   const logout = (server?: string) =>
     Effect.gen(function*() {
       for (const [origin, session] of sessions) {
-        if (server === undefined || originOf(server) === origin) yield* session.logout
+        if (server === undefined || Origins.originOf(server) === origin) yield* session.logout
       }
-      yield* store.clear(server === undefined ? undefined : serverOf(server))
+      yield* store.clear(server === undefined ? undefined : Origins.serverOf(server))
     })
 
   return { auth, tokens, logout }

@@ -23,6 +23,7 @@ import * as McpDpop from "../McpDpop.ts"
 import * as McpTokenStore from "../McpTokenStore.ts"
 import * as Bearer from "./bearer.ts"
 import * as Discovery from "./discovery.ts"
+import * as Origins from "./origins.ts"
 import * as TokenEndpoint from "./tokenEndpoint.ts"
 
 /** What a grant runs with: the discovered authorization server and the server's resource. */
@@ -61,15 +62,6 @@ export interface Options {
 
 const fail = (description: string, server: string) =>
   new McpAuthError({ reason: new Unsupported({ description }), server })
-
-const serverOf = (url: string): string => {
-  const parsed = new URL(url)
-  parsed.search = ""
-  parsed.hash = ""
-  return parsed.href
-}
-
-const originOf = (url: string): string | undefined => URL.canParse(url) ? new URL(url).origin : undefined
 
 /** The token source of one server. */
 const source = (
@@ -153,48 +145,19 @@ export const make = Effect.fnUntraced(function*(
   const dpop = yield* Effect.serviceOption(McpDpop.McpDpop)
   const store = Option.getOrUndefined(yield* Effect.serviceOption(McpTokenStore.McpTokenStore)) ??
     (yield* McpTokenStore.makeMemory)
-  const sessions = new Map<string, Bearer.Session>()
   const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
     Effect.provideService(effect, HttpClient.HttpClient, http)
-
-  const sessionFor = (url: string): Effect.Effect<Bearer.Session | undefined> => {
-    const origin = originOf(url)
-    if (origin === undefined) return Effect.succeed(undefined)
-    const existing = sessions.get(origin)
-    if (existing !== undefined) return Effect.succeed(existing)
-    const server = serverOf(url)
+  const key = Option.getOrUndefined(dpop)
+  return Origins.make((server) => {
     const { acquire, refresh } = source(server, grant, options, dpop)
     return Bearer.make({
       server,
       key: { server, identity: grant.identity },
       acquire: (context) => provide(acquire(context)),
       refresh: (tokens) => provide(refresh(tokens)),
-      dpop: Option.getOrUndefined(dpop)
-    }).pipe(
-      Effect.provideService(McpTokenStore.McpTokenStore, store),
-      Effect.map((session) => {
-        const kept = sessions.get(origin) ?? session
-        sessions.set(origin, kept)
-        return kept
-      })
-    )
-  }
-
-  return {
-    headers: (request) =>
-      Effect.flatMap(
-        sessionFor(request.url),
-        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
-      ),
-    onChallenge: (challenge) =>
-      Effect.flatMap(
-        sessionFor(challenge.url),
-        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
-      ),
-    onResponse: Option.isNone(dpop)
-      ? undefined
-      : (response) => dpop.value.observe(response.request.url, response.headers)
-  }
+      dpop: key
+    }).pipe(Effect.provideService(McpTokenStore.McpTokenStore, store))
+  }, key?.observe).auth
 })
 
 /**
