@@ -45,7 +45,6 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Bearer from "./internal/bearer.ts"
 import * as CodeFlow from "./internal/codeFlow.ts"
-import * as Origins from "./internal/origins.ts"
 import * as McpDpop from "./McpDpop.ts"
 import * as McpLogin from "./McpLogin.ts"
 import * as McpTokenStore from "./McpTokenStore.ts"
@@ -140,8 +139,7 @@ export const make = Effect.fnUntraced(function*(
       Effect.provideService(HttpClient.HttpClient, http),
       Effect.provideService(McpTokenStore.McpTokenStore, store)
     )
-
-  const { auth, sessionFor, sessions } = Origins.make((server) => {
+  const sessions = Bearer.perOrigin((server) => {
     const key = { server, identity }
     const flow = CodeFlow.make({ options, key, server, login, dpop })
     return withServices(Bearer.make({
@@ -151,23 +149,24 @@ export const make = Effect.fnUntraced(function*(
       refresh: (tokens) => withServices(flow.refresh(tokens)),
       dpop
     }))
-  }, dpop?.observe)
+  }, dpop)
 
   const tokens = (server: string) =>
     Effect.flatMap(
-      sessionFor(server),
+      sessions.get(server),
       (session) => session === undefined ? Effect.succeedNone : Effect.map(session.tokens, Option.fromNullishOr)
     )
 
   const logout = (server?: string) =>
     Effect.gen(function*() {
-      for (const [origin, session] of sessions) {
-        if (server === undefined || Origins.originOf(server) === origin) yield* session.logout
+      const origin = server === undefined ? undefined : new URL(server).origin
+      for (const [key, session] of sessions.all) {
+        if (origin === undefined || origin === key) yield* session.logout
       }
-      yield* store.clear(server === undefined ? undefined : Origins.serverOf(server))
+      yield* store.clear(server === undefined ? undefined : Bearer.serverOf(server))
     })
 
-  return { auth, tokens, logout }
+  return { auth: sessions.auth, tokens, logout }
 })
 
 /**

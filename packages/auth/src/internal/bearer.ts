@@ -10,7 +10,7 @@
  * - Single flight: one renewal at a time per session; a request that meets a token another fiber
  *   renewed while it waited uses that token. A refresh runs holding the store's lock for the key and
  *   reads the store again inside it, so two processes sharing a file store never redeem the same
- *   refresh token: the second adopts the tokens the first wrote.
+ *   refresh token: the second uses the tokens the first wrote (or their refresh token, once they expired).
  *
  * @internal
  */
@@ -134,13 +134,16 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
         source.key,
         Effect.gen(function*() {
           const stored = Option.getOrUndefined(yield* store.get(source.key))?.tokens
-          const now = yield* Clock.currentTimeMillis
-          if (stored !== undefined && !sameToken(stored, held) && !isExpiring(stored, now)) {
-            current = stored
-            return Option.some(stored)
+          // another process renewed them: use its tokens while they last, else its (newer) refresh token
+          const latest = stored !== undefined && !sameToken(stored, held) ? stored : held
+          if (
+            latest !== held && (latest.expiresAt === undefined || latest.expiresAt > (yield* Clock.currentTimeMillis))
+          ) {
+            current = latest
+            return Option.some(latest)
           }
-          if (source.refresh === undefined || held.refreshToken === undefined) return Option.none()
-          const refreshed = yield* source.refresh(held)
+          if (source.refresh === undefined || latest.refreshToken === undefined) return Option.none()
+          const refreshed = yield* source.refresh(latest)
           if (Option.isSome(refreshed)) yield* save(refreshed.value)
           return refreshed
         })
@@ -240,3 +243,59 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
 
     return { headers, onChallenge, onResponse, tokens, logout }
   })
+
+/**
+ * The MCP server a request URL names: the URL without its query and fragment.
+ */
+export const serverOf = (url: string): string => {
+  const parsed = new URL(url)
+  parsed.search = ""
+  parsed.hash = ""
+  return parsed.href
+}
+
+/**
+ * Sessions by server origin, made on the first request to an origin (the server is that request's
+ * URL): a layer can serve every transport it is given to, and a token never crosses origins.
+ */
+export interface Sessions {
+  /** The session of a URL's origin, made on first use; `undefined` for a URL that does not parse. */
+  readonly get: (url: string) => Effect.Effect<Session | undefined>
+  /** The sessions made so far, by origin. */
+  readonly all: ReadonlyMap<string, Session>
+  /** Core's hook over the sessions (`onResponse` only with DPoP). */
+  readonly auth: McpAuth.Service
+}
+
+/**
+ * Sessions made by `make` for each server origin.
+ */
+export const perOrigin = (make: (server: string) => Effect.Effect<Session>, dpop?: Dpop | undefined): Sessions => {
+  const all = new Map<string, Session>()
+  const get = (url: string): Effect.Effect<Session | undefined> => {
+    const origin = originOf(url)
+    if (origin === undefined) return Effect.succeed(undefined)
+    const existing = all.get(origin)
+    if (existing !== undefined) return Effect.succeed(existing)
+    return Effect.map(make(serverOf(url)), (session) => {
+      // two fibers may make one at once: the first kept wins
+      const kept = all.get(origin) ?? session
+      all.set(origin, kept)
+      return kept
+    })
+  }
+  const auth: McpAuth.Service = {
+    headers: (request) =>
+      Effect.flatMap(
+        get(request.url),
+        (session) => session === undefined ? Effect.succeed({}) : session.headers(request)
+      ),
+    onChallenge: (challenge) =>
+      Effect.flatMap(
+        get(challenge.url),
+        (session) => session === undefined ? Effect.succeed(false) : session.onChallenge(challenge)
+      ),
+    onResponse: dpop === undefined ? undefined : (response) => dpop.observe(response.request.url, response.headers)
+  }
+  return { get, all, auth }
+}

@@ -21,6 +21,7 @@ import type * as HttpClient from "effect/http/HttpClient"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import type * as McpLogin from "../McpLogin.ts"
+import type * as McpOAuth from "../McpOAuth.ts"
 import * as McpTokenStore from "../McpTokenStore.ts"
 import * as Authorize from "./authorize.ts"
 import type * as Bearer from "./bearer.ts"
@@ -31,15 +32,7 @@ import * as TokenEndpoint from "./tokenEndpoint.ts"
 /**
  * What the flow needs of `McpOAuth`'s options.
  */
-export interface Config {
-  readonly scopes?: ReadonlyArray<string> | undefined
-  readonly clientName?: string | undefined
-  readonly clientMetadata?: Readonly<Record<string, unknown>> | undefined
-  readonly clientId?: string | undefined
-  readonly clientSecret?: Redacted.Redacted<string> | string | undefined
-  readonly issuer?: string | undefined
-  readonly clientMetadataUrl?: string | undefined
-}
+export type Config = Omit<McpOAuth.Options, "identity">
 
 /**
  * A token source for one server.

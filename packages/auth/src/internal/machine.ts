@@ -23,7 +23,6 @@ import * as McpDpop from "../McpDpop.ts"
 import * as McpTokenStore from "../McpTokenStore.ts"
 import * as Bearer from "./bearer.ts"
 import * as Discovery from "./discovery.ts"
-import * as Origins from "./origins.ts"
 import * as TokenEndpoint from "./tokenEndpoint.ts"
 
 /** What a grant runs with: the discovered authorization server and the server's resource. */
@@ -147,17 +146,17 @@ export const make = Effect.fnUntraced(function*(
     (yield* McpTokenStore.makeMemory)
   const provide = <A, E>(effect: Effect.Effect<A, E, HttpClient.HttpClient>) =>
     Effect.provideService(effect, HttpClient.HttpClient, http)
-  const key = Option.getOrUndefined(dpop)
-  return Origins.make((server) => {
+
+  return Bearer.perOrigin((server) => {
     const { acquire, refresh } = source(server, grant, options, dpop)
     return Bearer.make({
       server,
       key: { server, identity: grant.identity },
       acquire: (context) => provide(acquire(context)),
       refresh: (tokens) => provide(refresh(tokens)),
-      dpop: key
+      dpop: Option.getOrUndefined(dpop)
     }).pipe(Effect.provideService(McpTokenStore.McpTokenStore, store))
-  }, key?.observe).auth
+  }, Option.getOrUndefined(dpop)).auth
 })
 
 /**
