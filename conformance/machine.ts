@@ -43,6 +43,8 @@ export const authLayer = (
         privateKey: required(context.private_key_pem, "private_key_pem"),
         algorithm: (context.signing_algorithm ?? "ES256") as McpClientCredentials.Algorithm
       })
+    // the stable release's name of enterprise-managed authorization
+    case "auth/cross-app-access-complete-flow":
     case "auth/enterprise-managed-authorization":
       return McpEnterpriseAuth.layer({
         idToken: required(context.idp_id_token, "idp_id_token"),

@@ -57,8 +57,15 @@ const scenarios = [
  * machine credentials, enterprise-managed authorization, DPoP and workload identity add theirs).
  */
 const extensions: { readonly stable: ReadonlyArray<string>; readonly next: ReadonlyArray<string> } = {
-  stable: [],
-  next: []
+  stable: ["auth/client-credentials-jwt", "auth/client-credentials-basic", "auth/cross-app-access-complete-flow"],
+  next: [
+    "auth/client-credentials-jwt",
+    "auth/client-credentials-basic",
+    "auth/enterprise-managed-authorization",
+    "auth/dpop",
+    "auth/dpop-nonce",
+    "auth/wif-jwt-bearer"
+  ]
 }
 const listedAs = (listed: ReadonlyArray<{ readonly scenario: string }>, names: ReadonlyArray<string>) => {
   const unknown = names.filter((name) => !listed.some(({ scenario }) => scenario === name))

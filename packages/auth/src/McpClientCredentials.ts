@@ -59,13 +59,14 @@ export type Algorithm = Jwt.Algorithm
 export type PrivateKey = Jwt.KeyInput
 
 /**
- * Options of {@link layer}: a client id, and either a secret or a private key.
+ * How a machine client authenticates at the authorization server: a client id, and either a secret
+ * or a private key. `McpEnterpriseAuth` takes the same.
  *
  * @stability experimental
  * @category models
  * @since 0.3.0
  */
-export interface Options {
+export interface ClientOptions {
   readonly clientId: string
   /** The client secret: `client_secret_basic` (or `client_secret_post`, see `authMethod`). */
   readonly clientSecret?: Redacted.Redacted<string> | string | undefined
@@ -80,6 +81,16 @@ export interface Options {
    * only `client_secret_post`.
    */
   readonly authMethod?: "client_secret_basic" | "client_secret_post" | undefined
+}
+
+/**
+ * Options of {@link layer}: the client's authentication, and what to ask for.
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.3.0
+ */
+export interface Options extends ClientOptions {
   /** The scopes to ask for. Default: the server's challenge's, else its `scopes_supported`, else none. */
   readonly scopes?: ReadonlyArray<string> | undefined
   /** The only authorization server the credentials may be sent to. Default: the one the server names. */

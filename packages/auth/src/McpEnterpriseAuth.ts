@@ -35,10 +35,10 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as ClientAuth from "./internal/clientAuth.ts"
 import * as Discovery from "./internal/discovery.ts"
-import type * as Jwt from "./internal/jwt.ts"
 import * as Machine from "./internal/machine.ts"
 import * as Secret from "./internal/secret.ts"
 import * as TokenEndpoint from "./internal/tokenEndpoint.ts"
+import type * as McpClientCredentials from "./McpClientCredentials.ts"
 
 /**
  * The grant type of RFC 8693 token exchange.
@@ -68,9 +68,12 @@ const jwtBearerGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
  * @category models
  * @since 0.3.0
  */
-export interface Options {
+export interface Options<R = never> extends McpClientCredentials.ClientOptions {
   /** The user's ID token from the identity provider: a value, or an effect read each time. */
-  readonly idToken: string | Redacted.Redacted<string> | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError>
+  readonly idToken:
+    | string
+    | Redacted.Redacted<string>
+    | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError, R>
   /** The identity provider: its token endpoint (or its issuer, for OpenID discovery) and this client there. */
   readonly idp: {
     readonly tokenEndpoint?: string | undefined
@@ -78,15 +81,6 @@ export interface Options {
     readonly clientId: string
     readonly clientSecret?: Redacted.Redacted<string> | string | undefined
   }
-  /** The client id at the MCP server's authorization server. */
-  readonly clientId: string
-  /** Its secret (`client_secret_basic`, or `client_secret_post`: see `authMethod`). */
-  readonly clientSecret?: Redacted.Redacted<string> | string | undefined
-  /** Or its private key (`private_key_jwt`). */
-  readonly privateKey?: Jwt.KeyInput | undefined
-  readonly algorithm?: Jwt.Algorithm | undefined
-  readonly keyId?: string | undefined
-  readonly authMethod?: "client_secret_basic" | "client_secret_post" | undefined
   /** The scopes to ask for. Default: the server's challenge's, else its `scopes_supported`, else none. */
   readonly scopes?: ReadonlyArray<string> | undefined
   /** The only authorization server the ID-JAG may be sent to. Default: the one the MCP server names. */
@@ -97,7 +91,7 @@ export interface Options {
 
 /** The identity provider's token endpoint: configured, or from its OpenID / RFC 8414 metadata. */
 const idpTokenEndpoint = (
-  idp: Options["idp"]
+  idp: Options<unknown>["idp"]
 ): Effect.Effect<string, McpAuthError, HttpClient.HttpClient> => {
   if (idp.tokenEndpoint !== undefined) return Effect.succeed(idp.tokenEndpoint)
   if (idp.issuer === undefined) {
@@ -120,7 +114,7 @@ const idpTokenEndpoint = (
     }))
 }
 
-const idpClient = (idp: Options["idp"]): TokenEndpoint.ClientAuthentication =>
+const idpClient = (idp: Options<unknown>["idp"]): TokenEndpoint.ClientAuthentication =>
   idp.clientSecret === undefined
     ? { method: "none", clientId: idp.clientId }
     : {
@@ -137,16 +131,18 @@ const idpClient = (idp: Options["idp"]): TokenEndpoint.ClientAuthentication =>
  * @category layers
  * @since 0.3.0
  */
-export const layer = (options: Options): Layer.Layer<never, McpAuthError, HttpClient.HttpClient> =>
+export const layer = <R = never>(
+  options: Options<R>
+): Layer.Layer<never, McpAuthError, HttpClient.HttpClient | R> =>
   Machine.layer(
-    Effect.map(ClientAuth.make(options), (client): Machine.Grant => ({
+    Effect.zipWith(ClientAuth.make(options), Effect.context<R>(), (client, context): Machine.Grant => ({
       grantType: jwtBearerGrantType,
       identity: options.identity ?? options.clientId,
       client,
       run: ({ metadata, request, resource, scopes }) =>
         Effect.gen(function*() {
           const scope = scopes === undefined ? {} : { scope: scopes.join(" ") }
-          const idToken = yield* Secret.read(options.idToken)
+          const idToken = yield* Effect.provideContext(Secret.read(options.idToken), context)
           // the ID token goes to the identity provider only, never with a DPoP proof of ours
           const jag = yield* TokenEndpoint.request({
             endpoint: yield* idpTokenEndpoint(options.idp),

@@ -49,14 +49,14 @@ export const jwtBearerGrantType = "urn:ietf:params:oauth:grant-type:jwt-bearer"
  * @category models
  * @since 0.3.0
  */
-export interface Options {
+export interface Options<R = never> {
   /** The client id the authorization server knows the workload by (sent as `client_id`). */
   readonly clientId: string
   /** The workload's JWT: a value, or an effect that reads it each time (a rotated file). */
   readonly assertion:
     | string
     | Redacted.Redacted<string>
-    | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError>
+    | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError, R>
   /** The scopes to ask for. Default: the server's challenge's, else its `scopes_supported`, else none. */
   readonly scopes?: ReadonlyArray<string> | undefined
   /** The only authorization server the assertion may be sent to. Default: the one the server names. */
@@ -72,13 +72,13 @@ export interface Options {
  * @category layers
  * @since 0.3.0
  */
-export const layer = (options: Options): Layer.Layer<never, never, HttpClient.HttpClient> =>
+export const layer = <R = never>(options: Options<R>): Layer.Layer<never, never, HttpClient.HttpClient | R> =>
   Machine.layer(
-    Effect.succeed<Machine.Grant>({
+    Effect.map(Effect.context<R>(), (context): Machine.Grant => ({
       grantType: jwtBearerGrantType,
       identity: options.identity ?? options.clientId,
       run: ({ metadata, request, resource, scopes }) =>
-        Effect.flatMap(Secret.read(options.assertion), (assertion) =>
+        Effect.flatMap(Effect.provideContext(Secret.read(options.assertion), context), (assertion) =>
           request({
             endpoint: metadata.token_endpoint,
             client: { method: "none", clientId: options.clientId },
@@ -89,6 +89,6 @@ export const layer = (options: Options): Layer.Layer<never, never, HttpClient.Ht
               ...(scopes === undefined ? {} : { scope: scopes.join(" ") })
             }
           }))
-    }),
+    })),
     { scopes: options.scopes, issuer: options.issuer }
   )

@@ -1,3 +1,4 @@
+import { NodeHttpClient } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer, Redacted } from "effect"
 import { TestClock } from "effect/testing"
@@ -6,6 +7,7 @@ import * as McpClientCredentials from "../src/McpClientCredentials.ts"
 import * as McpDpop from "../src/McpDpop.ts"
 import { clientOver } from "./fixtures/client.ts"
 import * as MachineServer from "./fixtures/machineServer.ts"
+import * as McpServer from "./fixtures/mcpServer.ts"
 
 const decode = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8"))
 
@@ -178,5 +180,31 @@ describe("McpClientCredentials", () => {
       // the first request met the nonce challenge; the ones after carry the nonce
       assert.isUndefined(proofs[0]!.nonce)
       assert.strictEqual(proofs.at(-1)!.nonce, "rs-nonce-1")
+    }))
+})
+
+describe("McpClientCredentials across servers", () => {
+  it.effect("one auth layer for two transports: the token of one server never reaches the other", () =>
+    Effect.gen(function*() {
+      const protectedServer = yield* MachineServer.make({ clients: secretClients })
+      const other = yield* McpServer.serve()
+      const auth = yield* Layer.build(
+        McpClientCredentials.layer({ clientId: "svc", clientSecret: "s3cret-value" }).pipe(
+          Layer.provide(NodeHttpClient.layerUndici)
+        )
+      )
+      const shared = Layer.succeedContext(auth)
+      const first = yield* clientOver(protectedServer.url, shared)
+      const second = yield* clientOver(other.url, shared)
+      yield* first.listTools()
+      yield* second.listTools()
+      yield* first.callTool("add", { a: 1, b: 2 })
+      yield* second.callTool("add", { a: 1, b: 2 })
+      assert.strictEqual(protectedServer.issued.length, 1)
+      assert.isTrue(other.requests.length >= 3)
+      for (const request of other.requests) {
+        assert.isUndefined(request.headers.authorization)
+        assert.notInclude(JSON.stringify(request.headers), protectedServer.issued[0]!)
+      }
     }))
 })

@@ -140,14 +140,21 @@ describe("layerFile", () => {
       assert.strictEqual((yield* fs.stat(directory)).mode & 0o777, 0o700)
     }).pipe(Effect.provide(NodeServices.layer)))
 
+  /** A store's directory holding the entry of `key`, and the path of its file. */
+  const stored = Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const path = yield* Path.Path
+    const directory = yield* TempDir
+    yield* withStore(directory, (store) => store.set(key, entry("a")))
+    const [file] = yield* fs.readDirectory(directory)
+    return { directory, file: path.join(directory, file!) }
+  })
+
   it.effect("a corrupt file is ignored with a warning, then replaced", () =>
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
-      const path = yield* Path.Path
-      const directory = yield* TempDir
-      yield* withStore(directory, (store) => store.set(key, entry("a")))
-      const [file] = yield* fs.readDirectory(directory)
-      yield* fs.writeFileString(path.join(directory, file!), "{\"version\":1,\"server\":")
+      const { directory, file } = yield* stored
+      yield* fs.writeFileString(file, "{\"version\":1,\"server\":")
       const warnings: Array<string> = []
       const found = yield* withStore(directory, (store) => store.get(key)).pipe(
         Effect.provide(Logger.layer([Logger.make(({ message }) => void warnings.push(String(message)))]))
@@ -167,13 +174,9 @@ describe("layerFile", () => {
       const seen = yield* withStore(directory, (store) =>
         Effect.gen(function*() {
           yield* store.set(key, entry(`0${big}`))
-          const writer = Effect.forEach(Array.from({ length: 30 }, (_, i) => i), (i) =>
-            store.set(key, entry(`${i}${big}`)))
-          const reader = Effect.forEach(
-            Array.from({ length: 60 }, (_, i) =>
-              i),
-            () => store.get(key)
-          )
+          const writes = Array.from({ length: 30 }, (_, i) => i)
+          const writer = Effect.forEach(writes, (i) => store.set(key, entry(`${i}${big}`)))
+          const reader = Effect.forEach([...writes, ...writes], () => store.get(key))
           const [, reads] = yield* Effect.all([writer, reader], { concurrency: 2 })
           return reads
         }))
@@ -185,11 +188,8 @@ describe("layerFile", () => {
   it.live("a stale lock of a dead process is taken over", () =>
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
-      const path = yield* Path.Path
-      const directory = yield* TempDir
-      yield* withStore(directory, (store) => store.set(key, entry("a")))
-      const [file] = yield* fs.readDirectory(directory)
-      const lock = path.join(directory, file!.replace(/\.json$/, ".lock"))
+      const { directory, file } = yield* stored
+      const lock = file.replace(/\.json$/, ".lock")
       yield* fs.writeFileString(lock, "{}")
       const old = new Date(Date.now() - 60_000)
       yield* fs.utimes(lock, old, old)

@@ -8,6 +8,7 @@
 import { InvalidCredentials, McpAuthError } from "@effect-mcp/core/McpAuthError"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import type * as McpClientCredentials from "../McpClientCredentials.ts"
 import type * as Discovery from "./discovery.ts"
 import * as Jwt from "./jwt.ts"
 import type * as TokenEndpoint from "./tokenEndpoint.ts"
@@ -45,14 +46,7 @@ const secretMethod = (
  * function of the authorization server's metadata (its issuer is the assertions' audience, its
  * listed methods choose how a secret is sent).
  */
-export const make = (options: {
-  readonly clientId: string
-  readonly clientSecret?: Redacted.Redacted<string> | string | undefined
-  readonly privateKey?: Jwt.KeyInput | undefined
-  readonly algorithm?: Jwt.Algorithm | undefined
-  readonly keyId?: string | undefined
-  readonly authMethod?: "client_secret_basic" | "client_secret_post" | undefined
-}): Effect.Effect<
+export const make = (options: McpClientCredentials.ClientOptions): Effect.Effect<
   (metadata: Discovery.AuthorizationServerMetadata) => TokenEndpoint.ClientAuthentication,
   McpAuthError
 > =>

@@ -9,13 +9,13 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 
 /** @internal */
-export type Secret =
+export type Secret<R = never> =
   | string
   | Redacted.Redacted<string>
-  | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError>
+  | Effect.Effect<string | Redacted.Redacted<string>, McpAuthError, R>
 
 /** The credential's current value. @internal */
-export const read = (secret: Secret): Effect.Effect<Redacted.Redacted<string>, McpAuthError> =>
+export const read = <R>(secret: Secret<R>): Effect.Effect<Redacted.Redacted<string>, McpAuthError, R> =>
   typeof secret === "string"
     ? Effect.succeed(Redacted.make(secret))
     : Redacted.isRedacted(secret)
