@@ -205,6 +205,15 @@ describe("McpOAuth", () => {
       assert.includeMembers(scopes, ["mcp", "mcp:admin"])
     }))
 
+  it.live("10 concurrent calls refused for scope cause one step-up", () =>
+    Effect.gen(function*() {
+      const server = yield* AuthServer.make()
+      const { client } = yield* connect(server.url)
+      yield* echo(client, "login")
+      yield* Effect.all(Array.from({ length: 10 }, () => client.callTool("admin")), { concurrency: "unbounded" })
+      assert.strictEqual(server.recorded.authorizations.length, 2)
+    }))
+
   it.live("gives up a step-up after three authorizations", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.make({ adminScopes: ["mcp:root"], grantable: ["mcp", "offline_access"] })

@@ -225,7 +225,7 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
           }
           // a step-up: new tokens with the challenged scopes, never a refresh (it keeps the old scopes)
           yield* renewal.withPermits(1)(
-            sameToken(current, held) ? acquire(challenge) : Effect.void
+            Effect.suspend(() => sameToken(current, held) ? acquire(challenge) : Effect.void)
           )
           return true
         }
@@ -233,13 +233,16 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
         // the first 401 of a request refreshes; a token refused again is replaced by a new one
         const next = challenge.attempt === 1
           ? yield* renew(held, () => acquire(challenge))
-          : yield* renewal.withPermits(1)(sameToken(current, held) ? acquire(challenge) : Effect.succeed(current))
+          : yield* renewal.withPermits(1)(
+            Effect.suspend(() => sameToken(current, held) ? acquire(challenge) : Effect.succeed(current))
+          )
         return next !== undefined
       })
 
-    const onResponse = source.dpop === undefined ?
+    const dpop = source.dpop
+    const onResponse = dpop === undefined ?
       undefined :
-      (response: McpAuth.Response) => source.dpop!.observe(response.request.url, response.headers)
+      (response: McpAuth.Response) => dpop.observe(response.request.url, response.headers)
 
     const logout = renewal.withPermits(1)(
       Effect.gen(function*() {
