@@ -172,7 +172,11 @@ for (const [index, { cli, flags, scenario }] of runs.entries()) {
     }
   }
 }
-console.log(`\nconformance: ${passed}/${runs.length} client scenario runs passed, ${expected.size} expected to fail`)
+console.log(
+  `\nconformance: ${passed}/${runs.length} client scenario runs passed, ${expected.size} expected to fail (${
+    Math.round(performance.now() / 1000)
+  } s)`
+)
 if (surprises.length > 0) {
   console.log(`unexpected results: ${surprises.join(", ")}`)
   process.exitCode = 1

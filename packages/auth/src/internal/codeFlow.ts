@@ -98,6 +98,12 @@ const secretMethod = (
 }
 
 /**
+ * Whether `url` can be a client id: a Client ID Metadata Document is named by an https URL with a path.
+ */
+export const isMetadataDocumentUrl = (url: string | undefined): url is string =>
+  url !== undefined && URL.canParse(url) && new URL(url).protocol === "https:" && new URL(url).pathname.length > 1
+
+/**
  * The token endpoint authentication of a client id and its secret, if any.
  */
 export const authentication = (
@@ -173,7 +179,7 @@ export const make = (config: {
       ) {
         return authentication(metadata, options.clientId, configuredSecret)
       }
-      if (options.clientMetadataUrl !== undefined && metadata.client_id_metadata_document_supported === true) {
+      if (isMetadataDocumentUrl(options.clientMetadataUrl) && metadata.client_id_metadata_document_supported === true) {
         return { method: "none", clientId: options.clientMetadataUrl } as const
       }
       return yield* stored(metadata, redirectUri)
