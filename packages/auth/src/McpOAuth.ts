@@ -21,14 +21,14 @@
  * import { McpClient } from "@effect-mcp/core"
  * import { McpHttpTransport } from "@effect-mcp/transport-http"
  * import { McpLogin, McpOAuth, McpTokenStore } from "@effect-mcp/auth"
- * import { NodeFileSystem, NodeHttpClient, NodePath } from "@effect/platform-node"
+ * import { NodeHttpClient, NodeServices } from "@effect/platform-node"
  * import { Layer } from "effect"
  *
  * const ClientLive = McpClient.layer({ clientInfo: { name: "app", version: "1.0.0" } }).pipe(
  *   Layer.provide(McpHttpTransport.layerUrl("https://mcp.example.com/mcp")),
  *   Layer.provide(McpOAuth.layer({ clientName: "My app" })),
  *   Layer.provide([McpLogin.layerBrowser(), McpTokenStore.layerFile()]),
- *   Layer.provide([NodeHttpClient.layerUndici, NodeFileSystem.layer, NodePath.layer])
+ *   Layer.provide([NodeHttpClient.layerUndici, NodeServices.layer])
  * )
  * ```
  *

@@ -87,6 +87,18 @@ describe("McpOAuth", () => {
       }
     }))
 
+  it.effect("renews a short-lived token at half its life, not at every request", () =>
+    Effect.gen(function*() {
+      const server = yield* AuthServer.make({ expiresIn: 20 })
+      const { client } = yield* connect(server.url)
+      yield* echo(client, "one")
+      yield* echo(client, "two")
+      assert.strictEqual(grants(server, "refresh_token"), 0)
+      yield* TestClock.adjust("11 seconds")
+      yield* echo(client, "three")
+      assert.strictEqual(grants(server, "refresh_token"), 1)
+    }))
+
   it.live("refreshes on a 401 when the server revoked the token", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.make()
@@ -154,6 +166,34 @@ describe("McpOAuth", () => {
       assert.isTrue(Option.isNone(yield* second.oauth.tokens(server.url)))
     }))
 
+  it.live("registers again when the stored registration belongs to another authorization server", () =>
+    Effect.gen(function*() {
+      const server = yield* AuthServer.make()
+      const store = yield* McpTokenStore.makeMemory
+      const key = { server: server.url, identity: "default" }
+      const registration = (issuer: string, clientId: string) =>
+        new McpTokenStore.Entry({
+          client: new McpTokenStore.ClientRegistration({
+            clientId,
+            issuer,
+            redirectUris: ["http://127.0.0.1:9/callback"],
+            tokenEndpointAuthMethod: "none"
+          })
+        })
+      // a registration with the server's previous authorization server is never sent to the new one
+      yield* store.set(key, registration("https://old-as.example", "old-client"))
+      yield* echo((yield* connect(server.url, {}, store)).client, "moved")
+      assert.strictEqual(server.recorded.registrations.length, 1)
+      assert.notInclude(server.recorded.authorizations.map((params) => params.get("client_id")), "old-client")
+      // one with the same issuer is reused
+      const same = yield* AuthServer.make({ clients: { "kept-client": undefined } })
+      const sameStore = yield* McpTokenStore.makeMemory
+      yield* sameStore.set({ server: same.url, identity: "default" }, registration(same.issuer, "kept-client"))
+      yield* echo((yield* connect(same.url, {}, sameStore)).client, "kept")
+      assert.strictEqual(same.recorded.registrations.length, 0)
+      assert.strictEqual(same.recorded.authorizations[0]!.get("client_id"), "kept-client")
+    }))
+
   it.live("steps up on 403 insufficient_scope with the union of the scopes", () =>
     Effect.gen(function*() {
       const server = yield* AuthServer.make()
@@ -163,6 +203,15 @@ describe("McpOAuth", () => {
       assert.strictEqual(server.recorded.authorizations.length, 2)
       const scopes = server.recorded.authorizations[1]!.get("scope")?.split(" ") ?? []
       assert.includeMembers(scopes, ["mcp", "mcp:admin"])
+    }))
+
+  it.live("10 concurrent calls refused for scope cause one step-up", () =>
+    Effect.gen(function*() {
+      const server = yield* AuthServer.make()
+      const { client } = yield* connect(server.url)
+      yield* echo(client, "login")
+      yield* Effect.all(Array.from({ length: 10 }, () => client.callTool("admin")), { concurrency: "unbounded" })
+      assert.strictEqual(server.recorded.authorizations.length, 2)
     }))
 
   it.live("gives up a step-up after three authorizations", () =>

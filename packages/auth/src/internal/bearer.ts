@@ -87,10 +87,13 @@ export interface Session extends McpAuth.Service {
 const originOf = (url: string): string | undefined => URL.canParse(url) ? new URL(url).origin : undefined
 
 /**
- * Whether `tokens` expire within the skew, at `now`.
+ * Whether `tokens` expire within the skew, at `now`: {@link expirySkewMillis}, or half the lifetime of
+ * a token known to live shorter (`lifetime`: how long it had when it was granted), so a short-lived
+ * token is not renewed at every request.
  */
-export const isExpiring = (tokens: McpTokenStore.Tokens, now: number): boolean =>
-  tokens.expiresAt !== undefined && tokens.expiresAt - expirySkewMillis <= now
+export const isExpiring = (tokens: McpTokenStore.Tokens, now: number, lifetime?: number | undefined): boolean =>
+  tokens.expiresAt !== undefined &&
+  tokens.expiresAt - Math.min(expirySkewMillis, lifetime === undefined ? expirySkewMillis : lifetime / 2) <= now
 
 const sameToken = (a: McpTokenStore.Tokens | undefined, b: McpTokenStore.Tokens | undefined): boolean =>
   a === b ||
@@ -120,8 +123,11 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
       })
     )
 
+    // how long the tokens granted in this process had to live (tokens read from the store: unknown)
+    const lifetimes = new WeakMap<McpTokenStore.Tokens, number>()
     const save = (next: McpTokenStore.Tokens | undefined) =>
       Effect.gen(function*() {
+        if (next?.expiresAt !== undefined) lifetimes.set(next, next.expiresAt - (yield* Clock.currentTimeMillis))
         const entry = Option.getOrUndefined(yield* store.get(source.key))
         yield* store.set(source.key, new McpTokenStore.Entry({ ...entry, tokens: next }))
         current = next
@@ -172,7 +178,7 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
 
     const fresh = Effect.gen(function*() {
       const held = yield* tokens
-      if (held === undefined || !isExpiring(held, yield* Clock.currentTimeMillis)) return held
+      if (held === undefined || !isExpiring(held, yield* Clock.currentTimeMillis, lifetimes.get(held))) return held
       // an expired token that cannot be refreshed is dropped: the server's 401 says how to get one
       return yield* renew(held, () =>
         Effect.sync(() => {
@@ -219,7 +225,7 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
           }
           // a step-up: new tokens with the challenged scopes, never a refresh (it keeps the old scopes)
           yield* renewal.withPermits(1)(
-            sameToken(current, held) ? acquire(challenge) : Effect.void
+            Effect.suspend(() => sameToken(current, held) ? acquire(challenge) : Effect.void)
           )
           return true
         }
@@ -227,13 +233,16 @@ export const make = (source: Source): Effect.Effect<Session, never, McpTokenStor
         // the first 401 of a request refreshes; a token refused again is replaced by a new one
         const next = challenge.attempt === 1
           ? yield* renew(held, () => acquire(challenge))
-          : yield* renewal.withPermits(1)(sameToken(current, held) ? acquire(challenge) : Effect.succeed(current))
+          : yield* renewal.withPermits(1)(
+            Effect.suspend(() => sameToken(current, held) ? acquire(challenge) : Effect.succeed(current))
+          )
         return next !== undefined
       })
 
-    const onResponse = source.dpop === undefined ?
+    const dpop = source.dpop
+    const onResponse = dpop === undefined ?
       undefined :
-      (response: McpAuth.Response) => source.dpop!.observe(response.request.url, response.headers)
+      (response: McpAuth.Response) => dpop.observe(response.request.url, response.headers)
 
     const logout = renewal.withPermits(1)(
       Effect.gen(function*() {
