@@ -1,6 +1,6 @@
 import { NodeHttpClient, NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect, Exit, Fiber, Layer, Scope, Terminal } from "effect"
+import { Effect, Exit, Fiber, FileSystem, Layer, Schedule, Scope, Terminal } from "effect"
 import { HttpClient } from "effect/http"
 import { TestClock } from "effect/testing"
 import * as McpLogin from "../src/McpLogin.ts"
@@ -84,6 +84,41 @@ describe("layerBrowser", () => {
       const exit = yield* Fiber.join(waiting)
       assert.strictEqual(reasonOf(exit), "AuthorizationDenied")
     }).pipe(Effect.provide(browser({ timeout: "2 minutes" }))))
+})
+
+describe("layerBrowser opening the browser", () => {
+  it.live.skipIf(process.platform === "win32")(
+    "runs the system opener (a real process found on PATH) with the authorization URL as one argument",
+    () =>
+      Effect.gen(function*() {
+        const fs = yield* FileSystem.FileSystem
+        const bin = yield* fs.makeTempDirectoryScoped({ prefix: "effect-mcp-opener-" })
+        const opened = `${bin}/opened.txt`
+        // a stand-in for xdg-open (Linux) and open (macOS): it writes what it was asked to open
+        for (const name of ["xdg-open", "open"]) {
+          yield* fs.writeFileString(`${bin}/${name}`, `#!/bin/sh\nprintf '%s' "$1" > "${opened}"\n`, { mode: 0o755 })
+        }
+        const path = process.env.PATH
+        yield* Effect.acquireRelease(
+          Effect.sync(() => void (process.env.PATH = `${bin}:${path}`)),
+          () => Effect.sync(() => void (process.env.PATH = path))
+        )
+        const url = new URL(
+          "https://auth.example.com/authorize?state=a&scope=x%20y&redirect_uri=http%3A%2F%2F127.0.0.1"
+        )
+        const callback = yield* Effect.flatMap(McpLogin.McpLogin, (login) => login.start)
+        const waiting = yield* Effect.forkChild(callback.await(url))
+        // wait for the opener to have run
+        yield* fs.exists(opened).pipe(Effect.repeat({ until: (done) => done, schedule: Schedule.spaced("20 millis") }))
+        assert.strictEqual(yield* fs.readFileString(opened), url.href)
+        yield* get(`${callback.redirectUri}?code=c&state=a`)
+        assert.strictEqual((yield* Fiber.join(waiting)).get("code"), "c")
+      }).pipe(
+        Effect.provide(McpLogin.layerBrowser().pipe(Layer.provide(NodeServices.layer))),
+        Effect.provide(NodeServices.layer)
+      ),
+    { timeout: 20_000 }
+  )
 })
 
 describe("layerHeadless", () => {
