@@ -46,6 +46,7 @@ import * as Layer from "effect/Layer"
 import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import type * as Scope from "effect/Scope"
 import * as ConfigServers from "./internal/configServers.ts"
+import * as OAuth from "./internal/oauth.ts"
 import * as McpConfigFile from "./McpConfigFile.ts"
 
 /**
@@ -175,7 +176,9 @@ export interface FromOptions extends Options {
   /**
    * The OAuth layer of a server whose configuration asks for OAuth (`auth: "oauth"` or an OAuth
    * object): a layer that provides core's `McpAuth`, such as `McpOAuth.layer(...)` of
-   * `@effect-mcp/auth`. Without it such a server fails the configuration with `OAuthUnavailable`.
+   * `@effect-mcp/auth`. Default: `McpOAuth.layer` with the server's OAuth object as its options, the
+   * system browser and a loopback callback for the login (`McpLogin.layerBrowser`), and tokens in the
+   * user's file store (`McpTokenStore.layerFile`).
    */
   readonly oauth?: ConfigServers.OAuthLayer | undefined
   /** The variables of `${NAME}` in a configuration. Default: this process's environment. */
@@ -205,6 +208,8 @@ const singleServer = (source: Source): string | ReadonlyArray<string> | undefine
 
 const NodeLayers = Layer.mergeAll(nodeHttpClient, nodeServices)
 
+const defaultOAuth: ConfigServers.OAuthLayer = (server) => OAuth.layer(server, nodeServices)
+
 /**
  * The router's servers of a decoded configuration (disabled ones left out), each with its own
  * transport on Node's HTTP client and process services: to put beside servers of your own (an
@@ -213,8 +218,8 @@ const NodeLayers = Layer.mergeAll(nodeHttpClient, nodeServices)
  * **Details**
  *
  * Each server gets its own transport layer: its `env` (stdio) and `headers` and bearer token (HTTP,
- * through its own `McpAuth.layerHeaders`) reach that server only. Fails with `McpConfigError`
- * (`OAuthUnavailable`) when a server asks for OAuth and `oauth` is not given.
+ * through its own `McpAuth.layerHeaders`) reach that server only. A server that asks for OAuth gets
+ * its own OAuth layer: the `oauth` option's, or the default (see `FromOptions.oauth`).
  *
  * @stability experimental
  * @category constructors
@@ -224,7 +229,7 @@ export const servers = (
   config: McpConfig.McpConfig,
   options?: FromOptions
 ): Effect.Effect<Record<string, McpRouter.ServerOptions<unknown>>, McpConfig.McpConfigError> =>
-  Effect.map(ConfigServers.servers(config, options ?? {}), (all) => {
+  Effect.map(ConfigServers.servers(config, { ...options, oauth: options?.oauth ?? defaultOAuth }), (all) => {
     const out: Record<string, McpRouter.ServerOptions<unknown>> = {}
     for (const [name, server] of Object.entries(all)) {
       out[name] = { ...server, transport: Layer.provide(server.transport, NodeLayers) }

@@ -8,6 +8,7 @@ import { NodeHttpServer, NodeServices } from "@effect/platform-node"
 import { assert, describe, it } from "@effect/vitest"
 import { McpClient, McpConfig, McpError, McpInMemoryTransport, McpRouter, McpSource } from "effect-mcp"
 import { McpServer } from "effect/ai"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as FileSystem from "effect/FileSystem"
@@ -20,6 +21,7 @@ import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { createServer, type IncomingHttpHeaders } from "node:http"
 import { fileURLToPath } from "node:url"
+import * as AuthServer from "../../auth/test/fixtures/authServer.ts"
 import * as RouterServer from "../../core/test/fixtures/RouterServer.ts"
 
 const script = fileURLToPath(new URL("./fixtures/router-stdio.ts", import.meta.url))
@@ -218,18 +220,53 @@ describe("McpSource.layerFrom: one entry for every kind of source", () => {
       assert.deepStrictEqual(fromUrl, ["web"])
     }).pipe(Effect.scoped), { timeout: 60_000 })
 
-  it.effect("a server that asks for OAuth without an OAuth layer fails the configuration, saying what to do", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(Layer.build(McpSource.layerFrom({
-        mcpServers: { secure: { url: "https://secure.example.com/mcp", auth: "oauth" } }
-      })))
-      assert.strictEqual(error._tag === "McpConfigError" ? error.reason._tag : "", "OAuthUnavailable")
-      assert.strictEqual(
-        error.message,
-        "server \"secure\", field \"auth\": the server asks for OAuth, and no OAuth layer was given " +
-          "(pass the `oauth` option, e.g. oauth: (server) => McpOAuth.layer({ ... }))"
-      )
-    }).pipe(Effect.scoped))
+  it.live.skipIf(process.platform === "win32")(
+    "a server that asks for OAuth gets the default login: the system browser, a loopback callback, the file store",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* AuthServer.make()
+        const fs = yield* FileSystem.FileSystem
+        const home = yield* fs.makeTempDirectoryScoped({ prefix: "effect-mcp-oauth-home-" })
+        const bin = yield* fs.makeTempDirectoryScoped({ prefix: "effect-mcp-opener-" })
+        // a stand-in for xdg-open and open: a user who approves (the authorization server redirects at
+        // once to the loopback callback, which the stand-in's request follows)
+        const follow = `fetch(process.argv[1], { redirect: "follow" }).then((r) => r.text())`
+        for (const name of ["xdg-open", "open"]) {
+          yield* fs.writeFileString(
+            `${bin}/${name}`,
+            `#!/bin/sh\nexec "${process.execPath}" -e '${follow}' "$1"\n`,
+            { mode: 0o755 }
+          )
+        }
+        const path = process.env.PATH
+        yield* Effect.acquireRelease(
+          Effect.sync(() => void (process.env.PATH = `${bin}:${path}`)),
+          () => Effect.sync(() => void (process.env.PATH = path))
+        )
+        // the file store's directory is in the user's config directory: XDG_CONFIG_HOME
+        const env = ConfigProvider.layer(ConfigProvider.fromEnv({ env: { ...process.env, XDG_CONFIG_HOME: home } }))
+        const context = yield* Layer.build(
+          McpSource.layerFrom({
+            mcpServers: { secure: { url: server.url, auth: { scopes: "mcp:read", client_name: "router test" } } }
+          }, { retry: Schedule.recurs(0) }).pipe(Layer.provide(env))
+        )
+        const client = Context.get(context, McpClient.McpClient)
+        const result = yield* client.callToolRaw("echo", { text: "through OAuth" })
+        assert.deepStrictEqual(result.content, [{ type: "text", text: "through OAuth" }])
+        // the server's OAuth object became McpOAuth's options: its client name registered, its scope asked
+        assert.deepStrictEqual(server.recorded.registrations.map((r) => r["client_name"]), ["router test"])
+        assert.include(server.recorded.authorizations[0]?.get("scope") ?? "", "mcp:read")
+        // the tokens are in the user's file store, readable by the user only
+        const dir = `${home}/effect-mcp/tokens`
+        const files = (yield* fs.readDirectory(dir)).filter((file) => file.endsWith(".json"))
+        assert.strictEqual(files.length, 1)
+        assert.strictEqual((yield* fs.stat(`${dir}/${files[0]}`)).mode & 0o777, 0o600)
+      }).pipe(
+        Effect.scoped,
+        Effect.provide(NodeServices.layer)
+      ),
+    { timeout: 30_000 }
+  )
 
   it.effect("the OAuth option receives the server and its OAuth options", () =>
     Effect.gen(function*() {
