@@ -295,6 +295,7 @@ McpServer.layerStdio({
 `
 
 const MAIN_TS = `import { NodeHttpClient, NodeHttpServer, NodeRuntime, NodeServices } from "@effect/platform-node"
+import { McpBearerAuth } from "@effect-mcp/auth"
 import { McpError } from "@effect-mcp/core"
 import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
 import { Console, Effect, Layer, Schema } from "effect"
@@ -348,6 +349,8 @@ const http = Effect.gen(function*() {
     Effect.provide(
       McpClient.layer().pipe(
         Layer.provide(McpHttpTransport.layerUrl(\`http://127.0.0.1:\${port}/mcp\`)),
+        // the auth package from its tarball: a bearer token on every request
+        Layer.provide(McpBearerAuth.layer("consumer-token")),
         Layer.provide(NodeHttpClient.layerUndici)
       )
     )
