@@ -1,10 +1,4 @@
-/**
- * `npm run bench`: every benchmark, side by side with the official SDK in the same run.
- * `BENCH=stdio` or `BENCH=http` runs one; `BENCH_QUICK=1` runs short passes.
- */
-import { run as http } from "./http.ts"
+import { comparisonTable } from "./compare.ts"
+import { renderTable } from "./harness.ts"
 import { run as stdio } from "./stdio.ts"
-
-const which = process.env.BENCH
-if (which === undefined || which === "stdio") await stdio()
-if (which === undefined || which === "http") await http()
+for (const c of await stdio()) console.log(renderTable(comparisonTable(c)))
