@@ -20,7 +20,8 @@ export type Target =
 export const PROJECT = "effect-mcp"
 export const BASELINE = "SDK v1"
 export const PEERS = ["SDK v1", "SDK v2", "Effect McpClient"] as const
-export const STDIO_CLIENTS = ["raw NDJSON", ...PEERS, PROJECT, "effect-mcp (legacy)"] as const
+export const RAW = "raw NDJSON"
+export const STDIO_CLIENTS = [RAW, ...PEERS, PROJECT, "effect-mcp (legacy)"] as const
 export const HTTP_CLIENTS = [...PEERS, PROJECT, "effect-mcp (legacy)"] as const
 
 const CLIENT_INFO = { name: "bench", version: "1.0.0" }

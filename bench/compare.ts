@@ -6,7 +6,7 @@
  * A ratio is client ÷ SDK v1: above 1 is better for throughput, below 1 better for time, CPU and memory. The best
  * peer of a round is the best of the SDK v1 and v2 clients and Effect's `McpClient` on that figure.
  */
-import { BASELINE, PEERS, PROJECT, type Target } from "./clients.ts"
+import { BASELINE, PEERS, PROJECT, RAW, type Target } from "./clients.ts"
 import { fixed, interleave, median, ROUNDS, runNodeJson, type Table, times } from "./harness.ts"
 import { packed } from "./packed.ts"
 import type { Figures, WorkerInput } from "./worker.ts"
@@ -39,6 +39,8 @@ export interface Comparison {
   readonly medians: Record<string, Partial<Record<FigureKey, number>>>
   /** Each client's median ratio to SDK v1, per figure. */
   readonly vsSdkV1: Record<string, Partial<Record<FigureKey, number>>>
+  /** effect-mcp ÷ raw NDJSON in the same round, per figure (median), where the raw client ran. */
+  readonly vsRaw: Partial<Record<FigureKey, number>>
   /** effect-mcp ÷ the round's best peer, per figure (median), and the peer that was best most often. */
   readonly vsBestPeer: Partial<Record<FigureKey, { readonly ratio: number; readonly peer: string }>>
 }
@@ -56,30 +58,42 @@ const best = (round: Round, key: FigureKey, higherIsBetter: boolean): [string, n
 const mostFrequent = (names: ReadonlyArray<string>): string =>
   [...new Set(names)].sort((a, b) => names.filter((n) => n === b).length - names.filter((n) => n === a).length)[0]!
 
-const summarize = (title: string, counts: Counts, clients: ReadonlyArray<string>, rounds: Array<Round>) => {
-  const medians: Comparison["medians"] = {}
-  const vsSdkV1: Comparison["vsSdkV1"] = {}
-  const vsBestPeer: Comparison["vsBestPeer"] = {}
-  for (const client of clients) {
-    medians[client] = {}
-    vsSdkV1[client] = {}
-    for (const { key } of FIGURES) {
-      medians[client][key] = median(rounds.map((round) => round.get(client)![key]))
-      const base = rounds.filter((round) => round.has(BASELINE))
-      if (base.length > 0) vsSdkV1[client][key] = median(base.map((r) => r.get(client)![key] / r.get(BASELINE)![key]))
-    }
-  }
-  for (const { key, higherIsBetter } of FIGURES) {
-    const bests = rounds.map((round) => ({ round, best: best(round, key, higherIsBetter) }))
-      .filter((each) => each.best !== undefined && each.round.has(PROJECT))
-    if (bests.length === 0) continue
-    vsBestPeer[key] = {
-      ratio: median(bests.map(({ round, best }) => round.get(PROJECT)![key] / best![1])),
-      peer: mostFrequent(bests.map(({ best }) => best![0]))
-    }
-  }
-  return { title, rounds: rounds.length, counts, medians, vsSdkV1, vsBestPeer }
+/** `client` ÷ `base` within each round where both ran, per figure: the median. */
+const ratios = (rounds: ReadonlyArray<Round>, client: string, base: string): Partial<Record<FigureKey, number>> => {
+  const both = rounds.filter((round) => round.has(client) && round.has(base))
+  if (both.length === 0) return {}
+  return Object.fromEntries(
+    FIGURES.map(({ key }) => [key, median(both.map((round) => round.get(client)![key] / round.get(base)![key]))])
+  )
 }
+
+const vsBestPeer = (rounds: ReadonlyArray<Round>): Comparison["vsBestPeer"] => {
+  const result: Comparison["vsBestPeer"] = {}
+  for (const { key, higherIsBetter } of FIGURES) {
+    const bests = rounds.filter((round) => round.has(PROJECT))
+      .flatMap((round) => {
+        const peer = best(round, key, higherIsBetter)
+        return peer === undefined ? [] : [{ ratio: round.get(PROJECT)![key] / peer[1], peer: peer[0] }]
+      })
+    if (bests.length > 0) {
+      result[key] = { ratio: median(bests.map((b) => b.ratio)), peer: mostFrequent(bests.map((b) => b.peer)) }
+    }
+  }
+  return result
+}
+
+const summarize = (title: string, counts: Counts, clients: ReadonlyArray<string>, rounds: Array<Round>) => ({
+  title,
+  rounds: rounds.length,
+  counts,
+  medians: Object.fromEntries(clients.map((client) => [
+    client,
+    Object.fromEntries(FIGURES.map(({ key }) => [key, median(rounds.map((round) => round.get(client)![key]))]))
+  ])),
+  vsSdkV1: Object.fromEntries(clients.map((client) => [client, ratios(rounds, client, BASELINE)])),
+  vsRaw: ratios(rounds, PROJECT, RAW),
+  vsBestPeer: vsBestPeer(rounds)
+})
 
 /** Measures every client (or those named in `BENCH_ONLY`, comma-separated) against `target`. */
 export const compare = async (

@@ -39,9 +39,14 @@ export const median = (xs: ReadonlyArray<number>): number => {
 export const peakRssMiB = () => process.resourceUsage().maxRSS / 1024
 
 /** Runs `node <script> <arg>` in a fresh process and parses the last line it prints on stdout. */
-export const runNodeJson = <A>(script: string, arg: unknown, nodeArgs: ReadonlyArray<string> = []): Promise<A> =>
+export const runNodeJson = <A>(
+  script: string,
+  arg: unknown,
+  options: { readonly nodeArgs?: ReadonlyArray<string>; readonly env?: Record<string, string> } = {}
+): Promise<A> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(arg)], {
+    const child = spawn(process.execPath, [...options.nodeArgs ?? [], script, JSON.stringify(arg)], {
+      env: { ...process.env, ...options.env },
       stdio: ["ignore", "pipe", "inherit"]
     })
     let out = ""

@@ -1,1 +1,30 @@
-export {}
+/**
+ * Imports the specifiers given (a JSON array) in this fresh process and prints one JSON line: how long the
+ * imports took (from the first `import()` to the last one's end, Node's own start-up excluded) and, with
+ * `BENCH_COUNT_MODULES=1` (a hook that slows loading: not timed then), the modules loaded, by package.
+ * Runs from the packed install (`packed.ts` copies it there as JavaScript).
+ */
+import { registerHooks } from "node:module"
+
+const specifiers = JSON.parse(process.argv[2]!) as Array<string>
+const loaded: Array<string> = []
+
+if (process.env.BENCH_COUNT_MODULES === "1") {
+  registerHooks({
+    load: (url, context, next) => {
+      loaded.push(url)
+      return next(url, context)
+    }
+  })
+}
+
+/** `file:///…/node_modules/@scope/name/dist/x.js` → `@scope/name/dist/x.js`. */
+const shortName = (url: string) => url.replace(/^.*\/node_modules\//, "")
+
+const t0 = performance.now()
+for (const specifier of specifiers) await import(specifier)
+const ms = performance.now() - t0
+
+process.stdout.write(
+  JSON.stringify({ ms, modules: loaded.filter((url) => url.startsWith("file:")).map(shortName) }) + "\n"
+)

@@ -34,8 +34,13 @@ const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk))
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (out += chunk))
     child.on("error", reject)
-    child.on("close", (code) =>
-      code === 0 ? resolvePromise(out) : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}): ${code}\n${out}`)))
+    child.on(
+      "close",
+      (code) =>
+        code === 0
+          ? resolvePromise(out)
+          : reject(new Error(`${command} ${args.join(" ")} (in ${cwd}): ${code}\n${out}`))
+    )
   })
 
 const filesUnder = (dir: string): Array<string> =>
@@ -105,7 +110,9 @@ let prepared: Promise<Packed> | undefined
 
 const prepare = async (): Promise<Packed> => {
   const sources = [
-    ...PACKAGES.flatMap((name) => [join(root, "packages", name, "package.json"), ...filesUnder(join(root, "packages", name, "src"))]),
+    ...PACKAGES.flatMap((
+      name
+    ) => [join(root, "packages", name, "package.json"), ...filesUnder(join(root, "packages", name, "src"))]),
     ...["package-lock.json", "tsconfig.base.json", "tsconfig.build.json"].map((file) => join(root, file))
   ]
   const tarballDir = await cached("tarballs", hashOf(sources), pack)

@@ -1,4 +1,63 @@
+/**
+ * `npm run bench`: effect-mcp side by side with the official SDK clients (v1 and v2), Effect's own `McpClient`
+ * and a raw NDJSON client, in one run; every measured client from a packed install (`packed.ts`), each in a
+ * fresh process.
+ *
+ *   npm run bench                    # every part: stdio, http, import, scaling
+ *   BENCH=stdio npm run bench        # one part (or several: BENCH=stdio,import)
+ *   BENCH_QUICK=1 npm run bench      # short passes, one round, capped sizes
+ *   BENCH_ROUNDS=9 npm run bench     # interleaved rounds of the client comparisons (default 5, quick 1)
+ *   BENCH_ONLY="SDK v1,effect-mcp"   # only these clients in the comparisons
+ *   npm run bench -- --json          # every figure as JSON on stdout; the tables go to stderr
+ *   npm run bench -- --write         # (or BENCH_WRITE=1) regenerates bench/RESULTS.md
+ */
+import { writeFileSync } from "node:fs"
+import { loadavg } from "node:os"
 import { comparisonTable } from "./compare.ts"
-import { renderTable } from "./harness.ts"
+import { quick, renderTable, ROUNDS, type Table } from "./harness.ts"
+import { run as http } from "./http.ts"
+import { importTables, run as imports } from "./imports.ts"
+import { describeMachine, goalsTable, type Results, resultsMarkdown } from "./report.ts"
+import { run as scaling, scalingTable } from "./scaling.ts"
 import { run as stdio } from "./stdio.ts"
-for (const c of await stdio()) console.log(renderTable(comparisonTable(c)))
+
+const PARTS = ["stdio", "http", "import", "scaling"] as const
+type Part = (typeof PARTS)[number]
+
+const json = process.argv.includes("--json")
+const write = process.argv.includes("--write") || process.env.BENCH_WRITE === "1"
+const parts = (process.env.BENCH?.split(",") ?? PARTS) as ReadonlyArray<Part>
+const unknown = parts.filter((part) => !PARTS.includes(part))
+if (unknown.length > 0) throw new Error(`BENCH: no part named ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`)
+
+/** Tables go to stdout, or to stderr when stdout carries the JSON. */
+const print = (table: Table) => (json ? process.stderr : process.stdout).write(`\n${renderTable(table)}`)
+
+const started = performance.now()
+const results: Results = {
+  date: new Date().toISOString(),
+  command: `${quick ? "BENCH_QUICK=1 " : ""}${process.env.BENCH === undefined ? "" : `BENCH=${process.env.BENCH} `}` +
+    `npm run bench${write ? " -- --write" : ""}`,
+  quick,
+  machine: describeMachine()
+}
+const tables: Array<Table> = []
+const show = (...more: ReadonlyArray<Table>) => {
+  for (const table of more) print(table)
+  tables.push(...more)
+}
+
+process.stderr.write(
+  `bench: ${parts.join(", ")}; ${ROUNDS} interleaved round(s) of the client comparisons${quick ? " (QUICK)" : ""}\n`
+)
+if (parts.includes("stdio")) show(...(results.stdio = await stdio()).map(comparisonTable))
+if (parts.includes("http")) show(...(results.http = await http()).map(comparisonTable))
+if (parts.includes("import")) show(...importTables(results.import = await imports()))
+if (parts.includes("scaling")) show(scalingTable(results.scaling = await scaling()))
+
+results.durationSeconds = (performance.now() - started) / 1000
+results.machine.loadAtEnd = loadavg()[0]!
+print(goalsTable(results))
+process.stderr.write(`\nbench: ${results.durationSeconds.toFixed(0)} s\n`)
+if (json) process.stdout.write(JSON.stringify(results, null, 2) + "\n")
+if (write) writeFileSync(new URL("./RESULTS.md", import.meta.url), resultsMarkdown(results, tables))

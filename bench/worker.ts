@@ -7,7 +7,7 @@
  * 64 at a time (the rest of them: the 64-way throughput), the peak RSS once those `total` calls are done, and
  * last `bigRounds` round trips of 1 MiB.
  */
-import { type Target, driverFor } from "./clients.ts"
+import { driverFor, type Target } from "./clients.ts"
 import { median, MiB, peakRssMiB } from "./harness.ts"
 
 export interface WorkerInput {
@@ -43,10 +43,12 @@ const coldStarts = async (): Promise<Array<number>> => {
   const times: Array<number> = []
   for (let i = 0; i < input.cold; i++) {
     let session: Awaited<ReturnType<typeof driver.connect>> | undefined
-    times.push(await elapsed(async () => {
-      session = await driver.connect()
-      await session.call("add", { a: 1, b: 2 })
-    }))
+    times.push(
+      await elapsed(async () => {
+        session = await driver.connect()
+        await session.call("add", { a: 1, b: 2 })
+      })
+    )
     await session!.close()
   }
   return times
