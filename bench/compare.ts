@@ -19,7 +19,7 @@ export const FIGURES: ReadonlyArray<
   { key: "sequentialPerSec", label: "sequential calls/s", higherIsBetter: true, digits: 0 },
   { key: "concurrentPerSec", label: "64-way calls/s", higherIsBetter: true, digits: 0 },
   { key: "cpuUsPerCall", label: "client CPU per sequential call (µs)", higherIsBetter: false, digits: 1 },
-  { key: "peakRssMiB", label: "peak RSS after 10k calls (MiB)", higherIsBetter: false, digits: 1 },
+  { key: "peakRssMiB", label: "peak RSS after the calls (MiB)", higherIsBetter: false, digits: 1 },
   { key: "coldStartMs", label: "cold start: connect + initialize + first call (ms)", higherIsBetter: false, digits: 1 },
   { key: "mibRoundTripMs", label: "1 MiB round trip (ms)", higherIsBetter: false, digits: 2 }
 ]
@@ -116,7 +116,8 @@ export const compare = async (
 /** One row a figure: each client's median (with its ratio to SDK v1), then effect-mcp against the best peer. */
 export const comparisonTable = (c: Comparison): Table => {
   const clients = Object.keys(c.medians)
-  const rows = FIGURES.map(({ key, label, digits }) => {
+  const rows = FIGURES.map(({ key, label: figure, digits }) => {
+    const label = key === "peakRssMiB" ? `peak RSS after ${c.counts.total} calls (MiB)` : figure
     const cells = clients.map((client) => {
       const value = fixed(c.medians[client]![key], digits)
       return client === BASELINE ? value : `${value} (${times(c.vsSdkV1[client]?.[key])})`

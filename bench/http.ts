@@ -20,7 +20,12 @@ const startServer = (mode: "json" | "sse") =>
     })
   })
 
-const counts = { cold: quick ? 3 : 5, sequential: quick ? 200 : 1000, total: 10_000, bigRounds: quick ? 5 : 10 }
+const counts = {
+  cold: quick ? 3 : 5,
+  sequential: quick ? 200 : 1000,
+  total: quick ? 2000 : 10_000,
+  bigRounds: quick ? 5 : 10
+}
 
 export const run = async (): Promise<Array<Comparison>> => {
   const results: Array<Comparison> = []

@@ -39,21 +39,34 @@ const results: Results = {
   command: `${quick ? "BENCH_QUICK=1 " : ""}${process.env.BENCH === undefined ? "" : `BENCH=${process.env.BENCH} `}` +
     `npm run bench${write ? " -- --write" : ""}`,
   quick,
-  machine: describeMachine()
+  machine: describeMachine(),
+  partSeconds: {}
 }
 const tables: Array<Table> = []
-const show = (...more: ReadonlyArray<Table>) => {
-  for (const table of more) print(table)
-  tables.push(...more)
+const show = (table: Table) => {
+  print(table)
+  tables.push(table)
 }
 
 process.stderr.write(
   `bench: ${parts.join(", ")}; ${ROUNDS} interleaved round(s) of the client comparisons${quick ? " (QUICK)" : ""}\n`
 )
-if (parts.includes("stdio")) show(...(results.stdio = await stdio()).map(comparisonTable))
-if (parts.includes("http")) show(...(results.http = await http()).map(comparisonTable))
-if (parts.includes("import")) show(...importTables(results.import = await imports()))
-if (parts.includes("scaling")) show(scalingTable(results.scaling = await scaling()))
+/** Runs one part (if asked for), shows its tables and notes how long it took. */
+const part = async <A>(name: Part, body: () => Promise<A>, toTables: (a: A) => ReadonlyArray<Table>) => {
+  if (!parts.includes(name)) return undefined
+  const t0 = performance.now()
+  const result = await body()
+  const seconds = (performance.now() - t0) / 1000
+  results.partSeconds[name] = seconds
+  process.stderr.write(`bench: ${name} took ${seconds.toFixed(0)} s\n`)
+  for (const table of toTables(result)) show(table)
+  return result
+}
+
+results.stdio = await part("stdio", stdio, (cs) => cs.map(comparisonTable))
+results.http = await part("http", http, (cs) => cs.map(comparisonTable))
+results.import = await part("import", imports, importTables)
+results.scaling = await part("scaling", scaling, (s) => [scalingTable(s)])
 
 results.durationSeconds = (performance.now() - started) / 1000
 results.machine.loadAtEnd = loadavg()[0]!

@@ -17,6 +17,6 @@ export const run = (): Promise<Array<Comparison>> =>
   compare("stdio", target, STDIO_CLIENTS, {
     cold: quick ? 3 : 5,
     sequential: quick ? 500 : 3000,
-    total: 10_000,
+    total: quick ? 2000 : 10_000,
     bigRounds: quick ? 5 : 20
   }).then((comparison) => [comparison])
