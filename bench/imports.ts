@@ -4,10 +4,8 @@
  * transport and to the floor (Effect's own `Effect`, `Layer`, `Schema` and `Stream`). Then what the front door
  * loads: its modules by package, and the ten files that take the most time (self time in a CPU profile).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { fixed, interleave, median, quick, runNodeJson, type Table, times } from "./harness.ts"
+import { type LoadProfile, packageOf, profileLoad } from "./import-profile.ts"
 import { packed } from "./packed.ts"
 
 interface ImportSet {
@@ -75,14 +73,15 @@ const IMPORT_ROUNDS = quick ? 5 : 15
 
 interface Timing {
   readonly ms: number
-  readonly modules: ReadonlyArray<string>
+  readonly modules: ReadonlyArray<{ readonly file: string; readonly bytes: number }>
 }
 
 export interface ImportResults {
   readonly rounds: number
-  readonly sets: Record<string, { ms: number; vsSdkV1: number; vsFloor: number; modules: number }>
+  readonly sets: Record<string, { ms: number; vsSdkV1: number; vsFloor: number; modules: number; kB: number }>
   readonly frontDoor: {
-    readonly byPackage: Record<string, number>
+    /** Modules loaded, and kB of their sources, by package. */
+    readonly byPackage: Record<string, { readonly modules: number; readonly kB: number }>
     readonly profile: LoadProfile
   }
 }
@@ -90,59 +89,17 @@ export interface ImportResults {
 const time = (script: string, set: ImportSet, countModules = false) =>
   runNodeJson<Timing>(script, set.specifiers, countModules ? { env: { BENCH_COUNT_MODULES: "1" } } : {})
 
-const packageOf = (file: string) => file.split("/").slice(0, file.startsWith("@") ? 2 : 1).join("/")
+const kB = (modules: Timing["modules"]) => modules.reduce((sum, { bytes }) => sum + bytes, 0) / 1024
 
-const countBy = (names: ReadonlyArray<string>): Record<string, number> => {
-  const counts: Record<string, number> = {}
-  for (const name of names) counts[name] = (counts[name] ?? 0) + 1
-  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]))
-}
-
-interface CpuProfile {
-  readonly nodes: ReadonlyArray<{ readonly id: number; readonly callFrame: { readonly url: string } }>
-  readonly samples: ReadonlyArray<number>
-  readonly timeDeltas: ReadonlyArray<number>
-}
-
-export interface LoadProfile {
-  /** Self time in Node's own modules (the ESM loader: resolve, read, link) and in V8 (compile, GC), ms a run. */
-  readonly nodeMs: number
-  readonly engineMs: number
-  /** Self time in each package's code (module bodies and what they call at load), ms a run. */
-  readonly byPackage: Record<string, number>
-  /** The ten package files with the most self time, ms a run. */
-  readonly files: ReadonlyArray<{ readonly file: string; readonly selfMs: number }>
-}
-
-const selfTimes = (profile: CpuProfile, into: Map<string, number>, runs: number) => {
-  const urls = new Map(profile.nodes.map((node) => [node.id, node.callFrame.url]))
-  profile.samples.forEach((id, i) => {
-    const url = (urls.get(id) ?? "").replace(/^.*\/node_modules\//, "")
-    into.set(url, (into.get(url) ?? 0) + profile.timeDeltas[i]! / 1000 / runs)
-  })
-}
-
-/** Where the front door's import spends its time: `runs` CPU profiles (0.1 ms samples), self time by file. */
-const profileLoad = async (script: string, set: ImportSet, runs: number): Promise<LoadProfile> => {
-  const dir = mkdtempSync(join(tmpdir(), "bench-cpuprof-"))
-  for (let i = 0; i < runs; i++) {
-    const nodeArgs = ["--cpu-prof", "--cpu-prof-dir", dir, "--cpu-prof-interval", "100"]
-    await runNodeJson(script, set.specifiers, { nodeArgs })
+const byPackage = (modules: Timing["modules"]): ImportResults["frontDoor"]["byPackage"] => {
+  const packages = new Map<string, Array<Timing["modules"][number]>>()
+  for (const module of modules) {
+    packages.set(packageOf(module.file), [...packages.get(packageOf(module.file)) ?? [], module])
   }
-  const self = new Map<string, number>()
-  for (const file of readdirSync(dir)) selfTimes(JSON.parse(readFileSync(join(dir, file), "utf8")), self, runs)
-  rmSync(dir, { recursive: true, force: true })
-  const entries = [...self].filter(([file]) => !file.includes("bench/import-time"))
-  const sum = (keep: (file: string) => boolean) => entries.filter(([f]) => keep(f)).reduce((t, [, ms]) => t + ms, 0)
-  const files = entries.filter(([file]) => file !== "" && !file.startsWith("node:"))
-  const byPackage = new Map<string, number>()
-  for (const [file, ms] of files) byPackage.set(packageOf(file), (byPackage.get(packageOf(file)) ?? 0) + ms)
-  return {
-    nodeMs: sum((file) => file.startsWith("node:")),
-    engineMs: sum((file) => file === ""),
-    byPackage: Object.fromEntries([...byPackage].sort((a, b) => b[1] - a[1])),
-    files: files.sort((a, b) => b[1] - a[1]).slice(0, 10).map(([file, selfMs]) => ({ file, selfMs }))
-  }
+  return Object.fromEntries(
+    [...packages].map(([name, mine]) => [name, { modules: mine.length, kB: kB(mine) }] as const)
+      .sort((a, b) => b[1].kB - a[1].kB)
+  )
 }
 
 export const run = async (): Promise<ImportResults> => {
@@ -160,7 +117,8 @@ export const run = async (): Promise<ImportResults> => {
       ms: median(all.map((round) => ms(round, set.name))),
       vsSdkV1: median(all.map((round) => ms(round, set.name) / ms(round, set.base))),
       vsFloor: median(all.map((round) => ms(round, set.name) / ms(round, FLOOR))),
-      modules: counted.modules.length
+      modules: counted.modules.length,
+      kB: kB(counted.modules)
     }
   }
   const frontDoor = SETS[0]!
@@ -169,8 +127,8 @@ export const run = async (): Promise<ImportResults> => {
     rounds: IMPORT_ROUNDS,
     sets,
     frontDoor: {
-      byPackage: countBy(modules.map(packageOf)),
-      profile: await profileLoad(script, frontDoor, quick ? 2 : 5)
+      byPackage: byPackage(modules),
+      profile: await profileLoad(script, frontDoor.specifiers, quick ? 2 : 5)
     }
   }
 }
@@ -180,13 +138,14 @@ export const importTables = (results: ImportResults): Array<Table> => [
     title: "Import time (packed install, fresh process)",
     note: `Median of ${results.rounds} interleaved rounds; × SDK v1 is ÷ the SDK v1 client's imports for the ` +
       "same transport, in the same round (< 1: faster).",
-    header: ["imports", "ms", "× SDK v1", "× floor", "modules"],
+    header: ["imports", "ms", "× SDK v1", "× floor", "modules", "kB"],
     rows: Object.entries(results.sets).map(([name, s]) => [
       `${name} (${SETS.find((set) => set.name === name)!.specifiers.join(", ")})`,
       fixed(s.ms, 1),
       times(s.vsSdkV1),
       times(s.vsFloor),
-      String(s.modules)
+      String(s.modules),
+      fixed(s.kB, 0)
     ])
   },
   {
@@ -197,10 +156,11 @@ export const importTables = (results: ImportResults): Array<Table> => [
   }
 ]
 
-const list = (record: Record<string, number>, digits: number) =>
-  Object.entries(record).map(([name, n]) => `${name} ${fixed(n, digits)}`).join(", ")
-
 const frontDoorNote = ({ byPackage, profile }: ImportResults["frontDoor"]) =>
-  `Modules loaded, by package: ${list(byPackage, 0)}. Where the import's time goes (CPU profiles, self time, ms ` +
-  `a run; profiling slows it): Node's loader (resolve, read, link) ${fixed(profile.nodeMs, 1)}, V8 (compile, ` +
-  `GC) ${fixed(profile.engineMs, 1)}, the packages' code ${list(profile.byPackage, 1)}.`
+  `Modules loaded (and kB of source), by package: ${
+    Object.entries(byPackage).map(([name, p]) => `${name} ${p.modules} (${fixed(p.kB, 0)} kB)`).join(", ")
+  }. Where the import's time goes (CPU profiles, self time, ms a run; profiling slows it): V8 compiling the ` +
+  `modules ${fixed(profile.compileMs, 1)}, the rest of Node's loader (resolve, stat, read package.json, link) ` +
+  `${fixed(profile.loaderMs, 1)}, GC and other engine time ${fixed(profile.engineMs, 1)}, the packages' own code ${
+    Object.entries(profile.byPackage).map(([name, ms]) => `${name} ${fixed(ms, 1)}`).join(", ")
+  }.`
