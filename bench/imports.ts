@@ -78,6 +78,8 @@ interface Timing {
 
 export interface ImportResults {
   readonly rounds: number
+  /** What each effect-mcp program loads that the floor does not: by area (package, or effect's folder). */
+  readonly beyondFloor: Record<string, Record<string, { readonly modules: number; readonly kB: number }>>
   readonly sets: Record<string, { ms: number; vsSdkV1: number; vsFloor: number; modules: number; kB: number }>
   readonly frontDoor: {
     /** Modules loaded, and kB of their sources, by package. */
@@ -102,6 +104,27 @@ const byPackage = (modules: Timing["modules"]): ImportResults["frontDoor"]["byPa
   )
 }
 
+/** `effect/dist/ai/Tool.js` → `effect/ai`; `effect/dist/Schema.js` → `effect`; others → their package. */
+const areaOf = (file: string) => {
+  const match = /^effect\/dist\/(?:(ai|crypto|encoding|http|process|rpc|unstable|internal)\/)?/.exec(file)
+  return match === null ? packageOf(file) : match[1] === undefined ? "effect" : `effect/${match[1]}`
+}
+
+const BEYOND = [FRONT_DOOR, "effect-mcp stdio program (deep)", "effect-mcp HTTP program (deep)"]
+
+const beyondFloor = (loaded: ReadonlyMap<string, Timing["modules"]>): ImportResults["beyondFloor"] => {
+  const floor = new Set(loaded.get(FLOOR)!.map(({ file }) => file))
+  const areas: ImportResults["beyondFloor"] = {}
+  for (const name of BEYOND) {
+    for (const module of loaded.get(name)!.filter(({ file }) => !floor.has(file))) {
+      const area = (areas[areaOf(module.file)] ??= {})
+      const entry = area[name] ?? { modules: 0, kB: 0 }
+      area[name] = { modules: entry.modules + 1, kB: entry.kB + module.bytes / 1024 }
+    }
+  }
+  return areas
+}
+
 export const run = async (): Promise<ImportResults> => {
   const script = (await packed()).module("import-time")
   const all = await interleave(SETS, IMPORT_ROUNDS, (set, round) => {
@@ -111,8 +134,10 @@ export const run = async (): Promise<ImportResults> => {
   const ms = (round: ReadonlyArray<{ item: ImportSet; result: Timing }>, name: string) =>
     round.find(({ item }) => item.name === name)!.result.ms
   const sets: ImportResults["sets"] = {}
+  const loaded = new Map<string, Timing["modules"]>()
   for (const set of SETS) {
     const counted = await time(script, set, true)
+    loaded.set(set.name, counted.modules)
     sets[set.name] = {
       ms: median(all.map((round) => ms(round, set.name))),
       vsSdkV1: median(all.map((round) => ms(round, set.name) / ms(round, set.base))),
@@ -122,10 +147,11 @@ export const run = async (): Promise<ImportResults> => {
     }
   }
   const frontDoor = SETS[0]!
-  const modules = (await time(script, frontDoor, true)).modules
+  const modules = loaded.get(FRONT_DOOR)!
   return {
     rounds: IMPORT_ROUNDS,
     sets,
+    beyondFloor: beyondFloor(loaded),
     frontDoor: {
       byPackage: byPackage(modules),
       profile: await profileLoad(script, frontDoor.specifiers, quick ? 2 : 5)
@@ -146,6 +172,19 @@ export const importTables = (results: ImportResults): Array<Table> => [
       times(s.vsFloor),
       String(s.modules),
       fixed(s.kB, 0)
+    ])
+  },
+  {
+    title: "Modules loaded beyond the floor (Effect, Layer, Schema, Stream)",
+    note: "Modules (and kB of source) each effect-mcp program loads that the floor does not, by area: a " +
+      "package, or a folder of `effect`.",
+    header: ["area", ...BEYOND],
+    rows: Object.entries(results.beyondFloor).map(([area, bySet]) => [
+      area,
+      ...BEYOND.map((name) => {
+        const entry = bySet[name]
+        return entry === undefined ? "–" : `${entry.modules} (${fixed(entry.kB, 0)} kB)`
+      })
     ])
   },
   {

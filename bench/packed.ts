@@ -99,6 +99,13 @@ const copyBenchModules = (dir: string): void => {
   }
 }
 
+/** What a package's tarball is made of: its sources, manifest, tsconfigs, README and LICENSE. */
+const packageSources = (dir: string): Array<string> => [
+  ...["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE"].map((file) => join(dir, file))
+    .filter((file) => existsSync(file)),
+  ...filesUnder(join(dir, "src"))
+]
+
 export interface Packed {
   /** The project's directory (its `node_modules` holds the packed packages). */
   readonly dir: string
@@ -110,10 +117,9 @@ let prepared: Promise<Packed> | undefined
 
 const prepare = async (): Promise<Packed> => {
   const sources = [
-    ...PACKAGES.flatMap((
-      name
-    ) => [join(root, "packages", name, "package.json"), ...filesUnder(join(root, "packages", name, "src"))]),
-    ...["package-lock.json", "tsconfig.base.json", "tsconfig.build.json"].map((file) => join(root, file))
+    ...PACKAGES.flatMap((name) => packageSources(join(root, "packages", name))),
+    ...["package-lock.json", "tsconfig.base.json", "tsconfig.build.json", "scripts/publish-manifest.ts"]
+      .map((file) => join(root, file))
   ]
   const tarballDir = await cached("tarballs", hashOf(sources), pack)
   const tarballs = filesUnder(tarballDir).filter((file) => file.endsWith(".tgz"))
