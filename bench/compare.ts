@@ -7,7 +7,7 @@
  * peer of a round is the best of the SDK v1 and v2 clients and Effect's `McpClient` on that figure.
  */
 import { BASELINE, PEERS, PROJECT, RAW, type Target } from "./clients.ts"
-import { fixed, interleave, median, ROUNDS, runNodeJson, type Table, times } from "./harness.ts"
+import { fixed, interleave, median, roundsWithin, runNodeJson, type Table, times } from "./harness.ts"
 import { packed } from "./packed.ts"
 import type { Figures, WorkerInput } from "./worker.ts"
 
@@ -20,6 +20,12 @@ export const FIGURES: ReadonlyArray<
   { key: "concurrentPerSec", label: "64-way calls/s", higherIsBetter: true, digits: 0 },
   { key: "cpuUsPerCall", label: "client CPU per sequential call (µs)", higherIsBetter: false, digits: 1 },
   { key: "peakRssMiB", label: "peak RSS after the calls (MiB)", higherIsBetter: false, digits: 1 },
+  {
+    key: "retainedHeapMiB",
+    label: "heap retained after the calls and a full GC (MiB)",
+    higherIsBetter: false,
+    digits: 1
+  },
   { key: "coldStartMs", label: "cold start: connect + initialize + first call (ms)", higherIsBetter: false, digits: 1 },
   { key: "mibRoundTripMs", label: "1 MiB round trip (ms)", higherIsBetter: false, digits: 2 }
 ]
@@ -95,19 +101,25 @@ const summarize = (title: string, counts: Counts, clients: ReadonlyArray<string>
   vsBestPeer: vsBestPeer(rounds)
 })
 
-/** Measures every client (or those named in `BENCH_ONLY`, comma-separated) against `target`. */
+/**
+ * Measures every client (or those named in `BENCH_ONLY`, comma-separated) against `target`, in as many rounds as
+ * fit in `budgetSeconds` (see {@link roundsWithin}).
+ */
 export const compare = async (
   title: string,
   target: Target,
   candidates: ReadonlyArray<string>,
-  counts: Counts
+  counts: Counts,
+  budgetSeconds: number
 ): Promise<Comparison> => {
   const only = process.env.BENCH_ONLY?.split(",")
   const clients = candidates.filter((name) => only === undefined || only.includes(name))
   const worker = (await packed()).module("worker")
-  const all = await interleave(clients, ROUNDS, (client, round) => {
-    process.stderr.write(`  ${title}: round ${round + 1}/${ROUNDS}, ${client}\n`)
-    return runNodeJson<Figures>(worker, { client, target, ...counts } satisfies WorkerInput)
+  const all = await interleave(clients, roundsWithin(budgetSeconds), (client, round, of) => {
+    process.stderr.write(`  ${title}: round ${round + 1}/${of ?? "?"}, ${client}\n`)
+    return runNodeJson<Figures>(worker, { client, target, ...counts } satisfies WorkerInput, {
+      nodeArgs: ["--expose-gc"]
+    })
   })
   const rounds = all.map((results) => new Map(results.map(({ item, result }) => [item, result])))
   return summarize(title, counts, clients, rounds)

@@ -5,8 +5,24 @@
 import { spawn } from "node:child_process"
 
 export const quick = process.env.BENCH_QUICK === "1"
-/** Interleaved rounds of the client comparisons: sized so that a full `npm run bench` stays near 12 minutes. */
-export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 5))
+const MIN_ROUNDS = 3
+const MAX_ROUNDS = 9
+
+/**
+ * How many interleaved rounds a client comparison runs, once its first round took `firstRoundMs`:
+ * `BENCH_ROUNDS` if set, else 1 in QUICK, else as many as fit in `budgetSeconds`, from 3 to 9. The budgets are
+ * set so that a full `npm run bench` stays near 12 minutes on a quiet 2-core machine.
+ */
+export const roundsWithin = (budgetSeconds: number) => (firstRoundMs: number): number => {
+  if (process.env.BENCH_ROUNDS !== undefined) return Number(process.env.BENCH_ROUNDS)
+  if (quick) return 1
+  return Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, Math.floor(budgetSeconds * 1000 / firstRoundMs)))
+}
+export const roundsNote = process.env.BENCH_ROUNDS !== undefined ?
+  `${process.env.BENCH_ROUNDS} (BENCH_ROUNDS)` :
+  quick
+  ? "1 (QUICK)"
+  : `as many as fit each comparison's time budget, ${MIN_ROUNDS} to ${MAX_ROUNDS}`
 export const MiB = 1024 * 1024
 
 export interface Driver {
@@ -59,20 +75,26 @@ export const runNodeJson = <A>(
     })
   })
 
-/** Interleaved rounds: `rounds` passes over `items`, rotating the order each pass so none always goes first. */
+/**
+ * Interleaved rounds: passes over `items`, rotating the order each pass so none always goes first. `rounds`
+ * tells, once the first round is done, how many there are in all (given how long that one took).
+ */
 export const interleave = async <T, R>(
   items: ReadonlyArray<T>,
-  rounds: number,
-  measure: (item: T, round: number) => Promise<R>
+  rounds: (firstRoundMs: number) => number,
+  measure: (item: T, round: number, of: number | undefined) => Promise<R>
 ): Promise<Array<Array<{ item: T; result: R }>>> => {
   const all: Array<Array<{ item: T; result: R }>> = []
-  for (let round = 0; round < rounds; round++) {
+  const t0 = performance.now()
+  let total: number | undefined
+  for (let round = 0; total === undefined || round < total; round++) {
     const results: Array<{ item: T; result: R }> = []
     for (let i = 0; i < items.length; i++) {
       const item = items[(i + round) % items.length]!
-      results.push({ item, result: await measure(item, round) })
+      results.push({ item, result: await measure(item, round, total) })
     }
     all.push(results)
+    total ??= rounds(performance.now() - t0)
   }
   return all
 }

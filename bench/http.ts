@@ -27,12 +27,15 @@ const counts = {
   bigRounds: quick ? 5 : 10
 }
 
+/** For each of JSON and SSE: about 30 s a round on a quiet 2-core machine, 5 rounds. */
+const BUDGET_SECONDS = 150
+
 export const run = async (): Promise<Array<Comparison>> => {
   const results: Array<Comparison> = []
   for (const mode of ["json", "sse"] as const) {
     const { url, stop } = await startServer(mode)
     const title = `Streamable HTTP, ${mode === "json" ? "JSON" : "SSE"} answers`
-    results.push(await compare(title, { kind: "http", url }, HTTP_CLIENTS, counts).finally(stop))
+    results.push(await compare(title, { kind: "http", url }, HTTP_CLIENTS, counts, BUDGET_SECONDS).finally(stop))
   }
   return results
 }

@@ -127,7 +127,7 @@ const beyondFloor = (loaded: ReadonlyMap<string, Timing["modules"]>): ImportResu
 
 export const run = async (): Promise<ImportResults> => {
   const script = (await packed()).module("import-time")
-  const all = await interleave(SETS, IMPORT_ROUNDS, (set, round) => {
+  const all = await interleave(SETS, () => IMPORT_ROUNDS, (set, round) => {
     if (set === SETS[0]) process.stderr.write(`  import: round ${round + 1}/${IMPORT_ROUNDS}\n`)
     return time(script, set)
   })

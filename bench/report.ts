@@ -130,7 +130,7 @@ const machineLine = (m: Machine) =>
 export const resultsMarkdown = (results: Results, tables: ReadonlyArray<Table>): string => {
   const warning = results.quick ?
     "\n> **QUICK run (`BENCH_QUICK=1`): short passes, one round, capped sizes. This shows the format; it is not " +
-    "a reading.** The figures come from a run by `npm run bench -- --write` on a quiet machine.\n" :
+    "a reading:** the reading is taken by `npm run bench -- --write` on a quiet machine.\n" :
     ""
   return `# Benchmark results
 

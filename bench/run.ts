@@ -6,7 +6,8 @@
  *   npm run bench                    # every part: stdio, http, import, scaling
  *   BENCH=stdio npm run bench        # one part (or several: BENCH=stdio,import)
  *   BENCH_QUICK=1 npm run bench      # short passes, one round, capped sizes
- *   BENCH_ROUNDS=9 npm run bench     # interleaved rounds of the client comparisons (default 5, quick 1)
+ *   BENCH_ROUNDS=9 npm run bench     # rounds of each client comparison (default: as many as fit its time
+ *                                    # budget, 3 to 9; QUICK: 1)
  *   BENCH_ONLY="SDK v1,effect-mcp"   # only these clients in the comparisons
  *   npm run bench -- --json          # every figure as JSON on stdout; the tables go to stderr
  *   npm run bench -- --write         # (or BENCH_WRITE=1) regenerates bench/RESULTS.md
@@ -14,7 +15,7 @@
 import { writeFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { comparisonTable } from "./compare.ts"
-import { quick, renderTable, ROUNDS, type Table } from "./harness.ts"
+import { quick, renderTable, roundsNote, type Table } from "./harness.ts"
 import { run as http } from "./http.ts"
 import { importTables, run as imports } from "./imports.ts"
 import { describeMachine, goalsTable, type Results, resultsMarkdown } from "./report.ts"
@@ -33,11 +34,18 @@ if (unknown.length > 0) throw new Error(`BENCH: no part named ${unknown.join(", 
 /** Tables go to stdout, or to stderr when stdout carries the JSON. */
 const print = (table: Table) => (json ? process.stderr : process.stdout).write(`\n${renderTable(table)}`)
 
+const shellWord = (value: string) => /^[\w.,-]+$/.test(value) ? value : `'${value}'`
+
 const started = performance.now()
 const results: Results = {
   date: new Date().toISOString(),
-  command: `${quick ? "BENCH_QUICK=1 " : ""}${process.env.BENCH === undefined ? "" : `BENCH=${process.env.BENCH} `}` +
-    `npm run bench${write ? " -- --write" : ""}`,
+  command: [
+    ...["BENCH", "BENCH_QUICK", "BENCH_ROUNDS", "BENCH_ONLY"].flatMap((name) =>
+      process.env[name] === undefined ? [] : [`${name}=${shellWord(process.env[name])}`]
+    ),
+    "npm run bench",
+    ...(json || write ? ["--", ...(json ? ["--json"] : []), ...(write ? ["--write"] : [])] : [])
+  ].join(" "),
   quick,
   machine: describeMachine(),
   partSeconds: {}
@@ -49,7 +57,7 @@ const show = (table: Table) => {
 }
 
 process.stderr.write(
-  `bench: ${parts.join(", ")}; ${ROUNDS} interleaved round(s) of the client comparisons${quick ? " (QUICK)" : ""}\n`
+  `bench: ${parts.join(", ")}; interleaved rounds of the client comparisons: ${roundsNote}\n`
 )
 /** Runs one part (if asked for), shows its tables and notes how long it took. */
 const part = async <A>(name: Part, body: () => Promise<A>, toTables: (a: A) => ReadonlyArray<Table>) => {

@@ -63,7 +63,7 @@ const verdict = (c: Case, small: ScalingFigures, large: ScalingFigures): Scaling
 export const run = async (): Promise<Array<ScalingResult>> => {
   const worker = (await packed()).module("scaling-worker")
   const runs = CASES.flatMap((c) => c.sizes.map((size) => ({ c, size })))
-  const all = await interleave(runs, SCALING_ROUNDS, ({ c, size }, round) => {
+  const all = await interleave(runs, () => SCALING_ROUNDS, ({ c, size }, round) => {
     process.stderr.write(`  scaling: round ${round + 1}/${SCALING_ROUNDS}, ${c.label(size)}\n`)
     return runNodeJson<ScalingFigures>(worker, { case: c.case, size, server } satisfies ScalingInput)
   })

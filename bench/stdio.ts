@@ -13,10 +13,13 @@ const target = {
   args: [fileURLToPath(new URL("./servers/echo-server.ts", import.meta.url))]
 } as const
 
+/** About 18 s a round on a quiet 2-core machine: 8 rounds. */
+const BUDGET_SECONDS = 150
+
 export const run = (): Promise<Array<Comparison>> =>
   compare("stdio", target, STDIO_CLIENTS, {
     cold: quick ? 3 : 5,
     sequential: quick ? 500 : 3000,
     total: quick ? 2000 : 10_000,
     bigRounds: quick ? 5 : 20
-  }).then((comparison) => [comparison])
+  }, BUDGET_SECONDS).then((comparison) => [comparison])

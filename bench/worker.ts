@@ -4,8 +4,8 @@
  *
  * In order: cold starts (connect + initialize + first call, then close: the median of `cold`), then one session
  * makes `sequential` calls one at a time (throughput and the process's CPU per call), `total` calls in all
- * 64 at a time (the rest of them: the 64-way throughput), the peak RSS once those `total` calls are done, and
- * last `bigRounds` round trips of 1 MiB.
+ * 64 at a time (the rest of them: the 64-way throughput), the peak RSS once those `total` calls are done and
+ * the heap still used after a full GC, and last `bigRounds` round trips of 1 MiB.
  */
 import { driverFor, type Target } from "./clients.ts"
 import { median, MiB, peakRssMiB } from "./harness.ts"
@@ -26,6 +26,8 @@ export interface Figures {
   readonly cpuUsPerCall: number
   readonly concurrentPerSec: number
   readonly peakRssMiB: number
+  /** The heap still in use after the calls and a full GC (the worker runs with `--expose-gc`). */
+  readonly retainedHeapMiB: number
   readonly mibRoundTripMs: number
 }
 
@@ -64,6 +66,8 @@ const measure = async (): Promise<Figures> => {
   const concurrent = input.total - WARM_UP - input.sequential
   const concurrentMs = await elapsed(() => session.calls(concurrent, 64))
   const peak = peakRssMiB()
+  globalThis.gc?.()
+  const retainedHeapMiB = process.memoryUsage().heapUsed / MiB
   const text = "x".repeat(MiB)
   const bigs: Array<number> = []
   for (let i = 0; i < input.bigRounds; i++) bigs.push(await elapsed(() => session.call("echo", { text })))
@@ -75,6 +79,7 @@ const measure = async (): Promise<Figures> => {
     cpuUsPerCall: (user + system) / input.sequential,
     concurrentPerSec: concurrent / (concurrentMs / 1000),
     peakRssMiB: peak,
+    retainedHeapMiB,
     mibRoundTripMs: median(bigs)
   }
 }
