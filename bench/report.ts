@@ -53,7 +53,19 @@ export interface Goal {
 
 const ratioOf = (c: Comparison | undefined, key: FigureKey) => c?.vsSdkV1[PROJECT]?.[key]
 
-/** `at most` (or at least, for throughput) `limit` × SDK v1, on each of the comparisons given. */
+/** effect-mcp ÷ SDK v1 on `key`, then ÷ the best peer and ÷ raw NDJSON where measured. */
+const measuredText = (c: Comparison | undefined, key: FigureKey): string => {
+  if (c === undefined) return "not run"
+  const best = c.vsBestPeer[key]
+  const raw = c.vsRaw[key]
+  return [
+    times(ratioOf(c, key)),
+    ...(best === undefined ? [] : [`(${times(best.ratio)} best peer)`]),
+    ...(raw === undefined ? [] : [`(${times(raw)} raw)`])
+  ].join(" ")
+}
+
+/** A goal on effect-mcp ÷ SDK v1, met when `ok` holds on each of the comparisons given. */
 const goal = (
   figure: string,
   text: string,
@@ -62,39 +74,34 @@ const goal = (
   ok: (ratio: number) => boolean
 ): Goal => {
   const ratios = comparisons.map((c) => ratioOf(c, key))
-  const measured = comparisons.map((c, i) => {
-    const best = c?.vsBestPeer[key]
-    const raw = c?.vsRaw[key]
-    return c === undefined ?
-      "not run" :
-      `${times(ratios[i])}${best === undefined ? "" : ` (${times(best.ratio)} best peer)`}${
-        raw === undefined ? "" : ` (${times(raw)} raw)`
-      }`
-  }).join(" / ")
   const met = ratios.some((r) => r === undefined) ? undefined : ratios.every((r) => ok(r!))
-  return { figure, goal: text, measured, met }
+  return { figure, goal: text, measured: comparisons.map((c) => measuredText(c, key)).join(" / "), met }
 }
 
 export const goals = (results: Results): Array<Goal> => {
   const stdio = results.stdio?.[0]
   const [json, sse] = results.http ?? []
   const frontDoor = results.import?.sets["effect-mcp (front door)"]
+  const atLeast1 = (r: number) => r >= 1
+  const atMost1 = (r: number) => r <= 1
   return [
-    goal("stdio sequential calls/s", "≥ 1.0×, toward 0.95× of raw", [stdio], "sequentialPerSec", (r) => r >= 1),
-    goal("stdio 64-way calls/s", "≥ 1.0×, toward 0.95× of raw", [stdio], "concurrentPerSec", (r) => r >= 1),
-    goal("stdio client CPU per sequential call", "≤ 1.0×", [stdio], "cpuUsPerCall", (r) => r <= 1),
+    goal("stdio sequential calls/s", "≥ 1.0×, toward 0.95× of raw", [stdio], "sequentialPerSec", atLeast1),
+    goal("stdio 64-way calls/s", "≥ 1.0×, toward 0.95× of raw", [stdio], "concurrentPerSec", atLeast1),
+    goal("stdio client CPU per sequential call", "≤ 1.0×", [stdio], "cpuUsPerCall", atMost1),
     goal(
-      "peak RSS after the calls (10k; QUICK: 2k): stdio / HTTP-JSON / HTTP-SSE",
+      "peak RSS after 10k calls: stdio / HTTP-JSON / HTTP-SSE",
       "≤ 1.0× on each",
       [stdio, json, sse],
       "peakRssMiB",
-      (
-        r
-      ) => r <= 1
+      atMost1
     ),
-    goal("HTTP cold start (connect + initialize + first call): JSON / SSE", "≤ 1.0×", [json, sse], "coldStartMs", (
-      r
-    ) => r <= 1),
+    goal(
+      "HTTP cold start (connect + initialize + first call): JSON / SSE",
+      "≤ 1.0×",
+      [json, sse],
+      "coldStartMs",
+      atMost1
+    ),
     goal("HTTP 1 MiB round trips: JSON / SSE", "keep the lead (< 1.0×)", [json, sse], "mibRoundTripMs", (r) => r < 1),
     {
       figure: "module import (fresh process, whole front door)",

@@ -18,7 +18,7 @@ import { comparisonTable } from "./compare.ts"
 import { quick, renderTable, roundsNote, type Table } from "./harness.ts"
 import { run as http } from "./http.ts"
 import { importTables, run as imports } from "./imports.ts"
-import { describeMachine, goalsTable, type Results, resultsMarkdown } from "./report.ts"
+import { describeMachine, goals, goalsTable, type Results, resultsMarkdown } from "./report.ts"
 import { run as scaling, scalingTable } from "./scaling.ts"
 import { run as stdio } from "./stdio.ts"
 
@@ -80,5 +80,5 @@ results.durationSeconds = (performance.now() - started) / 1000
 results.machine.loadAtEnd = loadavg()[0]!
 print(goalsTable(results))
 process.stderr.write(`\nbench: ${results.durationSeconds.toFixed(0)} s\n`)
-if (json) process.stdout.write(JSON.stringify(results, null, 2) + "\n")
+if (json) process.stdout.write(JSON.stringify({ ...results, goals: goals(results) }, null, 2) + "\n")
 if (write) writeFileSync(new URL("./RESULTS.md", import.meta.url), resultsMarkdown(results, tables))
