@@ -118,8 +118,14 @@ let prepared: Promise<Packed> | undefined
 const prepare = async (): Promise<Packed> => {
   const sources = [
     ...PACKAGES.flatMap((name) => packageSources(join(root, "packages", name))),
-    ...["package-lock.json", "tsconfig.base.json", "tsconfig.build.json", "scripts/publish-manifest.ts"]
-      .map((file) => join(root, file))
+    ...[
+      "package-lock.json",
+      "tsconfig.base.json",
+      "tsconfig.build.json",
+      "scripts/publish-manifest.ts",
+      "scripts/bundle.ts"
+    ]
+      .map((file) => join(root, file)).filter((file) => existsSync(file))
   ]
   const tarballDir = await cached("tarballs", hashOf(sources), pack)
   const tarballs = filesUnder(tarballDir).filter((file) => file.endsWith(".tgz"))
