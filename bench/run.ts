@@ -5,6 +5,7 @@
  *
  *   npm run bench                    # every part: stdio, http, import, scaling
  *   BENCH=stdio npm run bench        # one part (or several: BENCH=stdio,import)
+ *   BENCH=router npm run bench       # the router benchmark (50 servers; not in the default run)
  *   BENCH_QUICK=1 npm run bench      # short passes, one round, capped sizes
  *   BENCH_ROUNDS=9 npm run bench     # rounds of each client comparison (default: as many as fit its time
  *                                    # budget, 3 to 9; QUICK: 1)
@@ -17,19 +18,23 @@ import { loadavg } from "node:os"
 import { comparisonTable } from "./compare.ts"
 import { quick, renderTable, roundsNote, type Table } from "./harness.ts"
 import { run as http } from "./http.ts"
+import { run as router } from "./router.ts"
 import { importTables, run as imports } from "./imports.ts"
 import { describeMachine, goals, goalsTable, type Results, resultsMarkdown } from "./report.ts"
 import { run as scaling, scalingTable } from "./scaling.ts"
 import { run as stdio } from "./stdio.ts"
 
 const PARTS = ["stdio", "http", "import", "scaling"] as const
-type Part = (typeof PARTS)[number]
+/** Parts that run only when named in `BENCH`. */
+const OPT_IN = ["router"] as const
+type Part = (typeof PARTS)[number] | (typeof OPT_IN)[number]
 
 const json = process.argv.includes("--json")
 const write = process.argv.includes("--write") || process.env.BENCH_WRITE === "1"
 const parts = (process.env.BENCH?.split(",") ?? PARTS) as ReadonlyArray<Part>
-const unknown = parts.filter((part) => !PARTS.includes(part))
-if (unknown.length > 0) throw new Error(`BENCH: no part named ${unknown.join(", ")} (parts: ${PARTS.join(", ")})`)
+const known: ReadonlyArray<string> = [...PARTS, ...OPT_IN]
+const unknown = parts.filter((part) => !known.includes(part))
+if (unknown.length > 0) throw new Error(`BENCH: no part named ${unknown.join(", ")} (parts: ${known.join(", ")})`)
 
 /** Tables go to stdout, or to stderr when stdout carries the JSON. */
 const print = (table: Table) => (json ? process.stderr : process.stdout).write(`\n${renderTable(table)}`)
@@ -75,6 +80,8 @@ results.stdio = await part("stdio", stdio, (cs) => cs.map(comparisonTable))
 results.http = await part("http", http, (cs) => cs.map(comparisonTable))
 results.import = await part("import", imports, importTables)
 results.scaling = await part("scaling", scaling, (s) => [scalingTable(s)])
+// the router benchmark prints its own table (on stdout)
+await part("router", router, () => [])
 
 results.durationSeconds = (performance.now() - started) / 1000
 results.machine.loadAtEnd = loadavg()[0]!

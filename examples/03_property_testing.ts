@@ -5,7 +5,9 @@
  */
 import { NodeRuntime } from "@effect/platform-node"
 import { Arbitrary, Console, Effect, Schema } from "effect"
-import { McpArbitrary, McpClientTest, McpSchema } from "effect-mcp"
+import { McpClientTest, McpSchema } from "effect-mcp"
+// not in the front door's index: only programs that test load effect/Arbitrary
+import * as McpArbitrary from "effect-mcp/McpArbitrary"
 import { DemoServer } from "./DemoServer.ts"
 
 const Sum = Schema.Struct({ sum: Schema.Number })

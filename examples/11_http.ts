@@ -1,26 +1,14 @@
 /**
- * Streamable HTTP: the demo server served by Effect's `McpServer.layerHttp` on 127.0.0.1 (a free port),
+ * Streamable HTTP: the demo server served by Effect's `McpServer.layerHttp` on 127.0.0.1 (a free port;
+ * `DemoHttpServer` in `DemoServer.ts`),
  * and the client over `McpHttpTransport` (inferred from the URL by `layerUrl`), with a static header
  * through the `McpAuth` hook. Everything in one process; no external network.
  */
-import { NodeHttpClient, NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer } from "effect"
 import { McpAuth, McpClient, McpHttpTransport } from "effect-mcp"
-import { McpProtocol, McpServer } from "effect/ai"
-import { HttpRouter, HttpServer } from "effect/http"
-import { createServer } from "node:http"
-import { Registrations } from "./DemoServer.ts"
-
-const ServerLive = HttpRouter.serve(
-  McpServer.layerHttp({
-    name: "demo-http-server",
-    version: "1.0.0",
-    path: "/mcp",
-    protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
-    registrations: Registrations
-  }),
-  { disableLogger: true, disableListenLog: true }
-).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+import { HttpServer } from "effect/http"
+import { DemoHttpServer } from "./DemoServer.ts"
 
 const program = Effect.gen(function*() {
   const { address } = yield* HttpServer.HttpServer
@@ -46,4 +34,4 @@ const program = Effect.gen(function*() {
   )
 })
 
-program.pipe(Effect.provide(ServerLive), NodeRuntime.runMain)
+program.pipe(Effect.provide(DemoHttpServer), NodeRuntime.runMain)

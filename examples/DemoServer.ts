@@ -3,8 +3,11 @@
  * reporting progress, one that can fail), a resource, a resource template with completion, and a
  * prompt. It runs in-process: no network, no child process.
  */
+import { NodeHttpServer } from "@effect/platform-node"
 import { Effect, Layer, Schema } from "effect"
 import { McpProtocol, McpSchema, McpServer, Tool, Toolkit } from "effect/ai"
+import { HttpRouter } from "effect/http"
+import { createServer } from "node:http"
 
 const Add = Tool.make("add", {
   description: "Add two numbers",
@@ -191,3 +194,18 @@ export const DemoServer = McpServer.layerStdio({
   protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18, McpProtocol.v2025_03_26, McpProtocol.v2024_11_05],
   registrations: Registrations
 })
+
+/**
+ * The demo server over Streamable HTTP (`McpServer.layerHttp`, stateful revisions) at `/mcp` on
+ * 127.0.0.1 and a free port: read the port from `HttpServer.HttpServer`.
+ */
+export const DemoHttpServer = HttpRouter.serve(
+  McpServer.layerHttp({
+    name: "demo-http-server",
+    version: "1.0.0",
+    path: "/mcp",
+    protocols: [McpProtocol.v2025_11_25, McpProtocol.v2025_06_18],
+    registrations: Registrations
+  }),
+  { disableLogger: true, disableListenLog: true }
+).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))

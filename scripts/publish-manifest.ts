@@ -5,9 +5,10 @@
  * In the repository a package's `exports` point at its sources (`"./*": "./src/*.ts"`), so tests, examples,
  * vitest, `tsc -b` and the bench run from the sources without a build step. `npm pack` and `npm publish` run, in
  * the package's directory:
- * - `prepack`: builds the package (`tsc -b tsconfig.build.json`, incremental), checks that `dist/` holds a `.js`,
- *   `.js.map`, `.d.ts` and `.d.ts.map` for every source file and nothing else (a stale output of a deleted
- *   module fails the pack), keeps the manifest in `build/package.json.prepack` and rewrites `package.json` for
+ * - `prepack`: builds the package (`tsc -b tsconfig.build.json`, incremental, declarations only; then
+ *   `scripts/bundle.ts`, the JavaScript), checks that `dist/` holds a `.d.ts` and `.d.ts.map` for every source
+ *   file, a `.js` and `.js.map` for every public module (the top of `src/`), chunks under `dist/internal/`, and
+ *   nothing else (a stale output of a deleted module fails the pack), keeps the manifest in `build/package.json.prepack` and rewrites `package.json` for
  *   the tarball: each `./src/<path>.ts` target of `exports` becomes
  *   `{ "types": "./dist/<path>.d.ts", "import": "./dist/<path>.js", "default": "./dist/<path>.js" }`, and these
  *   two scripts are dropped.
@@ -37,6 +38,7 @@ const packageDir = process.cwd()
 const manifestPath = join(packageDir, "package.json")
 const backupPath = join(packageDir, "build", "package.json.prepack")
 const tsc = join(import.meta.dirname, "..", "node_modules", "typescript", "bin", "tsc")
+const bundler = join(import.meta.dirname, "bundle.ts")
 
 const fail = (message: string): never => {
   console.error(`publish-manifest (${packageDir}): ${message}`)
@@ -67,23 +69,30 @@ const filesUnder = (dir: string): Array<string> =>
       .map((entry) => relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/")) :
     []
 
-/** Extensions of a source's outputs, longest first. */
-const OUTPUTS = [".d.ts.map", ".d.ts", ".js.map", ".js"] as const
+/** Extensions of every source's declarations, and of a public module's JavaScript, longest first. */
+const DECLARATIONS = [".d.ts.map", ".d.ts"] as const
+const JAVASCRIPT = [".js.map", ".js"] as const
 
-/** Every source has its four outputs, and every output its source. */
+/** A chunk of code public modules share: `internal/<name>-<hash>.js` and its map. */
+const CHUNK = /^internal\/[^/]+-[\w-]+\.js(\.map)?$/
+
+/** Every source has its declarations, every public module its JavaScript, and every output its source. */
 const checkDist = (): void => {
   const sources = filesUnder(join(packageDir, "src")).filter((file) => file.endsWith(".ts"))
     .map((file) => file.slice(0, -".ts".length))
+  const isPublic = (source: string) => !source.includes("/")
+  const expected = sources.flatMap((source) =>
+    [...DECLARATIONS, ...(isPublic(source) ? JAVASCRIPT : [])].map((extension) => `${source}${extension}`)
+  )
   const outputs = filesUnder(join(packageDir, "dist")).filter((file) => file !== ".tsbuildinfo")
   const present = new Set(outputs)
-  const missing = sources.flatMap((source) =>
-    OUTPUTS.map((extension) => `${source}${extension}`).filter((file) => !present.has(file))
-  )
-  const known = new Set(sources)
-  const orphans = outputs.filter((file) => {
-    const extension = OUTPUTS.find((candidate) => file.endsWith(candidate))
-    return extension === undefined || !known.has(file.slice(0, -extension.length))
-  })
+  // a module of re-exports only has no code to map: its JavaScript names no source map
+  const unmapped = (file: string) =>
+    file.endsWith(".js.map") && present.has(file.slice(0, -".map".length)) &&
+    !readFileSync(join(packageDir, "dist", file.slice(0, -".map".length)), "utf8").includes("//# sourceMappingURL=")
+  const missing = expected.filter((file) => !present.has(file) && !unmapped(file))
+  const known = new Set(expected)
+  const orphans = outputs.filter((file) => !known.has(file) && !CHUNK.test(file))
   const list = (files: ReadonlyArray<string>) => files.map((file) => `dist/${file}`).join(", ")
   if (missing.length > 0) fail(`the build is missing ${list(missing)}`)
   if (orphans.length > 0) fail(`dist/ holds files without a source: ${list(orphans)} (delete dist/ and pack again)`)
@@ -117,6 +126,7 @@ const prepack = (): void => {
   const original = readFileSync(manifestPath, "utf8")
   const published = publishedManifest(JSON.parse(original) as Manifest)
   execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { cwd: packageDir, stdio: "inherit" })
+  execFileSync(process.execPath, [bundler, packageDir], { cwd: packageDir, stdio: "inherit" })
   checkDist()
   mkdirSync(join(packageDir, "build"), { recursive: true })
   writeFileSync(backupPath, original)

@@ -26,15 +26,16 @@
  * @stability experimental
  * @since 0.1.0
  */
-import * as Context from "effect/Context"
+import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as JsonSchema from "effect/JsonSchema"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import * as SchemaRepresentation from "effect/SchemaRepresentation"
+import * as Elicitation from "./internal/elicitation.ts"
 import { McpHandlerError, toHandlerError } from "./McpError.ts"
-import type { ElicitFormRequestParams, ElicitResult, ElicitUrlRequestParams, RequestId } from "./McpSchema.ts"
+import type { ElicitFormRequestParams, ElicitResult } from "./McpSchema.ts"
 
 /**
  * An elicitation request, by mode.
@@ -43,24 +44,7 @@ import type { ElicitFormRequestParams, ElicitResult, ElicitUrlRequestParams, Req
  * @category models
  * @since 0.1.0
  */
-export type ElicitationRequest =
-  | {
-    readonly _tag: "Form"
-    readonly message: string
-    /** The flat JSON Schema of the wanted fields. */
-    readonly requestedSchema: ElicitFormRequestParams["requestedSchema"]
-    /** The `default` of each field that has one (to pre-fill a form). */
-    readonly defaults: Readonly<Record<string, Schema.Json>>
-    readonly params: ElicitFormRequestParams
-  }
-  | {
-    readonly _tag: "Url"
-    readonly message: string
-    /** The URL to show the user in full; never open it without their consent. */
-    readonly url: string
-    readonly elicitationId: string
-    readonly params: ElicitUrlRequestParams
-  }
+export type ElicitationRequest = Elicitation.ElicitationRequest
 
 /**
  * What an elicitation handler learns beside the request.
@@ -69,11 +53,7 @@ export type ElicitationRequest =
  * @category models
  * @since 0.1.0
  */
-export interface ElicitationContext {
-  readonly requestId: RequestId
-  /** The name of the server asking. */
-  readonly server: string
-}
+export type ElicitationContext = Elicitation.ElicitationContext
 
 /**
  * The elicitation service.
@@ -82,16 +62,7 @@ export interface ElicitationContext {
  * @category models
  * @since 0.1.0
  */
-export interface Service {
-  /** The modes to advertise under the `elicitation` capability. */
-  readonly capabilities: { readonly form: boolean; readonly url: boolean }
-  readonly elicit: (
-    request: ElicitationRequest,
-    context: ElicitationContext
-  ) => Effect.Effect<ElicitResult, McpHandlerError>
-  /** Told when the server reports a URL-mode elicitation complete. */
-  readonly onComplete: ((elicitationId: string) => Effect.Effect<void>) | undefined
-}
+export type Service = Elicitation.Service
 
 /**
  * The elicitation service. Its default is none: no `elicitation` capability.
@@ -100,10 +71,7 @@ export interface Service {
  * @category services
  * @since 0.1.0
  */
-export const McpElicitation: Context.Reference<Service | undefined> = Context.Reference<Service | undefined>(
-  "@effect-mcp/core/McpElicitation",
-  { defaultValue: () => undefined }
-)
+export const McpElicitation: Context.Reference<Service | undefined> = Elicitation.McpElicitation
 
 /**
  * Accepts, with the given content (form mode) or none (URL mode, or a form of defaults only).
@@ -133,8 +101,6 @@ export const decline: ElicitResult = { action: "decline" }
  */
 export const cancel: ElicitResult = { action: "cancel" }
 
-type Properties = Readonly<Record<string, Schema.Json>>
-
 /**
  * The `default` of every field of a requested schema that has one.
  *
@@ -142,15 +108,9 @@ type Properties = Readonly<Record<string, Schema.Json>>
  * @category constructors
  * @since 0.1.0
  */
-export const defaultsOf = (requestedSchema: ElicitFormRequestParams["requestedSchema"]): Properties => {
-  const defaults: Record<string, Schema.Json> = {}
-  for (const [name, property] of Object.entries(requestedSchema.properties)) {
-    if (typeof property === "object" && property !== null && !Array.isArray(property) && "default" in property) {
-      defaults[name] = (property as Properties).default!
-    }
-  }
-  return defaults
-}
+export const defaultsOf: (
+  requestedSchema: ElicitFormRequestParams["requestedSchema"]
+) => Readonly<Record<string, Schema.Json>> = Elicitation.defaultsOf
 
 /**
  * Fills the fields an accepted answer left out with their schema defaults (2025-11-25, SEP-1034).
@@ -160,15 +120,10 @@ export const defaultsOf = (requestedSchema: ElicitFormRequestParams["requestedSc
  * @category combinators
  * @since 0.1.0
  */
-export const applyDefaults = (
+export const applyDefaults: (
   requestedSchema: ElicitFormRequestParams["requestedSchema"],
   result: ElicitResult
-): ElicitResult => {
-  if (result.action !== "accept") return result
-  const defaults = defaultsOf(requestedSchema)
-  if (Object.keys(defaults).length === 0) return result
-  return { ...result, content: { ...defaults, ...result.content } as NonNullable<ElicitResult["content"]> }
-}
+) => ElicitResult = Elicitation.applyDefaults
 
 /**
  * Options of {@link layer}.
@@ -215,7 +170,7 @@ export interface FormRequest {
   /** The requested fields as a Schema: decode input with it, or read its AST to build a form. */
   readonly schema: Schema.Codec<unknown, unknown>
   readonly requestedSchema: ElicitFormRequestParams["requestedSchema"]
-  readonly defaults: Properties
+  readonly defaults: Readonly<Record<string, Schema.Json>>
   readonly context: ElicitationContext
 }
 

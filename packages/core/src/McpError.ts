@@ -226,6 +226,29 @@ export class SessionExpired extends Schema.TaggedError<SessionExpired>(
 }
 
 /**
+ * A router sent nothing because the server the request is for is not connected: its connection failed
+ * (the router retries it on its schedule) or it is reconnecting. `server` is the server's name in the
+ * router's configuration; `cause` is the last error of the server, if any.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.3.0
+ */
+export class ServerUnavailable extends Schema.TaggedError<ServerUnavailable>(
+  "@effect-mcp/core/McpError/ServerUnavailable"
+)("ServerUnavailable", {
+  server: Schema.String,
+  state: Schema.String,
+  cause: Schema.optional(Schema.Defect())
+}) {
+  override get message(): string {
+    const cause = this.cause
+    const last = typeof cause === "object" && cause !== null && "message" in cause ? `: ${String(cause.message)}` : ""
+    return `The MCP server "${this.server}" is not available (${this.state})${last}`
+  }
+}
+
+/**
  * Why a transport failed.
  *
  * @stability experimental
@@ -243,6 +266,7 @@ export type McpTransportErrorReason =
   | HttpStatus
   | SessionExpired
   | McpAuthError
+  | ServerUnavailable
 
 /**
  * The schema of {@link McpTransportErrorReason}.
@@ -262,7 +286,8 @@ export const McpTransportErrorReason: Schema.Union<
     typeof MessageTooLarge,
     typeof HttpStatus,
     typeof SessionExpired,
-    typeof McpAuthError
+    typeof McpAuthError,
+    typeof ServerUnavailable
   ]
 > = Schema.Union([
   ConnectionClosed,
@@ -274,7 +299,8 @@ export const McpTransportErrorReason: Schema.Union<
   MessageTooLarge,
   HttpStatus,
   SessionExpired,
-  McpAuthError
+  McpAuthError,
+  ServerUnavailable
 ])
 
 /**
@@ -425,6 +451,24 @@ export class TaskCancelled extends Schema.TaggedError<TaskCancelled>("@effect-mc
 }
 
 /**
+ * A router found no server for a request: the tool or prompt name has no known server prefix, the
+ * resource URI names no server, the name is claimed by two servers, or the request carries nothing to
+ * route by. Nothing was sent.
+ *
+ * @stability experimental
+ * @category errors
+ * @since 0.3.0
+ */
+export class NoRoute extends Schema.TaggedError<NoRoute>("@effect-mcp/core/McpError/NoRoute")("NoRoute", {
+  name: Schema.String,
+  description: Schema.String
+}) {
+  override get message(): string {
+    return `No server to route "${this.name}" to: ${this.description}`
+  }
+}
+
+/**
  * Why the server's answer could not be used.
  *
  * @stability experimental
@@ -438,6 +482,7 @@ export type McpProtocolErrorReason =
   | InputLimit
   | InputFailed
   | TaskCancelled
+  | NoRoute
 
 /**
  * The schema of {@link McpProtocolErrorReason}.
@@ -453,9 +498,10 @@ export const McpProtocolErrorReason: Schema.Union<
     typeof PaginationLimit,
     typeof InputLimit,
     typeof InputFailed,
-    typeof TaskCancelled
+    typeof TaskCancelled,
+    typeof NoRoute
   ]
-> = Schema.Union([RpcError, InvalidResult, PaginationLimit, InputLimit, InputFailed, TaskCancelled])
+> = Schema.Union([RpcError, InvalidResult, PaginationLimit, InputLimit, InputFailed, TaskCancelled, NoRoute])
 
 /**
  * The server answered, but not with a usable result: a JSON-RPC error, a result that does not decode,

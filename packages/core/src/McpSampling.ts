@@ -26,21 +26,14 @@
  * @stability experimental
  * @since 0.1.0
  */
-import * as LanguageModel from "effect/ai/LanguageModel"
+import type * as LanguageModel from "effect/ai/LanguageModel"
 import type * as Prompt from "effect/ai/Prompt"
-import * as Tool from "effect/ai/Tool"
-import * as Toolkit from "effect/ai/Toolkit"
-import * as Context from "effect/Context"
+import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Sampling from "./internal/sampling.ts"
 import { McpHandlerError, toHandlerError } from "./McpError.ts"
-import type {
-  CreateMessageRequestParams,
-  CreateMessageResult,
-  RequestId,
-  SamplingContent,
-  ToolUseContent
-} from "./McpSchema.ts"
+import type { CreateMessageRequestParams, CreateMessageResult, SamplingContent } from "./McpSchema.ts"
 
 /**
  * What a sampling handler learns about the request beside its parameters.
@@ -49,11 +42,7 @@ import type {
  * @category models
  * @since 0.1.0
  */
-export interface SamplingContext {
-  readonly requestId: RequestId
-  /** The name of the server asking. */
-  readonly server: string
-}
+export type SamplingContext = Sampling.SamplingContext
 
 /**
  * A handler's answer: a plain text (sent as an assistant text message) or a full result.
@@ -62,7 +51,7 @@ export interface SamplingContext {
  * @category models
  * @since 0.1.0
  */
-export type SamplingResponse = string | CreateMessageResult
+export type SamplingResponse = Sampling.SamplingResponse
 
 /**
  * The sampling service.
@@ -71,14 +60,7 @@ export type SamplingResponse = string | CreateMessageResult
  * @category models
  * @since 0.1.0
  */
-export interface Service {
-  /** What to advertise under the `sampling` capability. */
-  readonly capabilities: { readonly context: boolean; readonly tools: boolean }
-  readonly createMessage: (
-    request: CreateMessageRequestParams,
-    context: SamplingContext
-  ) => Effect.Effect<CreateMessageResult, McpHandlerError>
-}
+export type Service = Sampling.Service
 
 /**
  * The sampling service. Its default is none: no `sampling` capability.
@@ -87,10 +69,7 @@ export interface Service {
  * @category services
  * @since 0.1.0
  */
-export const McpSampling: Context.Reference<Service | undefined> = Context.Reference<Service | undefined>(
-  "@effect-mcp/core/McpSampling",
-  { defaultValue: () => undefined }
-)
+export const McpSampling: Context.Reference<Service | undefined> = Sampling.McpSampling
 
 /**
  * The refusal a user gives a sampling request: JSON-RPC error -1, as the specification words it.
@@ -202,19 +181,6 @@ export const toPrompt = (request: CreateMessageRequestParams): Array<Prompt.Mess
   return prompt
 }
 
-const stopReason = (reason: string): string => {
-  switch (reason) {
-    case "stop":
-      return "endTurn"
-    case "length":
-      return "maxTokens"
-    case "tool-calls":
-      return "toolUse"
-    default:
-      return reason
-  }
-}
-
 /**
  * Answers sampling with the `effect/ai` `LanguageModel` in the context. Advertises `sampling.tools`:
  * the request's tools are offered to the model (as `Tool.dynamic` definitions from their JSON Schemas)
@@ -238,49 +204,12 @@ export const layerLanguageModel = (
     Effect.gen(function*() {
       const context = yield* Effect.context<LanguageModel.LanguageModel>()
       const model = options?.model ?? "effect/ai LanguageModel"
+      // effect/ai is loaded with the first layer that uses it, not with this module
+      const bridge = yield* Effect.promise(() => import("./internal/samplingLanguageModel.ts"))
       const service: Service = {
         capabilities: { context: false, tools: true },
         createMessage: (request) =>
-          Effect.gen(function*() {
-            const tools = request.tools ?? []
-            const toolkit = tools.length === 0 ? undefined : Toolkit.make(
-              ...tools.map((tool) =>
-                Tool.dynamic(tool.name, {
-                  ...(tool.description === undefined ? {} : { description: tool.description }),
-                  parameters: tool.inputSchema
-                })
-              )
-            )
-            const mode = request.toolChoice?.mode
-            const prompt = toPrompt(request)
-            const response = yield* (toolkit === undefined
-              ? LanguageModel.generateText({ prompt })
-              : LanguageModel.generateText({
-                prompt,
-                toolkit,
-                ...(mode === undefined ? {} : { toolChoice: mode }),
-                disableToolCallResolution: true
-              }))
-            const content: Array<SamplingContent> = []
-            if (response.text.length > 0) content.push({ type: "text", text: response.text })
-            for (const call of response.toolCalls) {
-              const input = call.params
-              content.push({
-                type: "tool_use",
-                id: call.id,
-                name: call.name,
-                input: (typeof input === "object" && input !== null ? input : {}) as ToolUseContent["input"]
-              })
-            }
-            // a model that said nothing still answers with an (empty) text block: content may not be empty
-            if (content.length === 0) content.push({ type: "text", text: "" })
-            return {
-              role: "assistant" as const,
-              content: content.length === 1 ? content[0]! : content,
-              model,
-              stopReason: stopReason(response.finishReason)
-            }
-          }).pipe(Effect.provideContext(context), Effect.mapError(toHandlerError))
+          bridge.createMessage(request, model).pipe(Effect.provideContext(context), Effect.mapError(toHandlerError))
       }
       return service
     })

@@ -1,6 +1,9 @@
 /**
  * @effect-mcp/core: the MCP client for Effect applications.
  *
+ * `McpArbitrary` (generators of every wire message, for property-based tests) is not re-exported here,
+ * so that programs do not load `effect/Arbitrary`: import it as `@effect-mcp/core/McpArbitrary`.
+ *
  * @stability experimental
  * @since 0.1.0
  */
@@ -20,13 +23,6 @@ export * as McpAuth from "./McpAuth.ts"
 export * as McpAuthError from "./McpAuthError.ts"
 
 /**
- * Schema-derived generators of every MCP wire message, for property-based tests.
- *
- * @since 0.1.0
- */
-export * as McpArbitrary from "./McpArbitrary.ts"
-
-/**
  * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.
  *
  * @since 0.2.0
@@ -39,6 +35,14 @@ export * as McpCache from "./McpCache.ts"
  * @since 0.1.0
  */
 export * as McpClient from "./McpClient.ts"
+
+/**
+ * Multi-server configurations (`mcpServers`, VS Code `servers`, Codex `mcp_servers`, opencode, Goose),
+ * decoded with `${NAME}` interpolation and typed errors.
+ *
+ * @since 0.3.0
+ */
+export * as McpConfig from "./McpConfig.ts"
 
 /**
  * A test kit: a client connected to an in-process Effect `McpServer`.
@@ -102,6 +106,13 @@ export * as McpQueueTransport from "./McpQueueTransport.ts"
  * @since 0.1.0
  */
 export * as McpRoots from "./McpRoots.ts"
+
+/**
+ * Many servers as one `McpClient`: prefixed names, routing, partial failure and per-server status.
+ *
+ * @since 0.3.0
+ */
+export * as McpRouter from "./McpRouter.ts"
 
 /**
  * Answers the servers' sampling requests, with a handler or an `effect/ai` LanguageModel.

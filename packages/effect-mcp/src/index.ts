@@ -2,16 +2,12 @@
  * effect-mcp: the MCP client toolkit for Effect applications. This front door re-exports every
  * package of the toolkit; import from here, or from the individual `@effect-mcp/*` packages.
  *
+ * `McpArbitrary` (generators of every wire message, for property-based tests) is imported on its own,
+ * as `effect-mcp/McpArbitrary`, so that programs do not load `effect/Arbitrary`.
+ *
  * @stability experimental
  * @since 0.1.0
  */
-
-/**
- * Schema-derived generators of every MCP wire message, for property-based tests.
- *
- * @since 0.1.0
- */
-export { McpArbitrary } from "@effect-mcp/core"
 
 /**
  * An optional cache of results, honouring the `ttlMs` / `cacheScope` hints of revision 2026-07-28.
@@ -21,11 +17,33 @@ export { McpArbitrary } from "@effect-mcp/core"
 export { McpCache } from "@effect-mcp/core"
 
 /**
- * The scoped MCP client service and its operations.
+ * The scoped MCP client service and its operations, and `layerFrom`: one client for any source.
  *
  * @since 0.1.0
  */
-export { McpClient } from "@effect-mcp/core"
+export * as McpClient from "./McpClient.ts"
+
+/**
+ * Multi-server configurations decoded into one model, with `${NAME}` interpolation and typed errors.
+ *
+ * @since 0.3.0
+ */
+export { McpConfig } from "@effect-mcp/core"
+
+/**
+ * The configuration files of Claude Desktop, Claude Code, Cursor, VS Code, Windsurf, Codex, Gemini CLI,
+ * opencode and Goose: found at each platform's paths, read and merged.
+ *
+ * @since 0.3.0
+ */
+export * as McpConfigFile from "./McpConfigFile.ts"
+
+/**
+ * Many servers as one `McpClient`: prefixed names, routing, partial failure and per-server status.
+ *
+ * @since 0.3.0
+ */
+export { McpRouter } from "@effect-mcp/core"
 
 /**
  * A test kit: a client connected to an in-process Effect `McpServer`.

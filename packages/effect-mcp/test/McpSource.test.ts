@@ -27,6 +27,16 @@ describe("McpSource", () => {
     assert.isFalse(McpSource.isUrl(["node", "server.js"]))
   })
 
+  it("tells configuration files from servers", () => {
+    assert.isTrue(McpSource.isConfigPath(".mcp.json"))
+    assert.isTrue(McpSource.isConfigPath("~/.codex/config.toml"))
+    assert.isTrue(McpSource.isConfigPath("config.yaml"))
+    assert.isTrue(McpSource.isConfigPath(".vscode/settings.jsonc"))
+    assert.isFalse(McpSource.isConfigPath("server.js"))
+    assert.isFalse(McpSource.isConfigPath("https://example.com/mcp.json"))
+    assert.isFalse(McpSource.isConfigPath(["node", "mcp.json"]))
+  })
+
   it.live("a script path runs the server over stdio", () =>
     Effect.gen(function*() {
       const client = yield* McpClient.make()

@@ -14,16 +14,16 @@ import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
 import type * as Scope from "effect/Scope"
-import * as McpElicitation from "../McpElicitation.ts"
 import type { McpHandlerError } from "../McpError.ts"
 import * as McpLogging from "../McpLogging.ts"
 import * as McpMessages from "../McpMessages.ts"
 import * as McpProgress from "../McpProgress.ts"
 import * as McpRoots from "../McpRoots.ts"
-import * as McpSampling from "../McpSampling.ts"
 import * as McpSchema from "../McpSchema.ts"
+import * as McpElicitation from "./elicitation.ts"
 import type { HandlerError, RequestHandler, ServerMessage } from "./engine.ts"
 import { handlerError } from "./engine.ts"
+import * as McpSampling from "./sampling.ts"
 
 /**
  * What the client installs for the services in its context.

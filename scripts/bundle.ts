@@ -1,0 +1,75 @@
+/**
+ * The JavaScript of a published package: one ES module per public module (the `PascalCase.ts` files and
+ * `index.ts` at the top of `src/`), with everything under `src/internal/` bundled into them, and the code two
+ * public modules share in chunks under `dist/internal/` (which `exports` hides). Declarations and their maps
+ * come from `tsc -b tsconfig.build.json` (declarations only); this script writes the `.js` files and their
+ * source maps, which point at the sources in `src/`.
+ *
+ * Why: Node resolves, reads and compiles every file a program imports, and that work, not the code in them,
+ * is most of the time an import takes. One file per concept keeps the sources readable; one file per public
+ * module keeps the import cheap (`npm run bench` measures the import time from a packed install).
+ *
+ * Imports of other packages (`effect`, `@effect-mcp/*`, `node:*`) stay imports. Dynamic imports of other
+ * packages stay lazy.
+ *
+ * Usage: `node scripts/bundle.ts [packageDir…]` (every package when none is given). `publish-manifest.ts`
+ * runs it for the package being packed; `npm run build` for all.
+ */
+import { existsSync, readdirSync, rmSync } from "node:fs"
+import { join, resolve } from "node:path"
+import { rolldown } from "rolldown"
+
+const root = resolve(import.meta.dirname, "..")
+const PACKAGES = ["core", "transport-stdio", "transport-http", "auth", "effect-mcp"] as const
+
+/** The public modules of a package: the `.ts` files at the top of `src/`. */
+const entriesOf = (packageDir: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(join(packageDir, "src"), { withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
+      .map((entry) => [entry.name.slice(0, -".ts".length), join(packageDir, "src", entry.name)])
+  )
+
+/** Drops the JavaScript of an earlier bundle (or of a `tsc` build that emitted it); declarations stay. */
+const cleanJavaScript = (dist: string): void => {
+  if (!existsSync(dist)) return
+  for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && /\.js(\.map)?$/.test(entry.name)) rmSync(join(entry.parentPath, entry.name))
+  }
+}
+
+/** Bundles one package into its `dist/`. */
+export const bundle = async (packageDir: string): Promise<ReadonlyArray<string>> => {
+  const input = entriesOf(packageDir)
+  const dist = join(packageDir, "dist")
+  cleanJavaScript(dist)
+  if (Object.keys(input).length === 0) return []
+  const build = await rolldown({
+    input,
+    platform: "node",
+    // a bare specifier is another package: it stays an import
+    external: (id) => !id.startsWith(".") && !id.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(id),
+    // an entry may export more than its own module, so that other entries import shared code from it
+    preserveEntrySignatures: "allow-extension",
+    treeshake: true
+  })
+  const { output } = await build.write({
+    dir: dist,
+    format: "esm",
+    sourcemap: true,
+    entryFileNames: "[name].js",
+    chunkFileNames: "internal/[name]-[hash].js"
+  })
+  await build.close()
+  return output.map((file) => file.fileName)
+}
+
+const main = async () => {
+  const given = process.argv.slice(2)
+  const dirs = given.length > 0
+    ? given.map((dir) => resolve(dir))
+    : PACKAGES.map((name) => join(root, "packages", name))
+  await Promise.all(dirs.map(bundle))
+}
+
+if (import.meta.main) await main()
