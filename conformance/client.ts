@@ -3,16 +3,23 @@
  * `node conformance/client.ts <server-url>` with the scenario in `MCP_CONFORMANCE_SCENARIO`; the
  * program does the scenario's task with this client and exits 0, or 1 on failure.
  */
-import { McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
+import { McpLogin, McpOAuth, McpTokenStore } from "@effect-mcp/auth"
+import { McpAuthError, McpClient, McpElicitation, McpSkills } from "@effect-mcp/core"
 import { McpHttpTransport } from "@effect-mcp/transport-http"
 import { NodeHttpClient, NodeRuntime } from "@effect/platform-node"
 import { Effect, Layer } from "effect"
+import { HttpClient, HttpClientRequest } from "effect/http"
+import * as Machine from "./machine.ts"
 
 const url = process.argv.at(-1) ?? ""
 const scenario = process.env.MCP_CONFORMANCE_SCENARIO ?? "initialize"
 // scenario data some scenarios pass (http-custom-headers: the calls to make)
-const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as {
+// and the credentials of auth scenarios (pre-registration: a client id and secret for an issuer)
+const context = JSON.parse(process.env.MCP_CONFORMANCE_CONTEXT ?? "{}") as Machine.Context & {
   readonly toolCalls?: ReadonlyArray<{ readonly name: string; readonly arguments?: Record<string, unknown> }>
+  readonly client_id?: string
+  readonly client_secret?: string
+  readonly issuer?: string
 }
 
 const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(function*() {
@@ -99,17 +106,64 @@ const task: Effect.Effect<void, unknown, McpClient.McpClient> = Effect.gen(funct
       }
       return
     }
-    default:
-      return yield* Effect.fail(`scenario ${scenario} is not supported yet`)
+    default: {
+      if (!scenario.startsWith("auth/")) return yield* Effect.fail(`scenario ${scenario} is not supported yet`)
+      // authorization is the task: list the tools, then call each
+      for (const tool of yield* client.listTools()) yield* client.callToolRaw(tool.name, {})
+      return
+    }
   }
 })
+
+/**
+ * The login a browser would do, without a user: open the authorization URL and hand back where it
+ * redirects (the suite's authorization server approves at once).
+ */
+const followRedirect = (url: URL) =>
+  HttpClient.execute(HttpClientRequest.get(url)).pipe(
+    Effect.flatMap((response) =>
+      response.headers.location === undefined
+        ? Effect.fail(`the authorization endpoint answered ${response.status} without a redirect`)
+        : Effect.succeed(response.headers.location)
+    ),
+    Effect.mapError((cause) =>
+      new McpAuthError.McpAuthError({
+        reason: new McpAuthError.AuthorizationDenied({ description: "the login did not redirect", cause })
+      })
+    )
+  )
+
+/** The authorization of a scenario: OAuth for `auth/*` (with the context's credentials), else none. */
+const AuthLive: Layer.Layer<never, never, HttpClient.HttpClient> = scenario.startsWith("auth/")
+  ? Layer.unwrap(Effect.gen(function*() {
+    const http = yield* HttpClient.HttpClient
+    return McpOAuth.layer({
+      clientName: "effect-mcp-conformance",
+      clientId: context.client_id,
+      clientSecret: context.client_secret,
+      issuer: context.issuer,
+      clientMetadataUrl: "https://conformance-test.local/client-metadata.json"
+    }).pipe(
+      Layer.provide([
+        McpLogin.layer({
+          redirectUri: "http://localhost:3000/callback",
+          authorize: (url) => Effect.provideService(followRedirect(url), HttpClient.HttpClient, http)
+        }),
+        McpTokenStore.layerMemory
+      ])
+    )
+  }))
+  : Layer.empty
 
 const ClientLive = McpClient.layer({
   clientInfo: { name: "effect-mcp-conformance", version: "0.1.0" },
   timeout: "20 seconds"
 }).pipe(
   Layer.provide([
-    McpHttpTransport.layerUrl(url),
+    // machine credentials (auth-base's scenarios in machine.ts), else OAuth (with DPoP where asked)
+    McpHttpTransport.layerUrl(url).pipe(
+      Layer.provide(Machine.authLayer(scenario, context) ?? Machine.withDpop(scenario, AuthLive))
+    ),
     // accept every form with the schema's defaults (SEP-1034)
     McpElicitation.layer(() => Effect.succeed(McpElicitation.accept()))
   ]),

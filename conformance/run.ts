@@ -3,14 +3,17 @@
  * `conformance/client.ts`, one at a time, with the expected failures of `expected-failures.yaml`
  * (scenarios whose issue has not landed):
  *
- * - every dated scenario of the stable release (`@modelcontextprotocol/conformance`);
+ * - every dated scenario of the stable release (`@modelcontextprotocol/conformance`), and its
+ *   draft `auth/*` scenarios;
  * - the 2026-07-28 scenarios of the pre-release (`@modelcontextprotocol/conformance-next`, an npm
- *   alias of `0.2.0-alpha.12`), some at two revisions.
+ *   alias of `0.2.0-alpha.12`), some at two revisions: every `auth/*` scenario introduced in
+ *   2026-07-28 (found in its list), and the ones named here;
+ * - the `[extension]` scenarios named in `extensions` (of either release).
  *
- * Prints each run's result and the pass count; exits 1 when a scenario fails that is not expected to,
+ * Runs `CONFORMANCE_JOBS` scenarios at a time (default 3). Prints each run's result and the pass count; exits 1 when a scenario fails that is not expected to,
  * or passes while listed as expected to fail (so the list stays honest).
  */
-import { spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
@@ -32,14 +35,43 @@ const expected = new Set(
     .filter((id): id is string => id !== undefined)
 )
 
-const listed = conformance(["list", "--client"])
-const scenarios = listed.stdout
-  .split("\n")
-  .map((line) => /^\s*-\s*(\S+)\s*\[([^\]]*)\]/.exec(line))
-  .filter((match): match is RegExpExecArray => match !== null)
-  // the core suite: dated revisions (draft and extension scenarios are run by later issues)
-  .filter((match) => /\d{4}-\d{2}-\d{2}/.test(match[2]!))
-  .map((match) => match[1]!)
+/** The client scenarios a release lists, with their tags (revisions, `draft`, `extension`). */
+const listOf = (cli: string) =>
+  conformance(["list", "--client"], cli).stdout
+    .split("\n")
+    .map((line) => /^\s*-\s*(\S+)\s*\[([^\]]*)\]/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => ({ scenario: match[1]!, tags: match[2]!.split(",") }))
+
+const stableListed = listOf(stable)
+const nextListed = listOf(next)
+const scenarios = [
+  // the core suite: dated revisions
+  ...stableListed.filter(({ tags }) => tags.some((tag) => /\d{4}-\d{2}-\d{2}/.test(tag))),
+  // the draft auth scenarios (resource-mismatch, offline-access-*)
+  ...stableListed.filter(({ scenario, tags }) => scenario.startsWith("auth/") && tags.includes("draft"))
+].map(({ scenario }) => scenario)
+
+/**
+ * `[extension]` scenarios to run, by release: extensions are opt-in, so each is named here (the
+ * machine credentials, enterprise-managed authorization, DPoP and workload identity add theirs).
+ */
+const extensions: { readonly stable: ReadonlyArray<string>; readonly next: ReadonlyArray<string> } = {
+  stable: ["auth/client-credentials-jwt", "auth/client-credentials-basic", "auth/cross-app-access-complete-flow"],
+  next: [
+    "auth/client-credentials-jwt",
+    "auth/client-credentials-basic",
+    "auth/enterprise-managed-authorization",
+    "auth/dpop",
+    "auth/dpop-nonce",
+    "auth/wif-jwt-bearer"
+  ]
+}
+const listedAs = (listed: ReadonlyArray<{ readonly scenario: string }>, names: ReadonlyArray<string>) => {
+  const unknown = names.filter((name) => !listed.some(({ scenario }) => scenario === name))
+  if (unknown.length > 0) throw new Error(`not listed by the suite: ${unknown.join(", ")}`)
+  return names
+}
 
 /** One run: a scenario of a release, with extra flags (a revision to run it at). */
 interface Run {
@@ -50,6 +82,14 @@ interface Run {
 
 const runs: Array<Run> = [
   ...scenarios.map((scenario) => ({ scenario, cli: stable, flags: [] })),
+  ...listedAs(stableListed, extensions.stable).map((scenario) => ({ scenario, cli: stable, flags: [] })),
+  // the auth scenarios introduced in 2026-07-28 (issuer checks, migration, offline access…)
+  ...nextListed
+    .filter(({ scenario, tags }) => scenario.startsWith("auth/") && tags.length === 1 && tags[0] === "2026-07-28")
+    .map(({ scenario }) => ({ scenario, cli: next, flags: [] })),
+  ...listedAs(nextListed, extensions.next).map((scenario) => ({ scenario, cli: next, flags: [] })),
+  // the scope union on re-authorization is checked at 2026-07-28 only
+  { scenario: "auth/scope-step-up", cli: next, flags: ["--spec-version", "2026-07-28"] },
   // revision 2026-07-28 (the pre-release picks that revision for the scenarios introduced in it)
   ...[
     "request-metadata",
@@ -74,24 +114,46 @@ const runs: Array<Run> = [
   }))
 ]
 
+/** Runs one scenario in a child process; resolves with its exit status and output. */
+const runOne = ({ cli, flags, scenario }: Run) =>
+  new Promise<{ readonly status: number | null; readonly output: string }>((resolve) => {
+    const child = spawn(process.execPath, [
+      cli,
+      "client",
+      "--command",
+      `${process.execPath} conformance/client.ts`,
+      "--scenario",
+      scenario,
+      "--timeout",
+      "30000",
+      ...flags
+    ], { cwd: root, env: { ...process.env, PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH}` } })
+    let output = ""
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()))
+    child.on("close", (status) => resolve({ status, output }))
+  })
+
+// a few at once (each suite server listens on a free port): most of a run is waiting on processes
+const jobs = Math.max(1, Number(process.env.CONFORMANCE_JOBS ?? 3))
+const results: Array<Promise<{ readonly status: number | null; readonly output: string }>> = []
+const pending: Array<Promise<unknown>> = []
+for (const run of runs) {
+  if (pending.length >= jobs) await Promise.race(pending)
+  const result = runOne(run)
+  results.push(result)
+  const settled: Promise<unknown> = result.then(() => pending.splice(pending.indexOf(settled), 1))
+  pending.push(settled)
+}
+
 let passed = 0
 const surprises: Array<string> = []
-for (const { cli, flags, scenario } of runs) {
-  const run = conformance([
-    "client",
-    "--command",
-    `${process.execPath} conformance/client.ts`,
-    "--scenario",
-    scenario,
-    "--timeout",
-    "30000",
-    ...flags
-  ], cli)
+for (const [index, { cli, flags, scenario }] of runs.entries()) {
   // the suite reports on stderr
-  const output = `${run.stdout}\n${run.stderr}`
+  const { output, status } = await results[index]!
   const counts = /Passed: (\d+)\/(\d+)/.exec(output)
   // a run with no checks proved nothing (scenarios that allow a client error pass that way)
-  const ok = run.status === 0 && /OVERALL: PASSED/.test(output) && counts !== null && counts[2] !== "0"
+  const ok = status === 0 && /OVERALL: PASSED/.test(output) && counts !== null && counts[2] !== "0"
   const detail = counts === null ? "" : ` (checks ${counts[1]}/${counts[2]})`
   const label = [cli === next ? "next:" : "", scenario, ...flags.map((flag) => ` ${flag}`)].join("")
   if (ok) passed++
@@ -110,7 +172,11 @@ for (const { cli, flags, scenario } of runs) {
     }
   }
 }
-console.log(`\nconformance: ${passed}/${runs.length} client scenario runs passed, ${expected.size} expected to fail`)
+console.log(
+  `\nconformance: ${passed}/${runs.length} client scenario runs passed, ${expected.size} expected to fail (${
+    Math.round(performance.now() / 1000)
+  } s)`
+)
 if (surprises.length > 0) {
   console.log(`unexpected results: ${surprises.join(", ")}`)
   process.exitCode = 1

@@ -65,7 +65,10 @@ export interface Challenge {
   readonly url: string
   /** The `WWW-Authenticate` header, if any (scopes, `resource_metadata`, `error="insufficient_scope"`). */
   readonly wwwAuthenticate: string | undefined
-  /** The refused request (since 0.3.0). */
+  /**
+   * The refused request (since 0.3.0): the very object `headers` was given for it, so a hook can tell
+   * which credentials the refused request carried (an identity-keyed `WeakMap`).
+   */
   readonly request: Request
   /** The response headers, lower-case names (since 0.3.0). */
   readonly headers: Readonly<Record<string, string>>
