@@ -10,7 +10,8 @@
  *   BENCH_ROUNDS=9 npm run bench     # rounds of each client comparison (default: as many as fit its time
  *                                    # budget, 3 to 9; QUICK: 1)
  *   BENCH_ONLY="SDK v1,effect-mcp"   # only these clients in the comparisons
- *   npm run bench -- --json          # every figure as JSON on stdout; the tables go to stderr
+ *   npm run -s bench -- --json       # every figure (and the goals) as JSON on stdout, the tables on stderr
+ *                                    # (-s: without npm's own banner on stdout)
  *   npm run bench -- --write         # (or BENCH_WRITE=1) regenerates bench/RESULTS.md
  */
 import { writeFileSync } from "node:fs"
@@ -85,7 +86,7 @@ await part("router", router, () => [])
 
 results.durationSeconds = (performance.now() - started) / 1000
 results.machine.loadAtEnd = loadavg()[0]!
-print(goalsTable(results))
+if (PARTS.some((name) => parts.includes(name))) print(goalsTable(results))
 process.stderr.write(`\nbench: ${results.durationSeconds.toFixed(0)} s\n`)
 if (json) process.stdout.write(JSON.stringify({ ...results, goals: goals(results) }, null, 2) + "\n")
 if (write) writeFileSync(new URL("./RESULTS.md", import.meta.url), resultsMarkdown(results, tables))
