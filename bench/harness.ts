@@ -1,20 +1,29 @@
 /**
- * The benchmark harness: drivers (one per client), the figures measured, and the report with ratios
- * to the official SDK. Each transport's file builds its drivers (with {@link effectMcpDriver} and
- * {@link sdkDriver} for the two clients) and calls {@link compare}.
+ * What every part of the benchmark shares: the run's settings (`BENCH_QUICK`, `BENCH_ROUNDS`), the shape of a
+ * client driver, medians, child processes that answer with one JSON line, and the tables the report prints.
  */
-import { McpClient } from "@effect-mcp/core"
-import type { McpTransport } from "@effect-mcp/core/McpTransport"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js"
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js"
-import { Effect, Exit, type Layer, type ManagedRuntime, Scope } from "effect"
+import { spawn } from "node:child_process"
 
 export const quick = process.env.BENCH_QUICK === "1"
-export const SEQUENTIAL = quick ? 300 : 4000
-export const CONCURRENT = quick ? 1000 : 40000
-export const BIG_ROUNDS = quick ? 10 : 40
-export const COLD_ROUNDS = quick ? 3 : 7
-export const MiB = "x".repeat(1024 * 1024)
+const MIN_ROUNDS = 3
+const MAX_ROUNDS = 9
+
+/**
+ * How many interleaved rounds a client comparison runs, once its first round took `firstRoundMs`:
+ * `BENCH_ROUNDS` if set, else 1 in QUICK, else as many as fit in `budgetSeconds`, from 3 to 9. The budgets are
+ * set so that a full `npm run bench` stays near 12 minutes on a quiet 2-core machine.
+ */
+export const roundsWithin = (budgetSeconds: number) => (firstRoundMs: number): number => {
+  if (process.env.BENCH_ROUNDS !== undefined) return Number(process.env.BENCH_ROUNDS)
+  if (quick) return 1
+  return Math.min(MAX_ROUNDS, Math.max(MIN_ROUNDS, Math.floor(budgetSeconds * 1000 / firstRoundMs)))
+}
+export const roundsNote = process.env.BENCH_ROUNDS !== undefined ?
+  `${process.env.BENCH_ROUNDS} (BENCH_ROUNDS)` :
+  quick
+  ? "1 (QUICK)"
+  : `as many as fit each comparison's time budget, ${MIN_ROUNDS} to ${MAX_ROUNDS}`
+export const MiB = 1024 * 1024
 
 export interface Driver {
   readonly name: string
@@ -36,128 +45,78 @@ export const promiseCalls = (call: Session["call"]) => async (count: number, con
   }))
 }
 
-/**
- * This client over `transport`, run on `platform` (one runtime for the whole run, as an application
- * has). `protocolVersion: "legacy"` skips the `server/discover` probe of the default `"auto"`: the
- * official SDK client does not probe either, so that row compares like with like on cold start.
- */
-export const effectMcpDriver = <R>(
-  platform: ManagedRuntime.ManagedRuntime<R, never>,
-  transport: Layer.Layer<McpTransport, never, R>,
-  protocolVersion: McpClient.ProtocolVersionOption = "auto"
-): Driver => ({
-  name: protocolVersion === "auto" ? "effect-mcp" : `effect-mcp (${protocolVersion})`,
-  connect: async () => {
-    const scope = await platform.runPromise(Scope.make())
-    const client = await platform.runPromise(
-      McpClient.connect(transport, { timeout: "60 seconds", protocolVersion }).pipe(Scope.provide(scope))
-    )
-    return {
-      call: (name, args) => platform.runPromise(client.callToolRaw(name, args)),
-      // the Effect idiom: the whole loop is one program
-      calls: (count, concurrency) =>
-        platform.runPromise(
-          Effect.forEach(
-            Array.from({ length: count }, (_, i) => i),
-            (i) => client.callToolRaw("add", { a: i, b: 1 }),
-            { concurrency, discard: true }
-          )
-        ),
-      close: () => platform.runPromise(Scope.close(scope, Exit.void))
-    }
-  }
-})
-
-/** The official SDK client over a fresh transport per session. */
-export const sdkDriver = (transport: () => Transport): Driver => ({
-  name: "official SDK",
-  connect: async () => {
-    const client = new Client({ name: "bench", version: "1.0.0" })
-    await client.connect(transport())
-    const call: Session["call"] = (name, args) =>
-      client.callTool({ name, arguments: args }, undefined, { timeout: 60_000 })
-    return { call, calls: promiseCalls(call), close: () => client.close() }
-  }
-})
-
-const median = (xs: Array<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-export interface Figures {
-  coldStartMs: number
-  sequentialPerSec: number
-  concurrentPerSec: number
-  mibRoundTripMs: number
+export const median = (xs: ReadonlyArray<number>): number => {
+  const sorted = [...xs].sort((a, b) => a - b)
+  const mid = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-const measure = async (driver: Driver): Promise<Figures> => {
-  const colds: Array<number> = []
-  for (let i = 0; i < COLD_ROUNDS; i++) {
-    const t0 = performance.now()
-    const session = await driver.connect()
-    await session.call("add", { a: 1, b: 2 })
-    colds.push(performance.now() - t0)
-    await session.close()
-  }
-  const session = await driver.connect()
-  await session.calls(200, 1) // warm up
-  let t0 = performance.now()
-  await session.calls(SEQUENTIAL, 1)
-  const sequentialPerSec = SEQUENTIAL / ((performance.now() - t0) / 1000)
-  t0 = performance.now()
-  await session.calls(CONCURRENT, 64)
-  const concurrentPerSec = CONCURRENT / ((performance.now() - t0) / 1000)
-  const rounds: Array<number> = []
-  for (let i = 0; i < BIG_ROUNDS; i++) {
-    t0 = performance.now()
-    await session.call("echo", { text: MiB })
-    rounds.push(performance.now() - t0)
-  }
-  await session.close()
-  return { coldStartMs: median(colds), sequentialPerSec, concurrentPerSec, mibRoundTripMs: median(rounds) }
-}
+/** This process's peak resident set so far, in MiB. */
+export const peakRssMiB = () => process.resourceUsage().maxRSS / 1024
 
-/**
- * Measures every driver, interleaved over several passes, and prints a table of medians with ratios to
- * the driver named "official SDK".
- */
-export const compare = async (title: string, candidates: ReadonlyArray<Driver>) => {
-  const passes = quick ? 1 : 3
-  const only = process.env.BENCH_ONLY
-  const drivers = candidates.filter((d) => only === undefined || only.split(",").includes(d.name))
-  const all = new Map<string, Array<Figures>>()
-  // interleave the drivers, rotating the order each pass, and report each figure's median over the
-  // passes: two cores shared with the server make single runs noisy
-  for (let pass = 0; pass < passes; pass++) {
-    for (let i = 0; i < drivers.length; i++) {
-      const driver = drivers[(i + pass) % drivers.length]!
-      const figures = await measure(driver)
-      all.set(driver.name, [...(all.get(driver.name) ?? []), figures])
-    }
-  }
-  const results = new Map<string, Figures>()
-  for (const [name, runs] of all) {
-    results.set(name, {
-      coldStartMs: median(runs.map((r) => r.coldStartMs)),
-      sequentialPerSec: median(runs.map((r) => r.sequentialPerSec)),
-      concurrentPerSec: median(runs.map((r) => r.concurrentPerSec)),
-      mibRoundTripMs: median(runs.map((r) => r.mibRoundTripMs))
+/** Runs `node <script> <arg>` in a fresh process and parses the last line it prints on stdout. */
+export const runNodeJson = <A>(
+  script: string,
+  arg: unknown,
+  options: { readonly nodeArgs?: ReadonlyArray<string>; readonly env?: Record<string, string> } = {}
+): Promise<A> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...options.nodeArgs ?? [], script, JSON.stringify(arg)], {
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "inherit"]
     })
+    let out = ""
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (out += chunk))
+    child.on("error", reject)
+    child.on("close", (code) => {
+      const last = out.trim().split("\n").at(-1) ?? ""
+      if (code === 0 && last !== "") resolve(JSON.parse(last) as A)
+      else reject(new Error(`${script} ${JSON.stringify(arg)} exited ${code}: ${out}`))
+    })
+  })
+
+/**
+ * Interleaved rounds: passes over `items`, rotating the order each pass so none always goes first. `rounds`
+ * tells, once the first round is done, how many there are in all (given how long that one took).
+ */
+export const interleave = async <T, R>(
+  items: ReadonlyArray<T>,
+  rounds: (firstRoundMs: number) => number,
+  measure: (item: T, round: number, of: number | undefined) => Promise<R>
+): Promise<Array<Array<{ item: T; result: R }>>> => {
+  const all: Array<Array<{ item: T; result: R }>> = []
+  const t0 = performance.now()
+  let total: number | undefined
+  for (let round = 0; total === undefined || round < total; round++) {
+    const results: Array<{ item: T; result: R }> = []
+    for (let i = 0; i < items.length; i++) {
+      const item = items[(i + round) % items.length]!
+      results.push({ item, result: await measure(item, round, total) })
+    }
+    all.push(results)
+    total ??= rounds(performance.now() - t0)
   }
-  const base = results.get("official SDK") ?? [...results.values()][0]!
-  const rows = [...results].map(([name, f]) => ({
-    client: name,
-    "cold start ms": f.coldStartMs.toFixed(1),
-    "vs SDK": (base.coldStartMs / f.coldStartMs).toFixed(2),
-    "seq calls/s": f.sequentialPerSec.toFixed(0),
-    "vs SDK ": (f.sequentialPerSec / base.sequentialPerSec).toFixed(2),
-    "64-way calls/s": f.concurrentPerSec.toFixed(0),
-    "vs SDK  ": (f.concurrentPerSec / base.concurrentPerSec).toFixed(2),
-    "1 MiB rt ms": f.mibRoundTripMs.toFixed(2),
-    "vs SDK   ": (base.mibRoundTripMs / f.mibRoundTripMs).toFixed(2)
-  }))
-  console.log(
-    `\n${title}, median of ${passes} passes (${SEQUENTIAL} sequential, ${CONCURRENT} 64-way, ${BIG_ROUNDS} x 1 MiB; ratios > 1: faster than the SDK)`
-  )
-  console.table(rows)
-  return results
+  return all
 }
+
+// -- tables -----------------------------------------------------------------------------------------
+
+export interface Table {
+  readonly title: string
+  readonly note?: string
+  readonly header: ReadonlyArray<string>
+  readonly rows: ReadonlyArray<ReadonlyArray<string>>
+}
+
+/** A Markdown table, its columns padded so that it also reads well in a terminal. */
+export const renderTable = (table: Table): string => {
+  const widths = table.header.map((h, i) => Math.max(h.length, ...table.rows.map((row) => (row[i] ?? "").length)))
+  const line = (cells: ReadonlyArray<string>) =>
+    `| ${cells.map((cell, i) => i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)).join(" | ")} |`
+  const rule = `| ${widths.map((w, i) => i === 0 ? "-".repeat(w) : "-".repeat(w - 1) + ":").join(" | ")} |`
+  const note = table.note === undefined ? "" : `\n${table.note}\n`
+  return `### ${table.title}\n${note}\n${[line(table.header), rule, ...table.rows.map(line)].join("\n")}\n`
+}
+
+export const fixed = (x: number | undefined, digits = 0): string => x === undefined ? "–" : x.toFixed(digits)
+export const times = (x: number | undefined): string => x === undefined ? "–" : `${x.toFixed(2)}×`

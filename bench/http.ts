@@ -1,40 +1,41 @@
 /**
- * HTTP benchmark: this client (`McpHttpTransport` on undici) against the official SDK client
- * (`StreamableHTTPClientTransport`), against the same SDK server in the same run, once with JSON
- * answers and once with SSE answers.
+ * Streamable HTTP: every client against the same server (the official SDK's, `servers/http-server.ts`, with
+ * sessions), once answering with JSON bodies and once with SSE streams; each client in a fresh process.
  */
-import { McpHttpTransport } from "@effect-mcp/transport-http"
-import { NodeHttpClient } from "@effect/platform-node"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js"
-import { ManagedRuntime } from "effect"
-import { type ChildProcess, spawn } from "node:child_process"
+import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { compare, type Driver, effectMcpDriver, sdkDriver } from "./harness.ts"
+import { HTTP_CLIENTS } from "./clients.ts"
+import { compare, type Comparison } from "./compare.ts"
+import { quick } from "./harness.ts"
 
 const startServer = (mode: "json" | "sse") =>
-  new Promise<{ url: string; child: ChildProcess }>((resolve) => {
+  new Promise<{ url: string; stop: () => void }>((resolve) => {
     const child = spawn(process.execPath, [fileURLToPath(new URL("./servers/http-server.ts", import.meta.url))], {
       env: { ...process.env, MODE: mode },
       stdio: ["ignore", "pipe", "inherit"]
     })
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       const port = /listening (\d+)/.exec(String(chunk))?.[1]
-      if (port !== undefined) resolve({ url: `http://127.0.0.1:${port}/mcp`, child })
+      if (port !== undefined) resolve({ url: `http://127.0.0.1:${port}/mcp`, stop: () => child.kill() })
     })
   })
 
-const drivers = (url: string): ReadonlyArray<Driver> => {
-  // one runtime (one undici agent) for the run, as an application would have
-  const platform = ManagedRuntime.make(NodeHttpClient.layerUndici)
-  const transport = McpHttpTransport.layer({ url })
-  const sdk = sdkDriver(() => new StreamableHTTPClientTransport(new URL(url)))
-  return [sdk, effectMcpDriver(platform, transport), effectMcpDriver(platform, transport, "legacy")]
+const counts = {
+  cold: quick ? 3 : 5,
+  sequential: quick ? 200 : 1000,
+  total: quick ? 2000 : 10_000,
+  bigRounds: quick ? 5 : 10
 }
 
-export const run = async () => {
+/** For each of JSON and SSE: about 30 s a round on a quiet 2-core machine, 5 rounds. */
+const BUDGET_SECONDS = 150
+
+export const run = async (): Promise<Array<Comparison>> => {
+  const results: Array<Comparison> = []
   for (const mode of ["json", "sse"] as const) {
-    const { url, child } = await startServer(mode)
-    await compare(`Streamable HTTP, ${mode === "json" ? "JSON" : "SSE"} answers`, drivers(url))
-    child.kill()
+    const { url, stop } = await startServer(mode)
+    const title = `Streamable HTTP, ${mode === "json" ? "JSON" : "SSE"} answers`
+    results.push(await compare(title, { kind: "http", url }, HTTP_CLIENTS, counts, BUDGET_SECONDS).finally(stop))
   }
+  return results
 }
