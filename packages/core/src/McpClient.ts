@@ -37,6 +37,7 @@ import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import * as Connector from "./internal/connector.ts"
 import * as Deadline from "./internal/deadline.ts"
 import type * as Engine from "./internal/engine.ts"
@@ -76,6 +77,17 @@ export const isMcpClient = (u: unknown): u is McpClient["Service"] => Predicate.
 // -----------------------------------------------------------------------------
 // Models
 // -----------------------------------------------------------------------------
+
+/**
+ * The state of a client's connection. `Disconnected` without an error is a client that has not
+ * connected yet (`connect: "lazy"`); with one, a connection that failed or was lost and is not being
+ * reconnected (the next operation tries again).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.3.0
+ */
+export type ConnectionState = Connector.ConnectionState
 
 /**
  * What the client learnt about the server when the session opened.
@@ -263,6 +275,12 @@ export class McpClient extends Context.Service<McpClient, {
    * The negotiated session. With `connect: "lazy"` the first use connects.
    */
   readonly session: Effect.Effect<ServerSession, McpError>
+  /**
+   * The state of the connection: the current one first, then each change (`Connecting`,
+   * `Connected`, `Reconnecting` after a lost connection with its error, `Disconnected` when it was
+   * lost and is not being reconnected). Since 0.3.0.
+   */
+  readonly connection: Stream.Stream<ConnectionState>
   /**
    * Every notification the server sends, from the moment the stream is run.
    */
@@ -664,6 +682,7 @@ export const make: (options?: Options) => Effect.Effect<
         retry: subscribeOptions?.retry ?? Subscribe.defaultRetry
       }),
     session: Effect.map(connector.connected, (c) => c.info),
+    connection: Stream.changesWith(SubscriptionRef.changes(connector.state), (a, b) => a._tag === b._tag),
     ping: (options) => Effect.asVoid(sendRaw("ping", undefined, options)),
     readResource: (uri, options) => Effect.map(listings.readResourceRaw(uri, options), (result) => result.contents),
     subscribeResource: (uri, options) => Effect.asVoid(sendRaw("resources/subscribe", { uri }, options)),

@@ -13,9 +13,10 @@
  * `McpTransportError(ServerUnavailable)` naming it. Building the router fails only when every server
  * failed, or when two servers claim one name. `status` is a `SubscriptionRef` of each server's state.
  *
- * What a router leaves out: a server that dies after it was ready stays `Ready` (its client reconnects
- * on its own `reconnect` schedule); `request` routes only by a `name` or `uri` parameter; `subscribe`
- * listens on the servers ready when it starts.
+ * A server whose connection dies after it was ready shows `Restarting` while its own client reconnects
+ * (on its `reconnect` schedule) and `Ready` again after; a client that gives up makes it `Failed`, and
+ * the router starts it over on its `retry` schedule. What a router leaves out: `request` routes only by
+ * a `name` or `uri` parameter; `subscribe` listens on the servers ready when it starts.
  *
  * **Example** (A router over an in-process server and a child process)
  *
@@ -318,6 +319,21 @@ const checkNames = (members: ReadonlyArray<Member.Member>) =>
     if (collisions.length > 0) return yield* new McpRouterError({ reason: new NameCollision({ collisions }) })
   })
 
+/**
+ * A router's connection, from its servers' states: connected while one server is ready, connecting
+ * (or reconnecting) while one is on its way, disconnected when none is (every server failed, or the
+ * lazy ones were not used yet).
+ */
+const connectionOf = (status: Readonly<Record<string, ServerStatus>>): McpClient.ConnectionState => {
+  const states = Object.values(status)
+  if (states.some((state) => state._tag === "Ready")) return { _tag: "Connected" }
+  const restarting = states.find((state) => state._tag === "Restarting")
+  if (restarting?._tag === "Restarting") return { _tag: "Reconnecting", error: restarting.error }
+  if (states.some((state) => state._tag === "Connecting")) return { _tag: "Connecting" }
+  const failed = states.find((state) => state._tag === "Failed")
+  return { _tag: "Disconnected", error: failed?._tag === "Failed" ? failed.error : undefined }
+}
+
 /** The service over the members. */
 const makeService = (members: ReadonlyArray<Member.Member>, shared: Member.Shared): Service => {
   const routes = Routes.make(members)
@@ -331,6 +347,10 @@ const makeService = (members: ReadonlyArray<Member.Member>, shared: Member.Share
     [McpClient.TypeId]: McpClient.TypeId,
     servers: members.map((m) => m.name),
     status: shared.status,
+    connection: Stream.changesWith(
+      Stream.map(SubscriptionRef.changes(shared.status), connectionOf),
+      (a, b) => a._tag === b._tag
+    ),
     notifications: all,
     toolListChanged: Stream.map(of("notifications/tools/list_changed"), () => undefined),
     resourceListChanged: Stream.map(of("notifications/resources/list_changed"), () => undefined),

@@ -7,6 +7,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
@@ -15,9 +16,11 @@ import * as McpClient from "../src/McpClient.ts"
 import type * as McpError from "../src/McpError.ts"
 import * as McpInMemoryTransport from "../src/McpInMemoryTransport.ts"
 import * as McpLogging from "../src/McpLogging.ts"
+import * as McpQueueTransport from "../src/McpQueueTransport.ts"
 import * as McpRouter from "../src/McpRouter.ts"
 import * as McpSchema from "../src/McpSchema.ts"
 import * as RouterServer from "./fixtures/RouterServer.ts"
+import * as ScriptedPeer from "./fixtures/ScriptedPeer.ts"
 
 const inMemory = (name: string, era: "stateless" | "stateful", options?: Parameters<typeof RouterServer.layer>[2]) => ({
   transport: McpInMemoryTransport.layer(RouterServer.layer(name, era, options))
@@ -33,6 +36,19 @@ const breakable = (name: string, state: { broken: boolean }) => ({
     ))
   )
 })
+
+/** A stateful scripted server whose connection dies at its first tool call; counts its connections. */
+const dyingServer = () => {
+  let connections = 0
+  const transport = McpQueueTransport.layer((peer) => {
+    connections++
+    return ScriptedPeer.serve({
+      onMessage: (message, peer) =>
+        message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
+    })(peer)
+  })
+  return { transport, connections: () => connections }
+}
 
 const textOf = (contents: ReadonlyArray<McpSchema.ResourceContents>) =>
   contents.map((c) => McpSchema.isTextResourceContents(c) ? c.text : "").join("")
@@ -210,6 +226,55 @@ describe("McpRouter: partial failure", () => {
       )
       yield* TestClock.adjust("1 second")
       assert.deepStrictEqual(yield* Fiber.join(seen), ["Failed", "Restarting", "Failed"])
+    }))
+
+  it.effect("a ready server whose connection dies shows Restarting, then Ready once its client reconnected", () =>
+    Effect.gen(function*() {
+      const beta = dyingServer()
+      const router = yield* McpRouter.make({
+        servers: {
+          alpha: inMemory("alpha", "stateless"),
+          beta: {
+            transport: beta.transport,
+            client: { protocolVersion: "legacy", reconnect: Schedule.spaced("1 second") }
+          }
+        }
+      })
+      const seen = yield* SubscriptionRef.changes(router.status).pipe(
+        Stream.map((all) => all.beta?._tag),
+        Stream.changes,
+        Stream.take(3),
+        Stream.runCollect,
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* Effect.flip(router.callTool("beta_x"))
+      yield* TestClock.adjust("1 second")
+      assert.deepStrictEqual(yield* Fiber.join(seen), ["Ready", "Restarting", "Ready"])
+      assert.strictEqual(beta.connections(), 2)
+    }))
+
+  it.effect("a ready server whose client gives up reconnecting is Failed, and the router starts it over", () =>
+    Effect.gen(function*() {
+      const beta = dyingServer()
+      const router = yield* McpRouter.make({
+        servers: {
+          alpha: inMemory("alpha", "stateless"),
+          beta: { transport: beta.transport, client: { protocolVersion: "legacy", reconnect: false } }
+        }
+      })
+      const seen = yield* SubscriptionRef.changes(router.status).pipe(
+        Stream.map((all) => all.beta?._tag),
+        Stream.changes,
+        Stream.take(4),
+        Stream.runCollect,
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* Effect.flip(router.callTool("beta_x"))
+      assert.deepStrictEqual(yield* Fiber.join(seen), ["Ready", "Failed", "Restarting", "Ready"])
+      assert.strictEqual(beta.connections(), 2)
+      // the router's own connection stays connected: alpha never left
+      const connection = yield* router.connection.pipe(Stream.take(1), Stream.runCollect)
+      assert.deepStrictEqual(connection.map((state) => state._tag), ["Connected"])
     }))
 
   it.effect("fails as a whole only when every server fails, with each server's error", () =>

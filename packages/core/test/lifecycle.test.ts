@@ -176,6 +176,48 @@ describe("closing", () => {
       assert.strictEqual((yield* client.session).protocolVersion, "2025-11-25")
     }))
 
+  it.effect("the connection stream says when a connection is lost, reconnecting, given up and connected again", () =>
+    Effect.gen(function*() {
+      let connections = 0
+      const client = yield* McpClient.make({ reconnect: Schedule.recurs(1), protocolVersion: "legacy" }).pipe(
+        Effect.provide(McpQueueTransport.layer((peer) => {
+          connections++
+          // the first connection dies at the first call; the next two refuse their handshake
+          return connections === 1 || connections > 3
+            ? ScriptedPeer.serve({
+              onMessage: (message, peer) =>
+                message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
+            })(peer)
+            : Effect.gen(function*() {
+              const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+              yield* peer.send({ jsonrpc: "2.0", id: init.id, error: { code: -32603, message: "starting up" } })
+            })
+        }))
+      )
+      const states = yield* client.connection.pipe(
+        Stream.map((state) =>
+          state._tag === "Reconnecting" || state._tag === "Disconnected"
+            ? `${state._tag}: ${state.error?._tag}`
+            : state._tag
+        ),
+        Stream.take(5),
+        Stream.runCollect,
+        Effect.forkChild({ startImmediately: true })
+      )
+      yield* client.callTool("x").pipe(Effect.flip)
+      yield* waitUntil(() => connections === 3)
+      for (let i = 0; i < 100; i++) yield* Effect.yieldNow
+      yield* client.listTools()
+      assert.deepStrictEqual(yield* Fiber.join(states), [
+        "Connected",
+        "Reconnecting: McpTransportError",
+        "Disconnected: McpProtocolError",
+        // the next operation connects again
+        "Connecting",
+        "Connected"
+      ])
+    }))
+
   it.effect("with reconnect: false, the next operation reconnects once, on demand", () =>
     Effect.gen(function*() {
       let connections = 0

@@ -15,10 +15,12 @@ import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import * as Option from "effect/Option"
 import type * as PubSub from "effect/PubSub"
 import * as Schedule from "effect/Schedule"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ClientClosed, ConnectionClosed, McpTransportError } from "../McpError.ts"
 import type { McpError } from "../McpError.ts"
 import * as McpSchema from "../McpSchema.ts"
@@ -74,9 +76,24 @@ export interface Options {
 }
 
 /**
+ * The state of a client's connection (see `McpClient.ConnectionState`).
+ */
+export type ConnectionState =
+  | { readonly _tag: "Connecting" }
+  | { readonly _tag: "Connected" }
+  | { readonly _tag: "Reconnecting"; readonly error: McpError }
+  | { readonly _tag: "Disconnected"; readonly error: McpError | undefined }
+
+/** The last typed error of a failed reconnection, or the loss that started it. */
+const lastError = (cause: Cause.Cause<McpError>, lost: McpError): McpError =>
+  Option.getOrElse(Cause.findErrorOption(cause), () => lost)
+
+/**
  * The client's way to its session.
  */
 export interface Connector {
+  /** The connection's state, as it changes. */
+  readonly state: SubscriptionRef.SubscriptionRef<ConnectionState>
   /** The current session, opening one when there is none. */
   readonly connected: Effect.Effect<Connected, McpError>
   /**
@@ -103,6 +120,10 @@ export interface Connector {
  */
 export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Return<Connector, never, Scope.Scope> {
   const clientScope = yield* Effect.scope
+  const state = yield* SubscriptionRef.make<ConnectionState>({ _tag: "Disconnected", error: undefined })
+  /** The state, except that a reconnecting client stays reconnecting between its attempts. */
+  const setState = (next: ConnectionState) =>
+    SubscriptionRef.update(state, (now) => now._tag === "Reconnecting" && next._tag !== "Connected" ? now : next)
   const reconnect = options.reconnect === false
     ? undefined
     : options.reconnect ?? Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
@@ -154,7 +175,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       yield* prepare(options, session)
       // when this connection dies, forget it (and reconnect, if the policy says so)
       yield* Deferred.await(engine.closed).pipe(
-        Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope)),
+        Effect.catch((error) => error.reason._tag === "ClientClosed" ? Effect.void : onConnectionLost(scope, error)),
         Effect.forkIn(clientScope)
       )
       return {
@@ -176,16 +197,18 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     )
   })
 
-  const onConnectionLost = (scope: Scope.Closeable): Effect.Effect<void> =>
+  const onConnectionLost = (scope: Scope.Closeable, error: McpError): Effect.Effect<void> =>
     Effect.gen(function*() {
       current = undefined
       yield* Scope.close(scope, Exit.void)
-      if (reconnect === undefined) return
+      if (reconnect === undefined) return yield* SubscriptionRef.set(state, { _tag: "Disconnected", error })
+      yield* SubscriptionRef.set(state, { _tag: "Reconnecting", error })
       yield* connected.pipe(
         Effect.retry(reconnect),
         Effect.catchCause((cause) =>
           Effect.logWarning("MCP: could not reconnect to the server").pipe(
-            Effect.annotateLogs("mcp.cause", Cause.pretty(cause))
+            Effect.annotateLogs("mcp.cause", Cause.pretty(cause)),
+            Effect.andThen(SubscriptionRef.set(state, { _tag: "Disconnected", error: lastError(cause, error) }))
           )
         )
       )
@@ -198,7 +221,10 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     if (connecting !== undefined) return Deferred.await(connecting)
     const attempt = Deferred.makeUnsafe<Connected, McpError>()
     connecting = attempt
-    return open.pipe(
+    return setState({ _tag: "Connecting" }).pipe(
+      Effect.andThen(open),
+      Effect.tap(() => SubscriptionRef.set(state, { _tag: "Connected" })),
+      Effect.tapError((error) => setState({ _tag: "Disconnected", error })),
       Effect.onExit((exit) =>
         Effect.suspend(() => {
           connecting = undefined
@@ -241,6 +267,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     )
 
   return {
+    state,
     connected,
     sendOn,
     send: (method, params, requestOptions) =>

@@ -91,7 +91,7 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
         Stream.runForEach((notification) => PubSub.publish(shared.notifications, { ...notification, server: name })),
         Effect.forkIn(scope, { startImmediately: true })
       )
-      return client
+      return { client, scope }
     }).pipe(
       Scope.provide(scope),
       Effect.provideService(McpLogging.McpLogging, logging),
@@ -120,12 +120,47 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
     )
   )
 
-  const loop = Effect.gen(function*() {
-    const client = yield* Effect.retry(attempt, shared.retry)
+  const loop: Effect.Effect<void> = Effect.gen(function*() {
+    const { client, scope } = yield* Effect.retry(attempt, shared.retry)
     const session = yield* client.session
     current = client
     yield* setStatus({ _tag: "Ready", session })
+    yield* client.connection.pipe(
+      Stream.runForEach((state) => follow(client, scope, state)),
+      Effect.forkIn(scope)
+    )
   }).pipe(Effect.ignore, Effect.annotateLogs("mcp.server", name))
+
+  /**
+   * What a ready server's client says of its connection: reconnecting is `Restarting`, connected
+   * again is `Ready`; a client that gave up is `Failed`, and the router starts over with a new client
+   * on its own schedule.
+   */
+  const follow = (
+    client: McpClient.McpClient["Service"],
+    scope: Scope.Closeable,
+    state: McpClient.ConnectionState
+  ): Effect.Effect<void> => {
+    switch (state._tag) {
+      case "Reconnecting":
+        return setStatus({ _tag: "Restarting", error: state.error, attempt: attempts })
+      case "Connected":
+        return Effect.flatMap(
+          Effect.option(client.session),
+          (session) => session._tag === "Some" ? setStatus({ _tag: "Ready", session: session.value }) : Effect.void
+        )
+      case "Disconnected":
+        return state.error === undefined ? Effect.void : Effect.gen(function*() {
+          current = undefined
+          attempts = 0
+          yield* setStatus({ _tag: "Failed", error: state.error!, attempts: 1 })
+          // from the router's scope: closing the client's scope ends this very fiber
+          yield* Effect.forkIn(Effect.andThen(Scope.close(scope, Exit.void), loop), shared.scope)
+        })
+      case "Connecting":
+        return Effect.void
+    }
+  }
 
   const start = Effect.suspend(() => {
     if (started) return Effect.void
