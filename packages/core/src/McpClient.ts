@@ -87,7 +87,11 @@ export const isMcpClient = (u: unknown): u is McpClient["Service"] => Predicate.
  * @category models
  * @since 0.3.0
  */
-export type ConnectionState = Connector.ConnectionState
+export type ConnectionState =
+  | { readonly _tag: "Connecting" }
+  | { readonly _tag: "Connected" }
+  | { readonly _tag: "Reconnecting"; readonly error: McpError }
+  | { readonly _tag: "Disconnected"; readonly error: McpError | undefined }
 
 /**
  * What the client learnt about the server when the session opened.

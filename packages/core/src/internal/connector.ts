@@ -22,6 +22,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import { ClientClosed, ConnectionClosed, McpTransportError } from "../McpError.ts"
+import type { ConnectionState } from "../McpClient.ts"
 import type { McpError } from "../McpError.ts"
 import * as McpSchema from "../McpSchema.ts"
 import type * as McpTransport from "../McpTransport.ts"
@@ -74,15 +75,6 @@ export interface Options {
   readonly maxMalformed: number
   readonly reconnect: Schedule.Schedule<unknown, McpError> | false | undefined
 }
-
-/**
- * The state of a client's connection (see `McpClient.ConnectionState`).
- */
-export type ConnectionState =
-  | { readonly _tag: "Connecting" }
-  | { readonly _tag: "Connected" }
-  | { readonly _tag: "Reconnecting"; readonly error: McpError }
-  | { readonly _tag: "Disconnected"; readonly error: McpError | undefined }
 
 /** The last typed error of a failed reconnection, or the loss that started it. */
 const lastError = (cause: Cause.Cause<McpError>, lost: McpError): McpError =>
