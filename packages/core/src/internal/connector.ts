@@ -76,9 +76,25 @@ export interface Options {
   readonly reconnect: Schedule.Schedule<unknown, McpError> | false | undefined
 }
 
-/** The last typed error of a failed reconnection, or the loss that started it. */
-const lastError = (cause: Cause.Cause<McpError>, lost: McpError): McpError =>
-  Option.getOrElse(Cause.findErrorOption(cause), () => lost)
+/** Sets the state of a connection attempt, except that a reconnecting client stays reconnecting between its attempts. */
+const settle = (state: SubscriptionRef.SubscriptionRef<ConnectionState>, next: ConnectionState) =>
+  SubscriptionRef.update(state, (now) => now._tag === "Reconnecting" && next._tag !== "Connected" ? now : next)
+
+/** A reconnection that gave up: logged, and disconnected with its last error (or the loss that started it). */
+const gaveUp = (
+  state: SubscriptionRef.SubscriptionRef<ConnectionState>,
+  cause: Cause.Cause<McpError>,
+  lost: McpError
+) =>
+  Effect.logWarning("MCP: could not reconnect to the server").pipe(
+    Effect.annotateLogs("mcp.cause", Cause.pretty(cause)),
+    Effect.andThen(
+      SubscriptionRef.set(state, {
+        _tag: "Disconnected",
+        error: Option.getOrElse(Cause.findErrorOption(cause), () => lost)
+      })
+    )
+  )
 
 /**
  * The client's way to its session.
@@ -113,9 +129,6 @@ export interface Connector {
 export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Return<Connector, never, Scope.Scope> {
   const clientScope = yield* Effect.scope
   const state = yield* SubscriptionRef.make<ConnectionState>({ _tag: "Disconnected", error: undefined })
-  /** The state, except that a reconnecting client stays reconnecting between its attempts. */
-  const setState = (next: ConnectionState) =>
-    SubscriptionRef.update(state, (now) => now._tag === "Reconnecting" && next._tag !== "Connected" ? now : next)
   const reconnect = options.reconnect === false
     ? undefined
     : options.reconnect ?? Schedule.exponential("100 millis").pipe(Schedule.upTo({ times: 5 }))
@@ -195,15 +208,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       yield* Scope.close(scope, Exit.void)
       if (reconnect === undefined) return yield* SubscriptionRef.set(state, { _tag: "Disconnected", error })
       yield* SubscriptionRef.set(state, { _tag: "Reconnecting", error })
-      yield* connected.pipe(
-        Effect.retry(reconnect),
-        Effect.catchCause((cause) =>
-          Effect.logWarning("MCP: could not reconnect to the server").pipe(
-            Effect.annotateLogs("mcp.cause", Cause.pretty(cause)),
-            Effect.andThen(SubscriptionRef.set(state, { _tag: "Disconnected", error: lastError(cause, error) }))
-          )
-        )
-      )
+      yield* connected.pipe(Effect.retry(reconnect), Effect.catchCause((cause) => gaveUp(state, cause, error)))
     })
 
   // The attempt runs in a fiber of the client's scope, shared by every caller waiting for it: a caller
@@ -213,10 +218,10 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     if (connecting !== undefined) return Deferred.await(connecting)
     const attempt = Deferred.makeUnsafe<Connected, McpError>()
     connecting = attempt
-    return setState({ _tag: "Connecting" }).pipe(
+    return settle(state, { _tag: "Connecting" }).pipe(
       Effect.andThen(open),
       Effect.tap(() => SubscriptionRef.set(state, { _tag: "Connected" })),
-      Effect.tapError((error) => setState({ _tag: "Disconnected", error })),
+      Effect.tapError((error) => settle(state, { _tag: "Disconnected", error })),
       Effect.onExit((exit) =>
         Effect.suspend(() => {
           connecting = undefined
