@@ -94,7 +94,9 @@ const decodeLogMessage = Schema.decodeUnknownOption(McpSchema.LoggingMessageNoti
 /**
  * Reads the handler services and starts the dispatcher fiber in the current scope.
  */
-export const make = Effect.fnUntraced(function*(
+export const make: (
+  extraCapabilities: McpSchema.ClientCapabilities | undefined
+) => Effect.Effect<Handlers, never, Scope.Scope> = Effect.fnUntraced(function*(
   extraCapabilities: McpSchema.ClientCapabilities | undefined
 ): Effect.fn.Return<Handlers, never, Scope.Scope> {
   const logging = yield* McpLogging.McpLogging
