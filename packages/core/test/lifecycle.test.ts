@@ -21,6 +21,27 @@ const waitUntil = (done: () => boolean) =>
     assert.isTrue(done(), "the condition never held")
   })
 
+/**
+ * A scripted server whose first connection dies at its first tool call, whose next `refusals`
+ * connections refuse the handshake, and whose later ones serve again; counts its connections.
+ */
+const refusingAfterFirst = (refusals: number) => {
+  let connections = 0
+  const transport = McpQueueTransport.layer((peer) => {
+    connections++
+    return connections === 1 || connections > refusals + 1
+      ? ScriptedPeer.serve({
+        onMessage: (message, peer) =>
+          message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
+      })(peer)
+      : Effect.gen(function*() {
+        const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
+        yield* peer.send({ jsonrpc: "2.0", id: init.id, error: { code: -32603, message: "starting up" } })
+      })
+  })
+  return { transport, connections: () => connections }
+}
+
 describe("timeouts and cancellation", () => {
   it.effect("a request that never answers fails with McpTimeoutError; the server observes the cancellation", () =>
     Effect.gen(function*() {
@@ -178,21 +199,10 @@ describe("closing", () => {
 
   it.effect("the connection stream says when a connection is lost, reconnecting, given up and connected again", () =>
     Effect.gen(function*() {
-      let connections = 0
+      // the first connection dies at the first call; the next two refuse their handshake
+      const server = refusingAfterFirst(2)
       const client = yield* McpClient.make({ reconnect: Schedule.recurs(1), protocolVersion: "legacy" }).pipe(
-        Effect.provide(McpQueueTransport.layer((peer) => {
-          connections++
-          // the first connection dies at the first call; the next two refuse their handshake
-          return connections === 1 || connections > 3
-            ? ScriptedPeer.serve({
-              onMessage: (message, peer) =>
-                message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
-            })(peer)
-            : Effect.gen(function*() {
-              const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
-              yield* peer.send({ jsonrpc: "2.0", id: init.id, error: { code: -32603, message: "starting up" } })
-            })
-        }))
+        Effect.provide(server.transport)
       )
       const states = yield* client.connection.pipe(
         Stream.map((state) =>
@@ -205,7 +215,8 @@ describe("closing", () => {
         Effect.forkChild({ startImmediately: true })
       )
       yield* client.callTool("x").pipe(Effect.flip)
-      yield* waitUntil(() => connections === 3)
+      yield* waitUntil(() => server.connections() === 3)
+      // let the last refusal settle (the client gives up), so that the next operation opens a new attempt
       for (let i = 0; i < 100; i++) yield* Effect.yieldNow
       yield* client.listTools()
       assert.deepStrictEqual(yield* Fiber.join(states), [
@@ -239,29 +250,18 @@ describe("closing", () => {
 
   it.effect("reconnection gives up after the schedule, and the next operation tries again", () =>
     Effect.gen(function*() {
-      let connections = 0
       const logs: Array<ScriptedPeer.LogEntry> = []
+      // the first connection works until tools/call; the next three refuse the handshake
+      const server = refusingAfterFirst(3)
       const client = yield* McpClient.make({ reconnect: Schedule.recurs(2), protocolVersion: "legacy" }).pipe(
         Effect.provide(ScriptedPeer.captureLogs(logs)),
-        Effect.provide(McpQueueTransport.layer((peer) => {
-          connections++
-          // the first connection works until tools/call; the next three refuse the handshake
-          return connections === 1 || connections > 4
-            ? ScriptedPeer.serve({
-              onMessage: (message, peer) =>
-                message.method === "tools/call" ? peer.close : Effect.succeed({ result: { tools: [] } })
-            })(peer)
-            : Effect.gen(function*() {
-              const init = (yield* Effect.orDie(peer.receive)) as ScriptedPeer.ClientMessage
-              yield* peer.send({ jsonrpc: "2.0", id: init.id, error: { code: -32603, message: "starting up" } })
-            })
-        }))
+        Effect.provide(server.transport)
       )
       yield* client.callTool("x").pipe(Effect.flip)
       yield* waitUntil(() => logs.some((entry) => String(entry.message).includes("could not reconnect")))
-      assert.strictEqual(connections, 4) // 1 + the first attempt + 2 retries
+      assert.strictEqual(server.connections(), 4) // 1 + the first attempt + 2 retries
       yield* client.listTools()
-      assert.strictEqual(connections, 5)
+      assert.strictEqual(server.connections(), 5)
     }))
 
   it.effect("closing the scope stops the server, ends the notification stream and every client fiber", () =>
