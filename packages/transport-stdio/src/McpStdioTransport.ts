@@ -218,13 +218,9 @@ const connection = (
     send: (message) =>
       Deferred.isDoneUnsafe(running.gone)
         ? Deferred.await(running.gone)
-        : Queue.offer(running.stdin, encodeLine(message)).pipe(
-          Effect.flatMap((offered) =>
-            offered
-              ? Effect.void
-              : Effect.fail(new McpTransportError({ reason: new SendFailed({ description: "stdin is closed" }) }))
-          )
-        ),
+        : running.stdin.offer(encodeLine(message))
+        ? Effect.void
+        : Effect.fail(new McpTransportError({ reason: new SendFailed({ description: "stdin is closed" }) })),
     incoming: Stream.fromQueue(inbox)
   })
 

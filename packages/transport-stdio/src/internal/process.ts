@@ -10,7 +10,6 @@
  * @internal
  */
 import { ConnectionClosed, McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
-import type * as Arr from "effect/Array"
 import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
@@ -26,6 +25,7 @@ import * as Stream from "effect/Stream"
 import * as McpStdioCommand from "../McpStdioCommand.ts"
 import { decodeLines } from "./framing.ts"
 import * as ProcessError from "./processError.ts"
+import * as Outbox from "./outbox.ts"
 import * as Shutdown from "./shutdown.ts"
 import * as Stderr from "./stderr.ts"
 
@@ -36,7 +36,7 @@ export interface Running {
   readonly scope: Scope.Closeable
   readonly pid: number
   /** Lines waiting to be written; the writer takes all that are there and writes them at once. */
-  readonly stdin: Queue.Queue<string, Cause.Done>
+  readonly stdin: Outbox.Outbox
   /** Completes when the process is gone, with the error requests should fail with. */
   readonly gone: Deferred.Deferred<never, McpTransportError>
   /** Where stdout messages go: the current session's inbox, if any. */
@@ -108,10 +108,10 @@ export const attach = Effect.fnUntraced(function*(
 
 /**
  * Makes a queue whose waiting reader is woken on a microtask, not on the next turn of the event loop
- * (a queue wakes its readers through the dispatcher of the fiber that made it). A line handed to the
- * stdin writer, and a message handed from stdout to the session, then cost no turn of the loop each:
- * two per call otherwise, most of what sequential calls wait for beyond the server itself. Only the
- * wake-up moves: the woken fibers keep their own scheduler, so they still yield to I/O.
+ * (a queue wakes its readers through the dispatcher of the fiber that made it). A message handed from
+ * stdout to the session then costs no turn of the loop (the outbox does the same for stdin): most of
+ * what sequential calls wait for beyond the server itself. Only the wake-up moves: the woken fiber
+ * keeps its own scheduler, so it still yields to I/O.
  */
 const prompt = <A>(make: Effect.Effect<A>): Effect.Effect<A> =>
   Effect.provideService(make, Scheduler.Scheduler, new Scheduler.MixedScheduler("sync"))
@@ -121,7 +121,7 @@ const spawn = Effect.fnUntraced(
   function*(options: SpawnOptions, scope: Scope.Closeable): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
     const handle = yield* start(options)
     const gone = yield* Deferred.make<never, McpTransportError>()
-    const stdin = yield* prompt(Queue.unbounded<string, Cause.Done>())
+    const stdin = Outbox.make()
     const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
     const exited = yield* Deferred.make<void>()
     const stderr = yield* Stderr.follow(handle.stderr, options)
@@ -152,24 +152,19 @@ const start = (options: SpawnOptions): Effect.Effect<
     ...(McpStdioCommand.requiresShell({ command: options.command, args: options.args }) ? { shell: true } : {})
   })).pipe(Effect.mapError((error) => ProcessError.spawnFailed(options.commandLine, error)))
 
-const encoder = new TextEncoder()
-
-const encodeLines = (lines: Arr.NonEmptyReadonlyArray<string>): Uint8Array =>
-  encoder.encode(lines.length === 1 ? lines[0] : lines.join(""))
-
 /**
  * How long a failed write waits to see whether the process exited (its stdin closed with it) before
  * taking it for a live process that closed its stdin.
  */
 const EXIT_GRACE = "200 millis"
 
-/** The stdin writer: one fiber, one write for all the lines waiting; ending the queue is EOF. */
+/** The stdin writer: one fiber, one write for all the lines waiting; ending the outbox is EOF. */
 const writeStdin = (
   handle: ChildProcessSpawner.ChildProcessHandle,
   running: Running,
   exited: Deferred.Deferred<void>
 ) =>
-  Stream.fromEffectRepeat(Effect.map(Queue.takeAll(running.stdin), encodeLines)).pipe(
+  running.stdin.bytes.pipe(
     Stream.run(handle.stdin),
     // a write fails (EPIPE) when the process exited, which the exit watcher reports, or when a live
     // server closed its stdin: it cannot be talked to, requests fail at once, and the process is

@@ -13,13 +13,12 @@
  * @internal
  */
 import type { McpTransportError } from "@effect-mcp/core/McpError"
-import type * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as ChildProcess from "effect/process/ChildProcess"
-import * as Queue from "effect/Queue"
 import type * as Scope from "effect/Scope"
+import type * as Outbox from "./outbox.ts"
 
 /**
  * The spawn options of the last steps: SIGTERM to the group when the process is released, SIGKILL
@@ -31,17 +30,17 @@ export const killOptions = (termGrace: Duration.Duration): ChildProcess.KillOpti
 })
 
 /**
- * Adds the first steps to the current scope: end the stdin queue (the writer then closes the pipe),
+ * Adds the first steps to the current scope: end the stdin outbox (the writer then closes the pipe),
  * and wait up to `stdinGrace` for the process to be gone.
  */
 export const closeStdinFirst = (
-  stdin: Queue.Queue<string, Cause.Done>,
+  stdin: Outbox.Outbox,
   gone: Deferred.Deferred<never, McpTransportError>,
   stdinGrace: Duration.Duration
 ): Effect.Effect<void, never, Scope.Scope> =>
   Effect.addFinalizer(() =>
     Effect.andThen(
-      Queue.end(stdin),
+      Effect.sync(() => stdin.end()),
       Effect.ignore(Effect.timeout(Deferred.await(gone), stdinGrace))
     )
   )
