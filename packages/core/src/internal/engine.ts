@@ -165,15 +165,14 @@ export const make = Effect.fnUntraced(function*(options: {
       const millis = Duration.toMillis(timeout)
       keeper.schedule(id, keeper.now() + millis, expire(id, entry, millis, cancellable))
     }
-    return exchange(message, entry, onProgress).pipe(
-      Effect.onInterrupt(() =>
-        inbound.pending.get(id) === entry ? giveUp(id, entry, cancellable, "interrupted") : Effect.void
-      ),
-      Effect.ensuring(Effect.sync(() => {
-        keeper.clear(id)
-        if (inbound.pending.get(id) === entry) inbound.pending.delete(id)
-      }))
-    )
+    // one finalizer for both ends: forget the deadline and the entry, and cancel on interruption
+    return Effect.onExit(exchange(message, entry, onProgress), (exit) => {
+      keeper.clear(id)
+      if (inbound.pending.get(id) !== entry) return Effect.void
+      if (Exit.hasInterrupts(exit)) return giveUp(id, entry, cancellable, "interrupted")
+      inbound.pending.delete(id)
+      return Effect.void
+    })
   }
 
   /**
@@ -194,7 +193,10 @@ export const make = Effect.fnUntraced(function*(options: {
             PubSub.publish(notifications, { method: reply.method, params: reply.params })
           )
           : inbound.handle(reply),
-      settled: Effect.ignore(Deferred.await(entry.deferred))
+      // built when a transport reads it: a channel transport never does, and this is the hot path
+      get settled() {
+        return Effect.ignore(Deferred.await(entry.deferred))
+      }
     }).pipe(
       Effect.catch((error) => Deferred.isDoneUnsafe(entry.deferred) ? Effect.void : Effect.fail(error)),
       Effect.andThen(onProgress === undefined ? Deferred.await(entry.deferred) : awaitWithProgress(entry, onProgress))
