@@ -167,6 +167,15 @@ export interface McpConnection {
    * server closes the connection; fails when the connection breaks.
    */
   readonly incoming: Stream.Stream<unknown, McpTransportError>
+  /**
+   * Optional. Lets the client look at each message the moment it is read, before it is queued for
+   * `incoming`: `take` returns true for a message it dealt with there (the response a request is
+   * waiting for), which then never reaches `incoming`. A transport that reads on a fiber of its own
+   * offers it to save the hand-over of every response to the client's reader. It must call `take`
+   * only when nothing it read earlier is still waiting on `incoming`, so that the order of messages
+   * is kept, and never again once the client's scope closed.
+   */
+  readonly intercept?: ((take: (message: unknown) => boolean) => void) | undefined
 }
 
 /**
@@ -181,6 +190,8 @@ export interface McpConnection {
 export interface McpChannel {
   readonly send: (message: OutgoingMessage) => Effect.Effect<void, McpTransportError>
   readonly incoming: Stream.Stream<unknown, McpTransportError>
+  /** See {@link McpConnection.intercept}. */
+  readonly intercept?: ((take: (message: unknown) => boolean) => void) | undefined
 }
 
 /**
@@ -195,7 +206,8 @@ export const fromChannel = (channel: McpChannel): McpConnection => ({
   send: (message) => channel.send(message),
   request: (message) => channel.send(message),
   cancel: (notification) => channel.send(notification),
-  incoming: channel.incoming
+  incoming: channel.incoming,
+  intercept: channel.intercept
 })
 
 /**

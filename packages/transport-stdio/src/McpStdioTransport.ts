@@ -42,7 +42,6 @@
 import { ConnectionClosed, McpTransportError, SendFailed, SpawnFailed } from "@effect-mcp/core/McpError"
 import { encodeLine, fromChannel, McpTransport } from "@effect-mcp/core/McpTransport"
 import type { McpConnection } from "@effect-mcp/core/McpTransport"
-import type * as Cause from "effect/Cause"
 import * as Context from "effect/Context"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -51,7 +50,6 @@ import * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
 import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as PubSub from "effect/PubSub"
-import type * as Queue from "effect/Queue"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { isAbsolute, join } from "node:path"
@@ -210,10 +208,7 @@ const transportClosed = (command: string) =>
   })
 
 /** A session's connection to a running process: lines to its stdin, messages from its stdout. */
-const connection = (
-  running: Process.Running,
-  inbox: Queue.Queue<unknown, McpTransportError | Cause.Done>
-): McpConnection =>
+const connection = (running: Process.Running, { inbox, intercept }: Process.Attached): McpConnection =>
   fromChannel({
     send: (message) =>
       Deferred.isDoneUnsafe(running.gone)
@@ -221,7 +216,8 @@ const connection = (
         : running.stdin.offer(encodeLine(message))
         ? Effect.void
         : Effect.fail(new McpTransportError({ reason: new SendFailed({ description: "stdin is closed" }) })),
-    incoming: Stream.fromQueue(inbox)
+    incoming: Stream.fromQueue(inbox),
+    intercept
   })
 
 /**

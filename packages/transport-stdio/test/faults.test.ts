@@ -95,3 +95,47 @@ describe("the server's errors, in messages", () => {
       }
     }).pipe(Effect.scoped, Effect.provide(transport({ ...everything, stderr: "ignore" }))), { timeout: 30_000 })
 })
+
+/**
+ * Answers `initialize`; answers each `tools/call` with, in one write: two progress reports (when
+ * asked for), a line that is not JSON, then the result. The client takes a plain response straight
+ * from the reader, but only when nothing read before it still waits: the reports and the malformed
+ * line come first.
+ */
+const ordered = {
+  command: process.execPath,
+  args: [
+    "-e",
+    `const rl = require("node:readline").createInterface({ input: process.stdin })
+     rl.on("line", (line) => {
+       const m = JSON.parse(line)
+       if (m.id === undefined) return
+       if (m.method === "initialize") return process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id: m.id, result: { protocolVersion: m.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: "ordered", version: "1" } } }) + "\\n")
+       const token = m.params._meta && m.params._meta.progressToken
+       const out = token === undefined ? [] : [1, 2].map((progress) => JSON.stringify({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: token, progress, total: 2 } }))
+       out.push("not json", JSON.stringify({ jsonrpc: "2.0", id: m.id, result: { content: [{ type: "text", text: "done " + m.id }] } }))
+       process.stdout.write(out.join("\\n") + "\\n")
+     })`
+  ],
+  shutdown: { stdinGrace: "100 millis", termGrace: "100 millis" }
+} as const
+
+describe("messages read together", () => {
+  it.live("keep their order: progress and a malformed line before the response are handled first", () => {
+    const logs: Array<ScriptedPeer.LogEntry> = []
+    return Effect.gen(function*() {
+      const reports: Array<number> = []
+      const client = yield* McpClient.make({ protocolVersion: "legacy" })
+      const first = yield* client.callToolRaw("work", {}, {
+        onProgress: (progress) => Effect.sync(() => reports.push(progress.progress))
+      })
+      assert.deepStrictEqual(reports, [1, 2])
+      assert.deepStrictEqual(first.content, [{ type: "text", text: "done 1" }])
+      // without progress: the response still comes after its malformed line, which is reported
+      const second = yield* client.callToolRaw("work", {})
+      assert.deepStrictEqual(second.content, [{ type: "text", text: "done 2" }])
+      const warnings = logs.filter((entry) => String(entry.message).includes("ignored a malformed message"))
+      assert.lengthOf(warnings, 2)
+    }).pipe(Effect.scoped, Effect.provide([transport(ordered), ScriptedPeer.captureLogs(logs)]))
+  }, { timeout: 30_000 })
+})

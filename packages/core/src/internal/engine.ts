@@ -104,6 +104,7 @@ export const make = Effect.fnUntraced(function*(options: {
   const { connection, notifications } = options
   const inbound = yield* Inbound.make({ ...options, maxMalformed: options.maxMalformed ?? 100 })
   yield* readIncoming(connection.incoming, inbound)
+  connection.intercept?.(inbound.take)
   const keeper = yield* Deadline.makeKeeper<RequestId>()
   const scope = yield* Effect.scope
   let nextId = options.firstId ?? 0

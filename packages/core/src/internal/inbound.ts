@@ -85,6 +85,11 @@ export interface Inbound {
   readonly closed: Deferred.Deferred<never, McpTransportError>
   /** Handles one message (or a batch) the server sent. */
   readonly handle: (message: unknown) => Effect.Effect<void, McpTransportError>
+  /**
+   * Handles the message at once if it is the plain response of a request without progress, and says
+   * whether it did: the path of most responses, with no effect to run (see `McpConnection.intercept`).
+   */
+  readonly take: (message: unknown) => boolean
   readonly complete: (entry: Pending, result: Effect.Effect<Record<string, unknown>, RequestError>) => void
   /** Fails every pending request, and every later one, with the reason the connection is gone. */
   readonly failAll: (error: McpTransportError) => void
@@ -148,7 +153,19 @@ export const make = Effect.fnUntraced(function*(options: {
       abandoned.add(id)
       if (abandoned.size > ABANDONED_IDS) abandoned.delete(abandoned.values().next().value!)
     },
-    handle: (message) => handle(message)
+    handle: (message) => handle(message),
+    take: (message) => {
+      if (!Predicate.isObject(message) || message.jsonrpc !== "2.0" || message.method !== undefined) return false
+      const id = message.id
+      const entry = isId(id) ? pending.get(id) : undefined
+      // progress waits on the reader's queue, and a run of malformed messages is summed up first:
+      // both go the reader's way, which keeps their order
+      if (entry === undefined || entry.progress !== undefined || malformed.inRun()) return false
+      if (!Predicate.isObject(message.result)) return false
+      pending.delete(id as RequestId)
+      complete(entry, Exit.succeed(message.result))
+      return true
+    }
   }
 
   /** Completes a request with its answer; a run of malformed messages it ends is summed up first. */

@@ -24,8 +24,8 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as McpStdioCommand from "../McpStdioCommand.ts"
 import { decodeLines } from "./framing.ts"
-import * as ProcessError from "./processError.ts"
 import * as Outbox from "./outbox.ts"
+import * as ProcessError from "./processError.ts"
 import * as Shutdown from "./shutdown.ts"
 import * as Stderr from "./stderr.ts"
 
@@ -84,15 +84,24 @@ export const spawnScoped = Effect.fnUntraced(function*(
 })
 
 /**
- * Hands the process's messages to a new inbox until the current scope closes. The inbox fails with
- * the reason when the process goes.
+ * A session's side of a running process: the inbox its messages wait in, and the client's
+ * interception of them (see `McpConnection.intercept`).
  */
-export const attach = Effect.fnUntraced(function*(
-  running: Running
-): Effect.fn.Return<Queue.Queue<unknown, McpTransportError | Cause.Done>, never, Scope.Scope> {
+export interface Attached {
+  readonly inbox: Queue.Queue<unknown, McpTransportError | Cause.Done>
+  readonly intercept: (take: (message: unknown) => boolean) => void
+}
+
+/**
+ * Hands the process's messages to a new inbox until the current scope closes. The inbox fails with
+ * the reason when the process goes. Once the client intercepts, a message it takes skips the inbox,
+ * unless earlier messages still wait there.
+ */
+export const attach = Effect.fnUntraced(function*(running: Running): Effect.fn.Return<Attached, never, Scope.Scope> {
   const inbox = yield* prompt(Queue.unbounded<unknown, McpTransportError | Cause.Done>())
+  let take: ((message: unknown) => boolean) | undefined
   running.sink = (message) => {
-    Queue.offerUnsafe(inbox, message)
+    if (take === undefined || Queue.sizeUnsafe(inbox) > 0 || !take(message)) Queue.offerUnsafe(inbox, message)
   }
   yield* Effect.addFinalizer(() =>
     Effect.sync(() => {
@@ -103,7 +112,12 @@ export const attach = Effect.fnUntraced(function*(
     Effect.catch((error) => Queue.fail(inbox, error)),
     Effect.forkScoped
   )
-  return inbox
+  return {
+    inbox,
+    intercept: (f) => {
+      take = f
+    }
+  }
 })
 
 /**
