@@ -77,7 +77,7 @@ const schemaDeclaration = (name: string, role: string, fn: string, translation: 
     ].join("\n")
   }
   return [
-    ...translation.declarations,
+    ...translation.declarations.map((declaration) => `${declaration}\n`),
     jsdoc([what]),
     `export const ${name} = ${translation.runtime}`,
     `export type ${name} = typeof ${name}.Type`
@@ -96,7 +96,7 @@ const errors = "McpError.McpError | McpError.McpToolError"
 const func = (source: ToolSource): string => {
   const { fn, output, tool } = source
   const name = JSON.stringify(tool.name)
-  const summary = tool.description ?? tool.title ?? `Calls the tool ${tool.name}.`
+  const summary = tool.description ?? tool.title
   const details = output === undefined
     ? `Calls the MCP tool \`${tool.name}\` and returns its result. Fails with \`McpToolError\` when the tool reports an error.`
     : `Calls the MCP tool \`${tool.name}\` and returns its \`structuredContent\`, decoded with {@link ${output.name}}. ` +
@@ -106,7 +106,7 @@ const func = (source: ToolSource): string => {
     ? `client.callTool(${name}, input, options)`
     : `client.callTool(${name}, input, { ...options, output: ${output.name} })`
   return [
-    jsdoc([summary, details]),
+    jsdoc(summary === undefined ? [details] : [summary, details]),
     `export const ${fn} = (`,
     `  ${parameter(source)},`,
     `  options?: McpClient.CallToolOptions`,
