@@ -85,7 +85,8 @@ const load = (dir: string, name: string) =>
 
 type Call<I, A> = (input: I) => Effect.Effect<A, McpError.McpError | McpError.McpToolError, McpClient.McpClient>
 
-const textOf = (result: McpSchema.CallToolResult): string => result.content[0]?.type === "text" ? result.content[0].text : ""
+const textOf = (result: McpSchema.CallToolResult): string =>
+  result.content[0]?.type === "text" ? result.content[0].text : ""
 
 layer(GeneratedLive, { timeout: "120 seconds", excludeTestServices: true })("generated modules", (it) => {
   it.effect("typecheck under the project's strict settings, with the types they promise", () =>
@@ -97,7 +98,10 @@ layer(GeneratedLive, { timeout: "120 seconds", excludeTestServices: true })("gen
   it.effect("name the server and its revision in the header", () =>
     Effect.gen(function*() {
       const { sources } = yield* GeneratedModules
-      assert.include(sources.everything, "of the MCP server mcp-servers/everything 2.0.0 (protocol revision 2025-11-25)")
+      assert.include(
+        sources.everything,
+        "of the MCP server mcp-servers/everything 2.0.0 (protocol revision 2025-11-25)"
+      )
       assert.include(sources.sdk2, "of the MCP server effect-mcp-sdk2-fixture 1.0.0 (protocol revision 2026-07-28)")
       assert.include(sources.everything, "Echoes back the input string")
       assert.notInclude(sources.everything, fallbackMarker)

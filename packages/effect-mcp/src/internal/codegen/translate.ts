@@ -69,7 +69,8 @@ const mentionsAllOf = (u: unknown): boolean =>
  * closed one would accept only `{}`).
  */
 const closeObject = (schema: Json): Json =>
-  isRecord(schema.properties) && Object.keys(schema.properties).length > 0 && schema.additionalProperties === undefined &&
+  isRecord(schema.properties) && Object.keys(schema.properties).length > 0 &&
+    schema.additionalProperties === undefined &&
     schema.patternProperties === undefined && schema.unevaluatedProperties === undefined
     ? { ...schema, additionalProperties: false }
     : schema
