@@ -15,21 +15,18 @@
  * Not exported from the front door's index (`effect-mcp/McpCodegen`), so that programs that do not
  * generate code load no `effect/SchemaRepresentation`.
  *
- * **Example** (Generating a module from a server)
+ * **Example** (Calling a tool through a generated module)
  *
  * ```ts
- * import { NodeServices } from "@effect/platform-node"
- * import { Effect, FileSystem } from "effect"
- * import { McpSource } from "effect-mcp"
- * import * as McpCodegen from "effect-mcp/McpCodegen"
+ * import { Effect } from "effect"
+ * import { McpClient } from "effect-mcp"
+ * // written by McpCodegen.fromClient() from server-everything (see fromClient)
+ * import { getStructuredContent } from "./tools.ts"
  *
- * const program = Effect.gen(function*() {
- *   const source = yield* McpCodegen.fromClient({ exclude: ["debug"] })
- *   const fs = yield* FileSystem.FileSystem
- *   yield* fs.writeFileString("tools.ts", source)
- * }).pipe(Effect.provide(McpSource.layerFrom("npx -y @modelcontextprotocol/server-everything")))
- *
- * // program.pipe(Effect.provide(NodeServices.layer), NodeRuntime.runMain)
+ * const weather = getStructuredContent({ location: "Chicago" }).pipe(
+ *   Effect.map(({ conditions, temperature }) => `${temperature}°C, ${conditions}`),
+ *   Effect.provide(McpClient.layerFrom("npx -y @modelcontextprotocol/server-everything"))
+ * )
  * ```
  *
  * @stability experimental
