@@ -36,6 +36,7 @@ import { McpClient } from "@effect-mcp/core/McpClient"
 import type { McpError } from "@effect-mcp/core/McpError"
 import type * as McpSchema from "@effect-mcp/core/McpSchema"
 import * as Effect from "effect/Effect"
+import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as Names from "./internal/codegen/names.ts"
 import * as Render from "./internal/codegen/render.ts"
@@ -68,6 +69,13 @@ export interface Options {
    * `allOf`, where closing would change what it accepts.
    */
   readonly openObjects?: boolean | undefined
+  /**
+   * What to do with `pattern` (and `patternProperties`): `"ignore"` (the default) leaves them out of the
+   * schemas; `"apply"` enforces them with `Schema.isPattern`. A pattern runs in your process each time a
+   * value is decoded, and a server's regular expression may take unbounded time: apply the patterns
+   * of servers you trust.
+   */
+  readonly patterns?: "apply" | "ignore" | undefined
 }
 
 /**
@@ -171,8 +179,7 @@ export class McpCodegenError extends Schema.TaggedError<McpCodegenError>("effect
  * @category guards
  * @since 0.3.0
  */
-export const isMcpCodegenError = (u: unknown): u is McpCodegenError =>
-  typeof u === "object" && u !== null && (u as { _tag?: unknown })._tag === "McpCodegenError"
+export const isMcpCodegenError = (u: unknown): u is McpCodegenError => Predicate.isTagged(u, "McpCodegenError")
 
 // -----------------------------------------------------------------------------
 // Constructors
@@ -251,7 +258,10 @@ export const fromTools: (
 ) => Effect.Effect<string, McpCodegenError> = Effect.fnUntraced(function*(tools, options) {
   const selected = yield* select(tools, options)
   const names = Names.registry(importNames)
-  const translateOptions: Translate.TranslateOptions = { openObjects: options?.openObjects ?? false }
+  const translateOptions: Translate.TranslateOptions = {
+    openObjects: options?.openObjects ?? false,
+    patterns: options?.patterns ?? "ignore"
+  }
   const sources = yield* Effect.forEach(selected, (tool) => toolSource(tool, names, translateOptions))
   return Render.render(sources, {
     clientModule: options?.clientModule ?? "effect-mcp",

@@ -73,7 +73,12 @@ const GeneratedLive = Layer.effect(
     const [everything, sdk2] = yield* Effect.all([generateFrom(Fixtures.everything), generateFrom(Fixtures.sdk2)], {
       concurrency: 2
     })
-    const edge = yield* McpCodegen.fromTools([...Fixtures.supported, ...Fixtures.unsupported, ...Fixtures.awkward])
+    const edge = yield* McpCodegen.fromTools([
+      ...Fixtures.supported,
+      ...Fixtures.unsupported,
+      ...Fixtures.awkward,
+      Fixtures.commentBreaker
+    ])
     const sources = { everything, sdk2, edge }
     yield* Fixtures.writeAll(dir, { "everything.ts": everything, "sdk2.ts": sdk2, "edge.ts": edge, "usage.ts": usage })
     return { dir, sources, tsc: yield* Fixtures.tsc(dir) }
@@ -104,6 +109,7 @@ layer(GeneratedLive, { timeout: "120 seconds", excludeTestServices: true })("gen
       )
       assert.include(sources.sdk2, "of the MCP server effect-mcp-sdk2-fixture 1.0.0 (protocol revision 2026-07-28)")
       assert.include(sources.everything, "Echoes back the input string")
+      assert.include(sources.edge, " * Ends a comment *\\/ export const broken = 1\n * and goes on")
       assert.notInclude(sources.everything, fallbackMarker)
     }))
 
@@ -162,8 +168,8 @@ layer(GeneratedLive, { timeout: "120 seconds", excludeTestServices: true })("gen
       assert.isTrue(decodes("Draft07Input", { p: "x" }))
       assert.isFalse(decodes("Draft07Input", { p: "z" }))
       assert.isTrue(decodes("MissingTypeInput", { a: "x" }))
-      assert.isTrue(decodes("PatternInput", { code: "ABC" }))
-      assert.isFalse(decodes("PatternInput", { code: "abc" }))
+      // patterns are left out by default
+      assert.isTrue(decodes("PatternInput", { code: "ABC" }) && decodes("PatternInput", { code: "abc" }))
       assert.isTrue(decodes("NullableInput", { note: null }))
     }))
 
@@ -174,7 +180,7 @@ layer(GeneratedLive, { timeout: "120 seconds", excludeTestServices: true })("gen
       assert.include(section(sources.edge, "if-then"), "\"if\"")
       assert.include(section(sources.edge, "external-ref"), "https://example.com/a.json")
       const edge = yield* load(dir, "edge")
-      for (const name of ["TypedAdditionalInput", "PatternPropertiesInput", "IfThenInput", "OutputOnlyOutput"]) {
+      for (const name of ["TypedAdditionalInput", "IfThenInput", "ConstObjectInput", "OutputOnlyOutput"]) {
         assert.strictEqual((edge[name] as Schema.Top).ast._tag, "Unknown", name)
       }
       assert.notStrictEqual((edge.OutputOnlyInput as Schema.Top).ast._tag, "Unknown")
@@ -227,6 +233,18 @@ describe("McpCodegen", () => {
       const none = yield* McpCodegen.fromTools([], { header: "Nothing here." })
       assert.notInclude(none, "import ")
       assert.include(none, "Nothing here.")
+    }))
+
+  it.effect("enforces patterns when asked, and then falls back for open patternProperties", () =>
+    Effect.gen(function*() {
+      const tools = [...Fixtures.supported.filter((tool) => tool.name === "pattern"), Fixtures.patternProperties]
+      const ignored = yield* McpCodegen.fromTools(tools)
+      assert.notInclude(ignored, "Schema.isPattern(")
+      assert.notInclude(ignored, fallbackMarker)
+      const applied = yield* McpCodegen.fromTools(tools, { patterns: "apply" })
+      assert.include(section(applied, "pattern"), `Schema.isPattern(new globalThis.RegExp("^[A-Z]{3}$", "u"))`)
+      assert.include(section(applied, "pattern-properties"), fallbackMarker)
+      assert.include(section(applied, "pattern-properties"), "patternProperties")
     }))
 
   it.effect("keeps open objects open when asked", () =>

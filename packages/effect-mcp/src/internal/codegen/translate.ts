@@ -41,6 +41,8 @@ export type Translation = Translated | Fallback
 export interface TranslateOptions {
   /** Keep JSON Schema's open objects (an index signature of `Schema.Json` beside the properties). */
   readonly openObjects: boolean
+  /** `pattern`s (and `patternProperties`) enforced with `Schema.isPattern`, or left out. */
+  readonly patterns: "apply" | "ignore"
 }
 
 type Json = JsonSchema.JsonSchema
@@ -93,7 +95,7 @@ const run = (schema: Json, prefix: string, options: TranslateOptions) => {
   const close = !options.openObjects && !mentionsAllOf(schema)
   const imported = SchemaRepresentation.fromJsonSchemaDocument(
     document,
-    close ? { onEnter: closeObject, patterns: "apply" } : { patterns: "apply" }
+    close ? { onEnter: closeObject, patterns: options.patterns } : { patterns: options.patterns }
   )
   const representation = SchemaRepresentation.toRepresentation(imported.ast, {
     referencePolicy: ({ identifier }) => identifier === undefined ? undefined : `${prefix}${identifier}`
