@@ -226,6 +226,17 @@ describe("McpCodegen", () => {
       assert.deepStrictEqual((error.reason as McpCodegen.UnknownTool).names, ["nope", "gone"])
     }))
 
+  it.live("fails with ListFailed when the server cannot be reached", () =>
+    Effect.gen(function*() {
+      const error = yield* McpCodegen.fromClient().pipe(
+        Effect.provide(McpClient.layer({ connect: "lazy", reconnect: false, timeout: "10 seconds" })),
+        Effect.provide(Fixtures.exitingServer),
+        Effect.flip
+      )
+      assert.strictEqual(error.reason._tag, "ListFailed")
+      assert.include(error.message, "Could not list the server's tools")
+    }), { timeout: 30_000 })
+
   it.effect("imports the client from the given module, and nothing for no tools", () =>
     Effect.gen(function*() {
       const core = yield* McpCodegen.fromTools(Fixtures.awkward.slice(0, 1), { clientModule: "@effect-mcp/core" })
