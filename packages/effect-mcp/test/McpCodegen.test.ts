@@ -233,7 +233,8 @@ describe("McpCodegen", () => {
         Effect.provide(Fixtures.exitingServer),
         Effect.flip
       )
-      assert.strictEqual(error.reason._tag, "ListFailed")
+      assert.isTrue(McpCodegen.isMcpCodegenError(error))
+      assert.strictEqual((error as McpCodegen.McpCodegenError).reason._tag, "ListFailed")
       assert.include(error.message, "Could not list the server's tools")
     }), { timeout: 30_000 })
 
