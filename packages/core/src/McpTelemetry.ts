@@ -60,7 +60,7 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Tracer from "effect/Tracer"
 import type { Reply, RequestOptions, Session } from "./internal/session.ts"
-import * as Telemetry from "./internal/telemetry.ts"
+import type * as Telemetry from "./internal/telemetry.ts"
 import type { McpError } from "./McpError.ts"
 
 // -----------------------------------------------------------------------------
@@ -188,8 +188,17 @@ export const traceparent = (span: Tracer.AnySpan): string =>
  * @category layers
  * @since 0.3.0
  */
-export const layer = (options?: Options): Layer.Layer<never> =>
-  Layer.succeed(Telemetry.CurrentInstrumentation)(make(options))
+export const layer = (options?: Options): Layer.Layer<never> => Layer.succeed(CurrentInstrumentation)(make(options))
+
+/**
+ * The client's reference (`internal/telemetry.ts`), by its key: a service is its key, so this module
+ * does not import the client's copy, and the bundle needs no chunk the two share (a file every program
+ * would load).
+ */
+const CurrentInstrumentation = Context.Reference<Telemetry.Instrumentation | undefined>(
+  "@effect-mcp/core/McpTelemetry",
+  { defaultValue: () => undefined }
+)
 
 /**
  * The instrumentation {@link layer} installs: each session's `request` wrapped in a span and metrics.

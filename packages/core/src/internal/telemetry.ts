@@ -18,7 +18,8 @@ export interface Instrumentation {
 }
 
 /**
- * The installed instrumentation; none by default.
+ * The installed instrumentation; none by default. `McpTelemetry.layer` provides it by the same key,
+ * without importing this module (keep the two keys equal).
  */
 export const CurrentInstrumentation: Context.Reference<Instrumentation | undefined> = Context.Reference<
   Instrumentation | undefined
