@@ -49,6 +49,7 @@ import { decodeResult } from "./internal/session.ts"
 import type * as Session from "./internal/session.ts"
 import * as Subscribe from "./internal/subscribe.ts"
 import type * as Tasks from "./internal/tasks.ts"
+import * as Telemetry from "./internal/telemetry.ts"
 import * as ToolCalls from "./internal/toolCalls.ts"
 import * as McpCache from "./McpCache.ts"
 import type { McpError, McpToolError } from "./McpError.ts"
@@ -638,7 +639,8 @@ export const make: (options?: Options) => Effect.Effect<
     logLevel: options?.logLevel,
     maxInputRounds: options?.maxInputRounds ?? 16,
     maxMalformed: options?.maxMalformedMessages ?? 100,
-    reconnect: options?.reconnect
+    reconnect: options?.reconnect,
+    instrumentation: yield* Telemetry.CurrentInstrumentation
   })
   if (options?.connect !== "lazy") yield* connector.connected
 

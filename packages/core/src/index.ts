@@ -3,6 +3,8 @@
  *
  * `McpArbitrary` (generators of every wire message, for property-based tests) is not re-exported here,
  * so that programs do not load `effect/Arbitrary`: import it as `@effect-mcp/core/McpArbitrary`.
+ * `McpToolkit` (MCP tools as an `effect/ai` toolkit) neither, so that they do not load `effect/ai`:
+ * `@effect-mcp/core/McpToolkit`.
  *
  * @stability experimental
  * @since 0.1.0
@@ -134,6 +136,13 @@ export * as McpSkills from "./McpSkills.ts"
  * @since 0.1.0
  */
 export * as McpSchema from "./McpSchema.ts"
+
+/**
+ * Tracing and metrics of requests through Effect's `Tracer` and `Metric`, with W3C trace context in `_meta`.
+ *
+ * @since 0.3.0
+ */
+export * as McpTelemetry from "./McpTelemetry.ts"
 
 /**
  * The transport service every transport implements.

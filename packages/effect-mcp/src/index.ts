@@ -3,7 +3,8 @@
  * package of the toolkit; import from here, or from the individual `@effect-mcp/*` packages.
  *
  * `McpArbitrary` (generators of every wire message, for property-based tests) is imported on its own,
- * as `effect-mcp/McpArbitrary`, so that programs do not load `effect/Arbitrary`.
+ * as `effect-mcp/McpArbitrary`, so that programs do not load `effect/Arbitrary`; `McpToolkit` (MCP tools
+ * as an `effect/ai` toolkit) as `effect-mcp/McpToolkit`, so that they do not load `effect/ai`.
  *
  * @stability experimental
  * @since 0.1.0
@@ -142,6 +143,13 @@ export { McpSampling } from "@effect-mcp/core"
  * @since 0.2.0
  */
 export { McpSkills } from "@effect-mcp/core"
+
+/**
+ * Tracing and metrics of requests through Effect's `Tracer` and `Metric`, with W3C trace context in `_meta`.
+ *
+ * @since 0.3.0
+ */
+export { McpTelemetry } from "@effect-mcp/core"
 
 /**
  * The stdio transport: MCP servers as child processes.

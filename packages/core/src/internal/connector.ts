@@ -31,6 +31,7 @@ import type * as Handlers from "./handlers.ts"
 import { isHttpRefusal, negotiate } from "./negotiate.ts"
 import type { VersionPreference } from "./negotiate.ts"
 import type { Reply, RequestOptions, Session } from "./session.ts"
+import * as Telemetry from "./telemetry.ts"
 import * as ToolTable from "./toolTable.ts"
 
 /**
@@ -74,6 +75,8 @@ export interface Options {
   readonly maxInputRounds: number
   readonly maxMalformed: number
   readonly reconnect: Schedule.Schedule<unknown, McpError> | false | undefined
+  /** `McpTelemetry`'s wrapper of each session, when installed. */
+  readonly instrumentation?: Telemetry.Instrumentation | undefined
 }
 
 /** Sets the state of a connection attempt, except that a reconnecting client stays reconnecting between its attempts. */
@@ -300,7 +303,11 @@ const establish = (
           handlers: options.handlers.requests,
           maxInputRounds: options.maxInputRounds
         }),
-        (negotiated) => ({ ...negotiated, engine })
+        (negotiated) => ({
+          ...negotiated,
+          session: Telemetry.instrument(options.instrumentation, negotiated.session),
+          engine
+        })
       )
   )
 

@@ -17,6 +17,7 @@ import * as McpClient from "../McpClient.ts"
 import { ConnectionClosed, isMcpError, type McpError, McpTransportError, ServerUnavailable } from "../McpError.ts"
 import * as McpLogging from "../McpLogging.ts"
 import type { McpTransport } from "../McpTransport.ts"
+import * as Telemetry from "./telemetry.ts"
 
 /**
  * The state of one server: not started yet (lazy), connecting for the first time, ready (with what it
@@ -95,6 +96,7 @@ export const make = <E, R>(spec: Spec<E, R>, shared: Shared): Member => {
     }).pipe(
       Scope.provide(scope),
       Effect.provideService(McpLogging.McpLogging, logging),
+      Effect.updateService(Telemetry.CurrentInstrumentation, (current) => Telemetry.forServer(current, name)),
       Effect.provideContext(shared.context as Context.Context<R>),
       Effect.mapError(toMcpError),
       Effect.onError(() => Scope.close(scope, Exit.void))

@@ -1,0 +1,40 @@
+/**
+ * The telemetry reference, apart from `McpTelemetry`'s spans and metrics: the client reads it once
+ * when it is built, without loading `effect/Metric` or the tracing code, which only `McpTelemetry.layer`
+ * brings. Unset (the default), sessions are used as they are: no span, no metric, no `_meta` key.
+ *
+ * @internal
+ */
+import * as Context from "effect/Context"
+import type { Session } from "./session.ts"
+
+/**
+ * What `McpTelemetry.layer` installs: a wrapper of each new session, and the name a router gave the
+ * server (set by the router's member, so spans and metrics carry it).
+ */
+export interface Instrumentation {
+  readonly server: string | undefined
+  readonly session: (session: Session, server: string | undefined) => Session
+}
+
+/**
+ * The installed instrumentation; none by default. `McpTelemetry.layer` provides it by the same key,
+ * without importing this module (keep the two keys equal).
+ */
+export const CurrentInstrumentation: Context.Reference<Instrumentation | undefined> = Context.Reference<
+  Instrumentation | undefined
+>("@effect-mcp/core/McpTelemetry", { defaultValue: () => undefined })
+
+/**
+ * The session as the client uses it: instrumented when telemetry is installed, itself otherwise.
+ */
+export const instrument = (instrumentation: Instrumentation | undefined, session: Session): Session =>
+  instrumentation === undefined ? session : instrumentation.session(session, instrumentation.server)
+
+/**
+ * The same instrumentation, naming the server as a router does.
+ */
+export const forServer = (
+  instrumentation: Instrumentation | undefined,
+  server: string
+): Instrumentation | undefined => instrumentation === undefined ? undefined : { ...instrumentation, server }
