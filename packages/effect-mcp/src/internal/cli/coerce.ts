@@ -15,20 +15,23 @@ type JsonSchema = Readonly<Record<string, unknown>>
 
 const usage = (description: string) => new Shared.UsageError({ description })
 
-const typesOf = (schema: JsonSchema | undefined): ReadonlyArray<string> =>
-  schema === undefined ? [] : Array.isArray(schema["type"]) ? schema["type"] : typeof schema["type"] === "string"
-  ? [schema["type"]]
-  : []
+/** The JSON types a schema allows, its `anyOf` / `oneOf` members' included. */
+const typesOf = (schema: JsonSchema | undefined): ReadonlyArray<string> => {
+  if (schema === undefined) return []
+  const own = Array.isArray(schema["type"]) ? schema["type"] : typeof schema["type"] === "string" ? [schema["type"]] : []
+  const members = [schema["anyOf"], schema["oneOf"]].flatMap((list) => Array.isArray(list) ? list : [])
+  return [...own, ...members.flatMap((member: JsonSchema) => typesOf(member))]
+}
 
 const decodeJson = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Unknown))
 
 const parseJson = (text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } =>
   Option.match(decodeJson(text), { onNone: () => ({ ok: false }), onSome: (value) => ({ ok: true, value }) })
 
-/** One value by the types its schema allows, in order of preference. */
+/** One value by the types its schema allows: a number, boolean, null, array or object before a string. */
 export const coerceValue = (key: string, raw: string, schema: JsonSchema | undefined): Effect.Effect<unknown, Shared.UsageError> => {
   const types = typesOf(schema)
-  if (types.length === 0 || types.includes("string")) return Effect.succeed(raw)
+  if (types.length === 0) return Effect.succeed(raw)
   if (types.includes("integer") && /^[+-]?\d+$/.test(raw.trim())) return Effect.succeed(Number.parseInt(raw, 10))
   if (types.includes("number") && raw.trim() !== "" && Number.isFinite(Number(raw))) {
     return Effect.succeed(Number(raw))
@@ -42,6 +45,7 @@ export const coerceValue = (key: string, raw: string, schema: JsonSchema | undef
     const kind = parsed.ok ? Array.isArray(parsed.value) ? "array" : typeof parsed.value : undefined
     if (parsed.ok && kind !== undefined && types.includes(kind)) return Effect.succeed(parsed.value)
   }
+  if (types.includes("string")) return Effect.succeed(raw)
   return Effect.fail(usage(`argument ${key}: "${raw}" is not ${types.map((type) => `a(n) ${type}`).join(" or ")}`))
 }
 

@@ -22,14 +22,15 @@ export const render = (progress: McpProgress.Progress): string => {
 
 const write = (text: string) => Effect.sync(() => process.stderr.write(text))
 
-/** The progress handler; on a terminal, the line is ended when the scope closes. */
+/** The progress handler; on a terminal, a bar left unfinished is ended when the scope closes. */
 export const layer: Effect.Effect<Layer.Layer<never>, never, import("effect/Scope").Scope> = Effect.gen(function*() {
   const tty = process.stderr.isTTY === true
   const drawn = yield* Ref.make(false)
   yield* Effect.addFinalizer(() => Effect.flatMap(Ref.get(drawn), (was) => was ? write("\n") : Effect.void))
-  return McpProgress.layer((progress) =>
-    tty
-      ? Effect.andThen(Ref.set(drawn, true), write(`\r\x1b[2K${render(progress)}`))
-      : write(`progress: ${render(progress)}\n`)
-  )
+  return McpProgress.layer((progress) => {
+    if (!tty) return write(`progress: ${render(progress)}\n`)
+    // the last report of a known total ends the line, so the result prints below the bar
+    const done = progress.total !== undefined && progress.progress >= progress.total
+    return Effect.andThen(Ref.set(drawn, !done), write(`\r\x1b[2K${render(progress)}${done ? "\n" : ""}`))
+  })
 })

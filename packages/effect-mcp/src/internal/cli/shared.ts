@@ -45,7 +45,10 @@ export const sharedFlags = {
     Flag.withDescription("How to print results: text, json or markdown."),
     Flag.withDefault("text")
   ),
-  json: Flag.Boolean("json").pipe(Flag.withDescription("Print results as JSON (same as --output json).")),
+  json: Flag.Boolean("json").pipe(
+    Flag.withDescription("Print results as JSON (same as --output json)."),
+    Flag.withDefault(false)
+  ),
   timeout: Flag.Int("timeout").pipe(
     Flag.withDescription("Seconds each request (and connecting) may take. Default: 30 to connect, 300 per request."),
     Flag.optional
@@ -53,7 +56,8 @@ export const sharedFlags = {
   oauth: Flag.Boolean("oauth").pipe(
     Flag.withDescription(
       "Authorize with OAuth at a URL server: the tokens of `effect-mcp login`, or a login in the browser."
-    )
+    ),
+    Flag.withDefault(false)
   )
 } as const
 

@@ -24,7 +24,8 @@ export const command = Command.make(
   "list",
   {
     exitCode: Flag.Boolean("exit-code").pipe(
-      Flag.withDescription("Exit with code 1 when any enabled server is unhealthy (for scripts).")
+      Flag.withDescription("Exit with code 1 when any enabled server is unhealthy (for scripts)."),
+      Flag.withDefault(false)
     )
   },
   Effect.fnUntraced(function*({ exitCode }) {
@@ -46,7 +47,13 @@ export const command = Command.make(
           status: "ok",
           detail: `${session.serverInfo.name} ${session.serverInfo.version}, ${session.protocolVersion}`
         })),
-        Effect.catch((error) => Effect.succeed<Health>({ server: name, status: "failed", detail: error.message })),
+        Effect.catch((error) =>
+          Effect.succeed<Health>({
+            server: name,
+            status: "failed",
+            detail: error instanceof Error ? error.message : String(error)
+          })
+        ),
         Effect.scoped
       )
     }
