@@ -23,6 +23,14 @@ const typesOf = (schema: JsonSchema | undefined): ReadonlyArray<string> => {
   return [...own, ...members.flatMap((member: JsonSchema) => typesOf(member))]
 }
 
+/** Whether the schema takes `raw` as a string: a string type, and one of its `enum` when it has one. */
+const takesString = (schema: JsonSchema, raw: string): boolean => {
+  const own = Array.isArray(schema["type"]) ? schema["type"].includes("string") : schema["type"] === "string"
+  const members = [schema["anyOf"], schema["oneOf"]].flatMap((list) => Array.isArray(list) ? list : [])
+  return (own && (!Array.isArray(schema["enum"]) || schema["enum"].includes(raw))) ||
+    members.some((member: JsonSchema) => takesString(member, raw))
+}
+
 const decodeJson = Schema.decodeUnknownOption(Schema.fromJsonString(Schema.Unknown))
 
 const parseJson = (text: string): { readonly ok: true; readonly value: unknown } | { readonly ok: false } =>
@@ -45,7 +53,7 @@ export const coerceValue = (key: string, raw: string, schema: JsonSchema | undef
     const kind = parsed.ok ? Array.isArray(parsed.value) ? "array" : typeof parsed.value : undefined
     if (parsed.ok && kind !== undefined && types.includes(kind)) return Effect.succeed(parsed.value)
   }
-  if (types.includes("string")) return Effect.succeed(raw)
+  if (schema !== undefined && takesString(schema, raw)) return Effect.succeed(raw)
   return Effect.fail(usage(`argument ${key}: "${raw}" is not ${types.map((type) => `a(n) ${type}`).join(" or ")}`))
 }
 
