@@ -54,7 +54,7 @@ export const coerceValue = (key: string, raw: string, schema: JsonSchema | undef
     if (parsed.ok && kind !== undefined && types.includes(kind)) return Effect.succeed(parsed.value)
   }
   if (schema !== undefined && takesString(schema, raw)) return Effect.succeed(raw)
-  return Effect.fail(usage(`argument ${key}: "${raw}" is not ${types.map((type) => `a(n) ${type}`).join(" or ")}`))
+  return Effect.fail(usage(`argument ${key}: "${raw}" is not a valid ${[...new Set(types)].join(" | ")}`))
 }
 
 /** The arguments of a call: `--args` JSON, then every `key=value` over it, checked against the schema. */
