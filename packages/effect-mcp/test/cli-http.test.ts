@@ -1,20 +1,25 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as HttpServer from "effect/http/HttpServer"
-import * as Layer from "effect/Layer"
+import { McpServer } from "effect/ai"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { DemoHttpServer } from "../../../examples/DemoServer.ts"
+import * as RouterServer from "../../core/test/fixtures/RouterServer.ts"
 import * as AuthServer from "../../auth/test/fixtures/authServer.ts"
 import * as Cli from "./fixtures/cli.ts"
 
-/** The demo server over Streamable HTTP on 127.0.0.1, in this process: its MCP URL. */
-const demoHttp = Effect.gen(function*() {
-  const context = yield* Layer.build(DemoHttpServer)
-  const { address } = yield* Effect.provide(Effect.service(HttpServer.HttpServer), context)
-  return `http://127.0.0.1:${address._tag === "UnixPathAddress" ? 0 : address.port}/mcp`
-})
+/** An Effect `McpServer` over Streamable HTTP on 127.0.0.1, in this process, in one era: its MCP URL. */
+const webServer = (era: keyof typeof RouterServer.protocols) =>
+  Effect.map(
+    AuthServer.serve(McpServer.layerHttp({
+      name: "web-server",
+      version: "1.0.0",
+      path: "/mcp",
+      protocols: [...RouterServer.protocols[era]],
+      registrations: RouterServer.registrations("web")
+    })),
+    (base) => `${base}/mcp`
+  )
 
 /** A user's config directory, and a stand-in browser opener on PATH: a user who approves at once. */
 const user = () => {
@@ -34,17 +39,21 @@ const user = () => {
 const tokenFiles = (dir: string) => existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith(".json")) : []
 
 describe("effect-mcp (HTTP)", () => {
-  it.live("a URL server: tools, call, info", () =>
+  it.live("a URL server in either era: tools, call, info with the negotiated revision", () =>
     Effect.gen(function*() {
-      const url = yield* demoHttp
-      const tools = yield* Cli.run(["tools", "--server", url])
-      assert.strictEqual(tools.code, 0)
-      assert.match(tools.stdout, /\nadd\s+Add two numbers\n/)
-      const call = yield* Cli.run(["call", "add", "a=20", "b=22", "-s", url])
-      assert.deepStrictEqual([call.code, call.stdout], [0, "{\"sum\":42}\n"])
-      const info = yield* Cli.run(["info", "-s", url, "--json"])
-      assert.strictEqual(JSON.parse(info.stdout).serverInfo.name, "demo-http-server")
-    }).pipe(Effect.scoped))
+      for (const [era, revision] of [["stateful", "2025-11-25"], ["stateless", "2026-07-28"]] as const) {
+        const url = yield* webServer(era)
+        const tools = yield* Cli.run(["tools", "--server", url])
+        assert.strictEqual(tools.code, 0, tools.stderr)
+        assert.match(tools.stdout, /\nadd\s/)
+        assert.match(tools.stdout, /\nwhoami\s/)
+        const call = yield* Cli.run(["call", "add", "a=20", "b=22", "-s", url])
+        assert.strictEqual(call.code, 0)
+        assert.deepStrictEqual(JSON.parse(call.stdout), { sum: 42, server: "web" })
+        const info = JSON.parse((yield* Cli.run(["info", "-s", url, "--json"])).stdout)
+        assert.deepStrictEqual([info.serverInfo.name, info.protocolVersion, info.era], ["web-server", revision, era])
+      }
+    }).pipe(Effect.scoped), { timeout: 60_000 })
 
   it.live("an unreachable URL: exit 1 with one line", () =>
     Effect.gen(function*() {
