@@ -1,11 +1,11 @@
 import { assert, describe, it } from "@effect/vitest"
-import * as Effect from "effect/Effect"
 import { McpServer } from "effect/ai"
+import * as Effect from "effect/Effect"
 import { chmodSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import * as RouterServer from "../../core/test/fixtures/RouterServer.ts"
 import * as AuthServer from "../../auth/test/fixtures/authServer.ts"
+import * as RouterServer from "../../core/test/fixtures/RouterServer.ts"
 import * as Cli from "./fixtures/cli.ts"
 
 /** An Effect `McpServer` over Streamable HTTP on 127.0.0.1, in this process, in one era: its MCP URL. */
@@ -80,7 +80,9 @@ describe("effect-mcp (HTTP)", () => {
         assert.strictEqual(files.length, 1)
         assert.strictEqual(statSync(join(tokens, files[0]!)).mode & 0o777, 0o600)
         // no token on the terminal
-        const token = server.recorded.requests.find((request) => request.server === "mcp" && request.headers["authorization"])
+        const token = server.recorded.requests.find((request) =>
+          request.server === "mcp" && request.headers["authorization"]
+        )
         assert.isDefined(token)
         assert.notInclude(login.stdout + login.stderr, String(token?.headers["authorization"]).slice(7))
 

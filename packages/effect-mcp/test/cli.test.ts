@@ -92,7 +92,9 @@ describe("effect-mcp (stdio)", () => {
     Effect.gen(function*() {
       const { code, stderr } = yield* Cli.run(["tools", "--", process.execPath, dead])
       assert.strictEqual(code, 1)
-      assert.deepStrictEqual(lines(stderr), [`effect-mcp: The MCP server "${process.execPath} ${dead}" exited with code 3`])
+      assert.deepStrictEqual(lines(stderr), [
+        `effect-mcp: The MCP server "${process.execPath} ${dead}" exited with code 3`
+      ])
     }))
 
   it.live("resources, templates, read, prompts, get, complete, ping", () =>
@@ -137,40 +139,60 @@ describe("effect-mcp (stdio)", () => {
       assert.include(stderr, "declined the server's request for input (\"Sign up for the weekly forecast?\")")
     }))
 
-  it.live("list: every configured server with its health; --exit-code fails when one is down", () =>
-    Effect.gen(function*() {
-      const config = join(dir, "mcp.json")
-      writeFileSync(
-        config,
-        JSON.stringify({
-          mcpServers: {
-            good: { command: process.execPath, args: [Cli.demoServer] },
-            dead: { command: process.execPath, args: [dead] }
-          }
-        })
-      )
-      const plain = yield* Cli.run(["list", "--config", config])
-      assert.strictEqual(plain.code, 0)
-      assert.match(plain.stdout, /good\s+ok\s+demo-server 1\.0\.0, 2025-11-25/)
-      assert.match(plain.stdout, /dead\s+failed\s+.*exited with code 3/)
-      const checked = yield* Cli.run(["list", "--exit-code", "--config", config])
-      assert.strictEqual(checked.code, 1)
-      assert.include(checked.stderr, "1 of 2 servers unhealthy: dead")
-      const json = JSON.parse((yield* Cli.run(["list", "--json", "--config", config])).stdout)
-      assert.deepStrictEqual(json.map((entry: { server: string; status: string }) => [entry.server, entry.status]), [
-        ["good", "ok"],
-        ["dead", "failed"]
-      ])
-      // a server of the file by name
-      const named = yield* Cli.run(["call", "add", "a=2", "b=3", "--config", config, "--server", "good"])
-      assert.deepStrictEqual([named.code, named.stdout], [0, "{\"sum\":5}\n"])
-    }), { timeout: 60_000 })
+  it.live(
+    "list: every configured server with its health; --exit-code fails when one is down",
+    () =>
+      Effect.gen(function*() {
+        const config = join(dir, "mcp.json")
+        writeFileSync(
+          config,
+          JSON.stringify({
+            mcpServers: {
+              good: { command: process.execPath, args: [Cli.demoServer] },
+              dead: { command: process.execPath, args: [dead] }
+            }
+          })
+        )
+        const plain = yield* Cli.run(["list", "--config", config])
+        assert.strictEqual(plain.code, 0)
+        assert.match(plain.stdout, /good\s+ok\s+demo-server 1\.0\.0, 2025-11-25/)
+        assert.match(plain.stdout, /dead\s+failed\s+.*exited with code 3/)
+        const checked = yield* Cli.run(["list", "--exit-code", "--config", config])
+        assert.strictEqual(checked.code, 1)
+        assert.include(checked.stderr, "1 of 2 servers unhealthy: dead")
+        const json = JSON.parse((yield* Cli.run(["list", "--json", "--config", config])).stdout)
+        assert.deepStrictEqual(json.map((entry: { server: string; status: string }) => [entry.server, entry.status]), [
+          ["good", "ok"],
+          ["dead", "failed"]
+        ])
+        // a server of the file by name
+        const named = yield* Cli.run(["call", "add", "a=2", "b=3", "--config", config, "--server", "good"])
+        assert.deepStrictEqual([named.code, named.stdout], [0, "{\"sum\":5}\n"])
+      }),
+    { timeout: 60_000 }
+  )
 
   it.live("--help describes every command", () =>
     Effect.gen(function*() {
       const root = yield* Cli.run(["--help"])
       assert.strictEqual(root.code, 0)
-      for (const name of ["info", "tools", "call", "resources", "templates", "read", "prompts", "get", "complete", "ping", "list", "login", "logout"]) {
+      for (
+        const name of [
+          "info",
+          "tools",
+          "call",
+          "resources",
+          "templates",
+          "read",
+          "prompts",
+          "get",
+          "complete",
+          "ping",
+          "list",
+          "login",
+          "logout"
+        ]
+      ) {
         assert.match(root.stdout, new RegExp(`\\n  ${name}\\s+\\S`))
       }
       const call = yield* Cli.run(["call", "--help"])

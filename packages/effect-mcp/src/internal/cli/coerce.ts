@@ -18,7 +18,11 @@ const usage = (description: string) => new Shared.UsageError({ description })
 /** The JSON types a schema allows, its `anyOf` / `oneOf` members' included. */
 const typesOf = (schema: JsonSchema | undefined): ReadonlyArray<string> => {
   if (schema === undefined) return []
-  const own = Array.isArray(schema["type"]) ? schema["type"] : typeof schema["type"] === "string" ? [schema["type"]] : []
+  const own = Array.isArray(schema["type"])
+    ? schema["type"]
+    : typeof schema["type"] === "string"
+    ? [schema["type"]]
+    : []
   const members = [schema["anyOf"], schema["oneOf"]].flatMap((list) => Array.isArray(list) ? list : [])
   return [...own, ...members.flatMap((member: JsonSchema) => typesOf(member))]
 }
@@ -37,7 +41,11 @@ const parseJson = (text: string): { readonly ok: true; readonly value: unknown }
   Option.match(decodeJson(text), { onNone: () => ({ ok: false }), onSome: (value) => ({ ok: true, value }) })
 
 /** One value by the types its schema allows: a number, boolean, null, array or object before a string. */
-export const coerceValue = (key: string, raw: string, schema: JsonSchema | undefined): Effect.Effect<unknown, Shared.UsageError> => {
+export const coerceValue = (
+  key: string,
+  raw: string,
+  schema: JsonSchema | undefined
+): Effect.Effect<unknown, Shared.UsageError> => {
   const types = typesOf(schema)
   if (types.length === 0) return Effect.succeed(raw)
   if (types.includes("integer") && /^[+-]?\d+$/.test(raw.trim())) return Effect.succeed(Number.parseInt(raw, 10))
@@ -78,7 +86,8 @@ export const coerceArguments = (
       if (!Object.hasOwn(properties, key) && inputSchema["additionalProperties"] === false) {
         const known = Object.keys(properties)
         return yield* usage(
-          `the tool ${tool} takes no argument "${key}"` + (known.length > 0 ? ` (its arguments: ${known.join(", ")})` : "")
+          `the tool ${tool} takes no argument "${key}"` +
+            (known.length > 0 ? ` (its arguments: ${known.join(", ")})` : "")
         )
       }
       args[key] = yield* coerceValue(key, pair.slice(at + 1), properties[key])

@@ -8,6 +8,7 @@ import * as McpProgress from "@effect-mcp/core/McpProgress"
 import * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import * as Ref from "effect/Ref"
+import type * as Scope from "effect/Scope"
 
 const width = 30
 
@@ -23,7 +24,7 @@ export const render = (progress: McpProgress.Progress): string => {
 const write = (text: string) => Effect.sync(() => process.stderr.write(text))
 
 /** The progress handler; on a terminal, a bar left unfinished is ended when the scope closes. */
-export const layer: Effect.Effect<Layer.Layer<never>, never, import("effect/Scope").Scope> = Effect.gen(function*() {
+export const layer: Effect.Effect<Layer.Layer<never>, never, Scope.Scope> = Effect.gen(function*() {
   const tty = process.stderr.isTTY === true
   const drawn = yield* Ref.make(false)
   yield* Effect.addFinalizer(() => Effect.flatMap(Ref.get(drawn), (was) => was ? write("\n") : Effect.void))

@@ -13,6 +13,8 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as McpSourceModule from "../../McpSource.ts"
+import type * as Auth from "./auth.ts"
 import * as Shared from "./shared.ts"
 
 /** What the command line names: one server, one server of a configuration, or a whole configuration. */
@@ -83,7 +85,7 @@ export const clientOptions = (timeout: Option.Option<number>): McpClient.Options
 })
 
 /** The OAuth layer of `--oauth` (and of `login`): loads the auth package. */
-export const oauthLayer = (options?: Parameters<typeof import("./auth.ts").layer>[0]) =>
+export const oauthLayer = (options?: Auth.Options) =>
   Layer.unwrap(Effect.map(Effect.promise(() => import("./auth.ts")), (Auth) => Auth.layer(options)))
 
 /**
@@ -100,7 +102,7 @@ export const connect = Effect.gen(function*() {
 })
 
 const connectTo = (
-  McpSource: typeof import("../../McpSource.ts"),
+  McpSource: typeof McpSourceModule,
   resolved: Target,
   options: McpClient.Options,
   oauth: boolean

@@ -52,5 +52,7 @@ export const command = Command.make(
     })
   }, Effect.scoped)
 ).pipe(
-  Command.withDescription("Complete an argument of a prompt or resource template: the server's suggestions, one per line.")
+  Command.withDescription(
+    "Complete an argument of a prompt or resource template: the server's suggestions, one per line."
+  )
 )

@@ -29,7 +29,10 @@ export const command = Command.make(
     }
     const client = yield* Source.connect
     const result = yield* client.getPrompt(prompt, args)
-    const messages = result.messages.map((message) => ({ role: message.role, text: Output.contentText(message.content) }))
+    const messages = result.messages.map((message) => ({
+      role: message.role,
+      text: Output.contentText(message.content)
+    }))
     yield* Output.print(Shared.formatOf(flags), {
       json: result,
       text: () => messages.map((message) => `${message.role}: ${message.text}`).join("\n"),

@@ -36,4 +36,6 @@ export const command = Command.make(
       markdown: () => Output.markdownTable(["", ""], rows)
     })
   }, Effect.scoped)
-).pipe(Command.withDescription("Show the server's name and version, the negotiated protocol revision and its capabilities."))
+).pipe(
+  Command.withDescription("Show the server's name and version, the negotiated protocol revision and its capabilities.")
+)

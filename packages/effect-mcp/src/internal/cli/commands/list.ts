@@ -67,7 +67,9 @@ export const command = Command.make(
     const failed = health.filter((entry) => entry.status === "failed")
     if (exitCode && failed.length > 0) {
       return yield* new Shared.CommandFailed({
-        description: `${failed.length} of ${health.length} servers unhealthy: ${failed.map((entry) => entry.server).join(", ")}`
+        description: `${failed.length} of ${health.length} servers unhealthy: ${
+          failed.map((entry) => entry.server).join(", ")
+        }`
       })
     }
   })
