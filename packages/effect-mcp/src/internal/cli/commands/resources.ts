@@ -3,29 +3,12 @@
  *
  * @internal
  */
-import * as Command from "effect/cli/Command"
-import * as Effect from "effect/Effect"
+import * as Listing from "../listing.ts"
 import * as Output from "../output.ts"
-import * as Shared from "../shared.ts"
-import * as Source from "../source.ts"
 
-export const command = Command.make(
-  "resources",
-  {},
-  Effect.fnUntraced(function*() {
-    const flags = yield* Shared.root
-    const client = yield* Source.connect
-    const resources = yield* client.listResources()
-    yield* Output.printTable(
-      Shared.formatOf(flags),
-      resources,
-      ["uri", "name", "mime type", "description"],
-      resources.map((resource) => [
-        resource.uri,
-        resource.name,
-        resource.mimeType ?? "",
-        Output.firstLine(resource.description)
-      ])
-    )
-  }, Effect.scoped)
-).pipe(Command.withDescription("List the server's resources."))
+export const command = Listing.make("resources", {
+  description: "List the server's resources.",
+  list: (client) => client.listResources(),
+  headers: ["uri", "name", "mime type", "description"],
+  row: (resource) => [resource.uri, resource.name, resource.mimeType ?? "", Output.firstLine(resource.description)]
+})

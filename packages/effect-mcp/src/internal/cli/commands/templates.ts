@@ -3,24 +3,12 @@
  *
  * @internal
  */
-import * as Command from "effect/cli/Command"
-import * as Effect from "effect/Effect"
+import * as Listing from "../listing.ts"
 import * as Output from "../output.ts"
-import * as Shared from "../shared.ts"
-import * as Source from "../source.ts"
 
-export const command = Command.make(
-  "templates",
-  {},
-  Effect.fnUntraced(function*() {
-    const flags = yield* Shared.root
-    const client = yield* Source.connect
-    const templates = yield* client.listResourceTemplates()
-    yield* Output.printTable(
-      Shared.formatOf(flags),
-      templates,
-      ["uri template", "name", "description"],
-      templates.map((template) => [template.uriTemplate, template.name, Output.firstLine(template.description)])
-    )
-  }, Effect.scoped)
-).pipe(Command.withDescription("List the server's resource templates (complete their arguments with `complete`)."))
+export const command = Listing.make("templates", {
+  description: "List the server's resource templates (complete their arguments with `complete`).",
+  list: (client) => client.listResourceTemplates(),
+  headers: ["uri template", "name", "description"],
+  row: (template) => [template.uriTemplate, template.name, Output.firstLine(template.description)]
+})
