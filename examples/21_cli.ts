@@ -16,7 +16,7 @@ const demo = ["--", process.execPath, `${examples}servers/demo-stdio.ts`]
 
 const text = (stream: Stream.Stream<Uint8Array, unknown>) => Stream.mkString(Stream.decodeText(stream))
 
-const effectMcp = Effect.fn("effectMcp")(function*(...args: ReadonlyArray<string>) {
+const effectMcp = Effect.fn("effectMcp")(function*(args: ReadonlyArray<string>) {
   const spawner = yield* ChildProcessSpawner.ChildProcessSpawner
   const handle = yield* spawner.spawn(ChildProcess.make(process.execPath, [bin, ...args], {
     env: { EXAMPLES: examples.replace(/\/$/, ""), NODE: process.execPath },
@@ -34,14 +34,14 @@ const effectMcp = Effect.fn("effectMcp")(function*(...args: ReadonlyArray<string
 }, Effect.scoped)
 
 const program = Effect.gen(function*() {
-  yield* effectMcp("tools", ...demo)
-  yield* effectMcp("call", "add", "a=1", "b=2", ...demo)
+  yield* effectMcp(["tools", ...demo])
+  yield* effectMcp(["call", "add", "a=1", "b=2", ...demo])
   // progress reports: a bar on a terminal, a line per report here (stderr is a pipe)
-  yield* effectMcp("call", "forecast", "city=Oslo", "days=2", "--output", "json", ...demo)
-  const toolError = yield* effectMcp("call", "divide", "a=1", "b=0", ...demo)
-  const usage = yield* effectMcp("call", "add", "a=1", ...demo)
-  yield* effectMcp("read", "docs://readme", ...demo)
-  const health = yield* effectMcp("list", "--exit-code", "--config", `${examples}servers/mcp.json`)
+  yield* effectMcp(["call", "forecast", "city=Oslo", "days=2", "--output", "json", ...demo])
+  const toolError = yield* effectMcp(["call", "divide", "a=1", "b=0", ...demo])
+  const usage = yield* effectMcp(["call", "add", "a=1", ...demo])
+  yield* effectMcp(["read", "docs://readme", ...demo])
+  const health = yield* effectMcp(["list", "--exit-code", "--config", `${examples}servers/mcp.json`])
   if (toolError !== 1 || usage !== 2 || health !== 1) {
     return yield* Effect.die(`unexpected exit codes: ${toolError}, ${usage}, ${health}`)
   }
