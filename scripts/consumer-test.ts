@@ -18,7 +18,9 @@
  * 5. typecheck: a small program (`src/main.ts`, `src/server.ts`, `src/tools.ts`) compiled by `tsc` with
  *    `strict`, `module`/`moduleResolution` `NodeNext` and `skipLibCheck: false`; importing
  *    `@effect-mcp/core/internal/…` must fail to typecheck.
- * 6. run on Node 24 (this Node) and on Node 22: the program calls a tool over stdio (a child process running an
+ * 6. the `effect-mcp` command from the installed tarball: `tools` and `call` against the stdio server, and a
+ *    missing argument (exit 2).
+ * 7. run on Node 24 (this Node) and on Node 22: the program calls a tool over stdio (a child process running an
  *    Effect `McpServer`) and over Streamable HTTP (an Effect `McpServer` on 127.0.0.1, port 0, in the same
  *    process); `import("@effect-mcp/core/internal/engine")` must be refused.
  *
@@ -40,6 +42,7 @@ interface Manifest {
   readonly name: string
   readonly version: string
   readonly exports?: Record<string, unknown>
+  readonly bin?: Record<string, string>
   readonly scripts?: Record<string, string>
   readonly dependencies?: Record<string, string>
   readonly peerDependencies?: Record<string, string>
@@ -212,6 +215,12 @@ const checkTarball = async (packed: Packed, versions: ReadonlyMap<string, string
       main?.["types"] === "./dist/index.d.ts" && main["import"] === "./dist/index.js",
       `${where}: exports["."] is ${JSON.stringify(main)}, expected types and import conditions on dist/`
     )
+  }
+  for (const [command, target] of Object.entries(manifest.bin ?? {})) {
+    const file = target.replace(/^\.\//, "")
+    check(files.has(file), `${where}: bin ${command} is ${target}, which the tarball lacks`)
+    const text = readFileSync(join(unpacked, "package", file), "utf8")
+    check(text.startsWith("#!/usr/bin/env node\n"), `${where}: bin ${command} (${target}) has no node shebang`)
   }
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
     const version = versions.get(name)
@@ -496,6 +505,21 @@ await step("typecheck (tsc, strict, NodeNext)", async () => {
     cwd: appDir,
     timeoutMs: 120_000
   })
+})
+
+await step("the effect-mcp command (./node_modules/.bin/effect-mcp tools -- node out/server.js)", async () => {
+  const bin = join(appDir, "node_modules", ".bin", "effect-mcp")
+  const server = ["--", process.execPath, join(appDir, "out", "server.js")]
+  const tools = await run(bin, ["tools", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
+  console.log(tools.stdout.trimEnd().replace(/^/gm, "    "))
+  check(/^add\s+Add two numbers$/m.test(tools.stdout), "effect-mcp tools did not list the add tool")
+  const call = await run(bin, ["call", "add", "a=40", "b=2", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
+  check(call.stdout === "{\"sum\":42}\n", `effect-mcp call add printed ${JSON.stringify(call.stdout)}`)
+  const usage = await run(bin, ["call", "add", "a=40", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS }).then(
+    () => "exit 0",
+    (error: unknown) => String(error)
+  )
+  check(usage.includes("exit 2") && usage.includes("the tool add needs b="), `a missing argument: ${usage}`)
 })
 
 await step("run on Node 24", () => runProgram(process.execPath, "24"))

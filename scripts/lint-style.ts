@@ -515,7 +515,7 @@ const checkVersions = (files: ReadonlyArray<string>): Array<Finding> => {
     }
 
     if (rest[0] === "internal") continue
-    const moduleDoc = /^\s*\/\*\*[\s\S]*?\*\//.exec(src)
+    const moduleDoc = /^(?:#![^\n]*\n)?\s*\/\*\*[\s\S]*?\*\//.exec(src) // a bin may open with a shebang
     if (moduleDoc === null || !moduleDoc[0].includes("@since")) {
       findings.push({ file: rel, line: 1, message: "the module doc (the file's first comment) needs a `@since`" })
     }

@@ -8,7 +8,8 @@
  * - `prepack`: builds the package (`tsc -b tsconfig.build.json`, incremental, declarations only; then
  *   `scripts/bundle.ts`, the JavaScript), checks that `dist/` holds a `.d.ts` and `.d.ts.map` for every source
  *   file, a `.js` and `.js.map` for every public module (the top of `src/`), chunks under `dist/internal/`, and
- *   nothing else (a stale output of a deleted module fails the pack), keeps the manifest in `build/package.json.prepack` and rewrites `package.json` for
+ *   nothing else (a stale output of a deleted module fails the pack), that each `bin` is a built file opening
+ *   with `#!/usr/bin/env node` (the bundler keeps the entry's shebang), keeps the manifest in `build/package.json.prepack` and rewrites `package.json` for
  *   the tarball: each `./src/<path>.ts` target of `exports` becomes
  *   `{ "types": "./dist/<path>.d.ts", "import": "./dist/<path>.js", "default": "./dist/<path>.js" }`, and these
  *   two scripts are dropped.
@@ -31,6 +32,7 @@ interface Manifest {
   readonly name: string
   readonly exports?: Exports
   readonly scripts?: Readonly<Record<string, string>>
+  readonly bin?: Readonly<Record<string, string>>
   readonly [key: string]: unknown
 }
 
@@ -98,6 +100,17 @@ const checkDist = (): void => {
   if (orphans.length > 0) fail(`dist/ holds files without a source: ${list(orphans)} (delete dist/ and pack again)`)
 }
 
+/** Every `bin` of the manifest is a built file that Node runs: it exists and opens with a node shebang. */
+const checkBin = (manifest: Manifest): void => {
+  for (const [command, target] of Object.entries(manifest.bin ?? {})) {
+    const file = join(packageDir, target)
+    if (!existsSync(file)) fail(`bin ${command} is ${target}, which the build did not write`)
+    if (!readFileSync(file, "utf8").startsWith("#!/usr/bin/env node\n")) {
+      fail(`bin ${command} (${target}) does not open with #!/usr/bin/env node`)
+    }
+  }
+}
+
 /** The manifest for the tarball: `exports` rewritten, these scripts dropped, the key order kept. */
 const publishedManifest = (manifest: Manifest): Record<string, unknown> => {
   const entries = Object.entries(manifest).flatMap(([key, value]): Array<[string, unknown]> => {
@@ -128,6 +141,7 @@ const prepack = (): void => {
   execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { cwd: packageDir, stdio: "inherit" })
   execFileSync(process.execPath, [bundler, packageDir], { cwd: packageDir, stdio: "inherit" })
   checkDist()
+  checkBin(JSON.parse(original) as Manifest)
   mkdirSync(join(packageDir, "build"), { recursive: true })
   writeFileSync(backupPath, original)
   writeFileSync(manifestPath, `${JSON.stringify(published, null, 2)}\n`)
