@@ -3,7 +3,7 @@
  * here `node packages/effect-mcp/src/bin.ts …`), against the demo server over stdio (the command after
  * `--`) and against the configuration file `examples/servers/mcp.json`. Each run prints its command, its
  * exit code, its stdout and its stderr: a tool error exits 1, a wrong command line 2, and `list --exit-code`
- * exits 1 because the file's `missing` server cannot start.
+ * exits 1 because the file's `missing` server cannot start. `codegen` prints a typed module of a tool.
  */
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
 import { Console, Effect, Stream } from "effect"
@@ -41,6 +41,8 @@ const program = Effect.gen(function*() {
   const toolError = yield* effectMcp(["call", "divide", "a=1", "b=0", ...demo])
   const usage = yield* effectMcp(["call", "add", "a=1", ...demo])
   yield* effectMcp(["read", "docs://readme", ...demo])
+  // a typed Effect module of one tool (the whole server's without --include): see 25_codegen.ts to use one
+  yield* effectMcp(["codegen", "--include", "add", ...demo])
   const health = yield* effectMcp(["list", "--exit-code", "--config", `${examples}servers/mcp.json`])
   if (toolError !== 1 || usage !== 2 || health !== 1) {
     return yield* Effect.die(`unexpected exit codes: ${toolError}, ${usage}, ${health}`)

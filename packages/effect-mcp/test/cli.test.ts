@@ -172,6 +172,29 @@ describe("effect-mcp (stdio)", () => {
     { timeout: 60_000 }
   )
 
+  it.live("codegen: a module of the tools to stdout or a file; --include narrows it, an unknown name exits 2", () =>
+    Effect.gen(function*() {
+      const printed = yield* Cli.run(["codegen", ...demo])
+      assert.strictEqual(printed.code, 0)
+      assert.include(printed.stdout, `from "effect-mcp"`)
+      assert.match(printed.stdout, /\* Add two numbers/)
+      assert.match(printed.stdout, /export const add = /)
+      assert.match(printed.stdout, /export const forecast = /)
+      const file = join(dir, "tools.ts")
+      const written = yield* Cli.run(["codegen", "-o", file, "--include", "add", "--client-module", "my-mcp", ...demo])
+      assert.strictEqual(written.code, 0)
+      assert.strictEqual(written.stdout, "")
+      assert.include(written.stderr, `wrote ${file}`)
+      const source = readFileSync(file, "utf8")
+      assert.include(source, `from "my-mcp"`)
+      assert.match(source, /export const add = /)
+      assert.notMatch(source, /export const forecast = /)
+      const unknown = yield* Cli.run(["codegen", "--include", "nope", ...demo])
+      assert.strictEqual(unknown.code, 2)
+      assert.lengthOf(lines(unknown.stderr), 1)
+      assert.include(unknown.stderr, `No tool named "nope"`)
+    }))
+
   it.live("--help describes every command", () =>
     Effect.gen(function*() {
       const root = yield* Cli.run(["--help"])
@@ -189,6 +212,7 @@ describe("effect-mcp (stdio)", () => {
           "complete",
           "ping",
           "list",
+          "codegen",
           "login",
           "logout"
         ]

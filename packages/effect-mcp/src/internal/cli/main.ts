@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Runtime from "effect/Runtime"
 import * as Call from "./commands/call.ts"
+import * as Codegen from "./commands/codegen.ts"
 import * as Complete from "./commands/complete.ts"
 import * as Get from "./commands/get.ts"
 import * as Info from "./commands/info.ts"
@@ -50,6 +51,7 @@ export const commands = [
   Complete.command,
   Ping.command,
   List.command,
+  Codegen.command,
   Login.command,
   Logout.command
 ] as const
