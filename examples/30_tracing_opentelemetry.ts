@@ -101,13 +101,11 @@ const describe = (span: OtlpSpan): string => {
   return [span.name, `[${kinds[span.kind ?? 0]}]`, ...attributes].join(" ")
 }
 
-/** Prints the spans of the root's trace, each indented under its parent. */
-const printTree = Effect.fnUntraced(function*(spans: ReadonlyArray<OtlpSpan>, parent: OtlpSpan, depth: number) {
-  yield* Console.log(`${"  ".repeat(depth)}${describe(parent)}`)
-  for (const child of spans.filter((span) => span.parentSpanId === parent.spanId)) {
-    yield* printTree(spans, child, depth + 1)
-  }
-})
+/** The spans of `parent`'s subtree, one line each, indented under their parents. */
+const tree = (spans: ReadonlyArray<OtlpSpan>, parent: OtlpSpan, depth = 0): ReadonlyArray<string> => [
+  `${"  ".repeat(depth)}${describe(parent)}`,
+  ...spans.filter((span) => span.parentSpanId === parent.spanId).flatMap((child) => tree(spans, child, depth + 1))
+]
 
 /** The spans received, once the SDK's layer has closed (and so flushed): fails without an MCP request span. */
 const report = Effect.fnUntraced(function*(received: ReadonlyArray<OtlpSpan>) {
@@ -122,7 +120,7 @@ const report = Effect.fnUntraced(function*(received: ReadonlyArray<OtlpSpan>) {
     return yield* Effect.die(`no MCP request span arrived (the receiver got ${received.length} spans)`)
   }
   yield* Console.log(`the receiver got ${received.length} spans; ${spans.length} of trace ${root.traceId}:`)
-  yield* printTree(spans, root, 0)
+  yield* Console.log(tree(spans, root).join("\n"))
 })
 
 const main = Effect.gen(function*() {
