@@ -507,33 +507,36 @@ await step("typecheck (tsc, strict, NodeNext)", async () => {
   })
 })
 
-await step("the effect-mcp command (./node_modules/.bin/effect-mcp tools, call, codegen -- node out/server.js)", async () => {
-  const bin = join(appDir, "node_modules", ".bin", "effect-mcp")
-  const server = ["--", process.execPath, join(appDir, "out", "server.js")]
-  const tools = await run(bin, ["tools", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
-  console.log(tools.stdout.trimEnd().replace(/^/gm, "    "))
-  check(/^add\s+Add two numbers$/m.test(tools.stdout), "effect-mcp tools did not list the add tool")
-  const call = await run(bin, ["call", "add", "a=40", "b=2", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
-  check(call.stdout === "{\"sum\":42}\n", `effect-mcp call add printed ${JSON.stringify(call.stdout)}`)
-  const usage = await run(bin, ["call", "add", "a=40", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS }).then(
-    () => "exit 0",
-    (error: unknown) => String(error)
-  )
-  check(usage.includes("exit 2") && usage.includes("the tool add needs b="), `a missing argument: ${usage}`)
-  // codegen: the module it writes typechecks in the consumer's project, against the published types
-  await run(bin, ["codegen", "-o", join(appDir, "src", "generated.ts"), ...server], {
-    cwd: appDir,
-    timeoutMs: RUN_TIMEOUT_MS
-  })
-  check(
-    /export const add = /.test(readFileSync(join(appDir, "src", "generated.ts"), "utf8")),
-    "effect-mcp codegen wrote no add function"
-  )
-  await run(process.execPath, [join(appDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
-    cwd: appDir,
-    timeoutMs: 120_000
-  })
-})
+await step(
+  "the effect-mcp command (./node_modules/.bin/effect-mcp tools, call, codegen -- node out/server.js)",
+  async () => {
+    const bin = join(appDir, "node_modules", ".bin", "effect-mcp")
+    const server = ["--", process.execPath, join(appDir, "out", "server.js")]
+    const tools = await run(bin, ["tools", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
+    console.log(tools.stdout.trimEnd().replace(/^/gm, "    "))
+    check(/^add\s+Add two numbers$/m.test(tools.stdout), "effect-mcp tools did not list the add tool")
+    const call = await run(bin, ["call", "add", "a=40", "b=2", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS })
+    check(call.stdout === "{\"sum\":42}\n", `effect-mcp call add printed ${JSON.stringify(call.stdout)}`)
+    const usage = await run(bin, ["call", "add", "a=40", ...server], { cwd: appDir, timeoutMs: RUN_TIMEOUT_MS }).then(
+      () => "exit 0",
+      (error: unknown) => String(error)
+    )
+    check(usage.includes("exit 2") && usage.includes("the tool add needs b="), `a missing argument: ${usage}`)
+    // codegen: the module it writes typechecks in the consumer's project, against the published types
+    await run(bin, ["codegen", "-o", join(appDir, "src", "generated.ts"), ...server], {
+      cwd: appDir,
+      timeoutMs: RUN_TIMEOUT_MS
+    })
+    check(
+      /export const add = /.test(readFileSync(join(appDir, "src", "generated.ts"), "utf8")),
+      "effect-mcp codegen wrote no add function"
+    )
+    await run(process.execPath, [join(appDir, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+      cwd: appDir,
+      timeoutMs: 120_000
+    })
+  }
+)
 
 await step("run on Node 24", () => runProgram(process.execPath, "24"))
 

@@ -154,18 +154,7 @@ export const make = Effect.fnUntraced(function*(options: {
       if (abandoned.size > ABANDONED_IDS) abandoned.delete(abandoned.values().next().value!)
     },
     handle: (message) => handle(message),
-    take: (message) => {
-      if (!Predicate.isObject(message) || message.jsonrpc !== "2.0" || message.method !== undefined) return false
-      const id = message.id
-      const entry = isId(id) ? pending.get(id) : undefined
-      // progress waits on the reader's queue, and a run of malformed messages is summed up first:
-      // both go the reader's way, which keeps their order
-      if (entry === undefined || entry.progress !== undefined || malformed.inRun()) return false
-      if (!Predicate.isObject(message.result)) return false
-      pending.delete(id as RequestId)
-      complete(entry, Exit.succeed(message.result))
-      return true
-    }
+    take: (message) => !malformed.inRun() && takePlainResponse(pending, message, complete)
   }
 
   /** Completes a request with its answer; a run of malformed messages it ends is summed up first. */
@@ -261,6 +250,25 @@ export const make = Effect.fnUntraced(function*(options: {
 
   return inbound
 })
+
+/**
+ * Completes the request a plain response answers, if it is one: a JSON-RPC 2.0 result object for a
+ * pending request without progress (whose reports wait on the reader's queue, so its response goes the
+ * reader's way too, after them).
+ */
+const takePlainResponse = (
+  pending: Map<RequestId, Pending>,
+  message: unknown,
+  complete: (entry: Pending, result: Exit.Exit<Record<string, unknown>, RequestError>) => void
+): boolean => {
+  if (!Predicate.isObject(message) || message.jsonrpc !== "2.0" || message.method !== undefined) return false
+  const id = message.id
+  const entry = isId(id) ? pending.get(id) : undefined
+  if (entry === undefined || entry.progress !== undefined || !Predicate.isObject(message.result)) return false
+  pending.delete(id as RequestId)
+  complete(entry, Exit.succeed(message.result))
+  return true
+}
 
 const invalidResult = (method: string, issue: string) =>
   Exit.fail(new McpProtocolError({ method, reason: new InvalidResult({ issue }) }))
