@@ -32,7 +32,7 @@ import * as JsonSchema from "effect/JsonSchema"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
-import * as SchemaRepresentation from "effect/SchemaRepresentation"
+import type * as SchemaRepresentation from "effect/SchemaRepresentation"
 import * as Elicitation from "./internal/elicitation.ts"
 import { McpHandlerError, toHandlerError } from "./McpError.ts"
 import type { ElicitFormRequestParams, ElicitResult } from "./McpSchema.ts"
@@ -197,18 +197,28 @@ export type FormAnswer =
 export const toSchema = (
   requestedSchema: ElicitFormRequestParams["requestedSchema"]
 ): Effect.Effect<Schema.Codec<unknown, unknown>, McpHandlerError> =>
-  Effect.try({
-    try: () =>
-      SchemaRepresentation.fromJsonSchemaDocument(
-        JsonSchema.fromSchemaDraft2020_12(requestedSchema as JsonSchema.JsonSchema),
-        { patterns: "ignore" }
-      ) as Schema.Codec<unknown, unknown>,
-    catch: (cause) =>
-      new McpHandlerError({
-        code: -32602,
-        description: `Unsupported requested schema: ${cause instanceof Error ? cause.message : String(cause)}`
-      })
-  })
+  Effect.flatMap(loadRepresentation, (Representation) =>
+    Effect.try({
+      try: () =>
+        Representation.fromJsonSchemaDocument(
+          JsonSchema.fromSchemaDraft2020_12(requestedSchema as JsonSchema.JsonSchema),
+          { patterns: "ignore" }
+        ) as Schema.Codec<unknown, unknown>,
+      catch: (cause) =>
+        new McpHandlerError({
+          code: -32602,
+          description: `Unsupported requested schema: ${cause instanceof Error ? cause.message : String(cause)}`
+        })
+    }))
+
+/**
+ * Effect's JSON Schema importer, loaded the first time a form is answered: it is large, and a
+ * program that imports this module (every program that imports the front door's index) may never
+ * answer one.
+ */
+const loadRepresentation: Effect.Effect<typeof SchemaRepresentation> = Effect.promise(() =>
+  import("effect/SchemaRepresentation")
+)
 
 /**
  * Answers form-mode elicitation with a typed handler: it receives the requested schema as an Effect

@@ -44,7 +44,7 @@
 import * as Digest from "effect/crypto/Digest"
 import * as Effect from "effect/Effect"
 import * as Base64 from "effect/encoding/Base64"
-import * as Yaml from "effect/encoding/Yaml"
+import type * as Yaml from "effect/encoding/Yaml"
 import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schema from "effect/Schema"
@@ -679,14 +679,21 @@ const fetchVerified = Effect.fnUntraced(function*(
 
 const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?---[ \t]*(?:\r?\n|$)/
 
+/**
+ * The YAML parser, loaded the first time a skill is loaded: a program that imports this module (every
+ * program that imports an index) may never load one.
+ */
+const loadYaml: Effect.Effect<typeof Yaml> = Effect.promise(() => import("effect/encoding/Yaml"))
+
 /** Splits a `SKILL.md` into its frontmatter (a YAML mapping) and its body, or says why it cannot. */
 const parseSkillMarkdown = (
-  text: string
+  text: string,
+  yaml: typeof Yaml
 ): Result.Result<{ readonly frontmatter: Record<string, unknown>; readonly body: string }, string> => {
   const match = FRONTMATTER.exec(text)
   if (match === null) return Result.fail("it does not begin with a --- fenced YAML block")
   const parsed = Result.try({
-    try: () => Yaml.parse(match[1] ?? ""),
+    try: () => yaml.parse(match[1] ?? ""),
     catch: (error) => error instanceof Error ? error.message : String(error)
   })
   if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
@@ -767,7 +774,7 @@ export const load: (
     }
     text = decoded.success
   }
-  const parsed = parseSkillMarkdown(text)
+  const parsed = parseSkillMarkdown(text, yield* loadYaml)
   if (Result.isFailure(parsed)) return yield* refuse(new InvalidFrontmatter({ uri, description: parsed.failure }))
   const { body, frontmatter } = parsed.success
   const field = firstDifference(skill.frontmatter, frontmatter)

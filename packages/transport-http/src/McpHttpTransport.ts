@@ -53,34 +53,15 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, fromReplies, isResponseTo, parseFrame } from "@effect-mcp/core/McpTransport"
-import type {
-  McpConnection,
-  McpTransport,
-  NotificationMessage,
-  OutgoingMessage,
-  RequestMessage,
-  Route,
-  Service
-} from "@effect-mcp/core/McpTransport"
-import * as Duration from "effect/Duration"
+import type { McpTransportError } from "@effect-mcp/core/McpError"
+import type { McpConnection, Service } from "@effect-mcp/core/McpTransport"
+import { McpTransport } from "@effect-mcp/core/McpTransport"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
-import * as HttpClientRequest from "effect/http/HttpClientRequest"
-import type * as HttpClientResponse from "effect/http/HttpClientResponse"
-import type * as Layer from "effect/Layer"
-import * as Predicate from "effect/Predicate"
-import * as Result from "effect/Result"
-import * as Schedule from "effect/Schedule"
+import * as Layer from "effect/Layer"
+import type * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
-import * as Client from "./internal/client.ts"
-import * as Headers from "./internal/headers.ts"
-import * as Listen from "./internal/listen.ts"
-import * as Replies from "./internal/replies.ts"
-import * as Routing from "./internal/routing.ts"
-import * as HttpSession from "./internal/session.ts"
 import * as McpSseTransport from "./McpSseTransport.ts"
 
 /**
@@ -113,30 +94,23 @@ export interface Options {
   readonly sseFallback?: boolean | undefined
 }
 
-const TRANSIENT_STATUS = new Set([502, 503, 504])
+/**
+ * The implementation, loaded on first use (it brings `effect/http` and the SSE parser).
+ */
+const loadStreamable = Effect.promise(() => import("./internal/streamable.ts"))
 
 /**
- * Builds the transport service for a Streamable HTTP endpoint: its connections, the credentials id
- * of its requests, the HTTP+SSE fallback (unless `sseFallback: false`), and the tools it cannot
- * route in 2026-07-28.
+ * Builds the transport service for a Streamable HTTP endpoint, from the `HttpClient` and `McpAuth` in
+ * context: its connections, the credentials id of its requests, the HTTP+SSE fallback (unless
+ * `sseFallback: false`), and the tools it cannot route in 2026-07-28. The implementation, and
+ * `effect/http` with it, is loaded the first time this runs.
  *
  * @stability experimental
  * @category constructors
  * @since 0.3.0
  */
-export const make = (services: Client.Services, given: Options): Service => {
-  const options = Client.withUrlCredentials(given)
-  const url = options.url.toString()
-  const routing = Routing.make()
-  return {
-    connect: connectWith(services, options, routing),
-    credentialsId: Headers.credentialsId(services.auth, url, options.headers),
-    fallback: options.sseFallback === false
-      ? undefined
-      : McpSseTransport.make(services, { url, headers: options.headers, timeout: options.timeout }),
-    unroutable: routing.unroutable
-  }
-}
+export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+  Effect.flatMap(loadStreamable, (Streamable) => Streamable.service(options))
 
 /**
  * Opens a Streamable HTTP connection in the current scope.
@@ -148,147 +122,7 @@ export const make = (services: Client.Services, given: Options): Service => {
 export const connect = (
   options: Options
 ): Effect.Effect<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
-  Effect.flatMap(Client.service(make, options), (service) => service.connect)
-
-const connectWith = (services: Client.Services, options: Options, routing: ReturnType<typeof Routing.make>) =>
-  Effect.gen(function*() {
-    const url = options.url.toString()
-    const reconnectDelay = Duration.toMillis(Duration.fromInputUnsafe(options.reconnectDelay ?? "1 second"))
-    const client = Client.make(services, {
-      headers: options.headers,
-      timeout: Duration.fromInputUnsafe(options.timeout ?? "30 seconds")
-    })
-    const session = yield* HttpSession.make()
-    const get = (headers: Readonly<Record<string, string>>) =>
-      client.execute("GET", url, (base) =>
-        HttpClientRequest.get(url).pipe(
-          HttpClientRequest.setHeaders({ ...base, ...session.headers(undefined), ...headers })
-        ))
-    const replies = Replies.make({
-      url,
-      maxResumptions: options.maxResumptions ?? 3,
-      reconnectDelay,
-      resume: (lastEventId) =>
-        Effect.flatMap(
-          get({ accept: "text/event-stream", "last-event-id": lastEventId }),
-          (response) => Client.isOk(response) ? Effect.succeed(response) : session.statusError(response, url)
-        )
-    })
-    const post = makePost(client, session, routing, url, retryOf(options))
-
-    const request = (message: RequestMessage, route: Route): Stream.Stream<unknown, McpTransportError> =>
-      Stream.unwrap(Effect.gen(function*() {
-        const response = yield* post(message, route)
-        const stateless = route.era === "stateless"
-        if (Client.isOk(response)) {
-          return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless)
-        }
-        // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
-        const refused = response.status === 401 || response.status === 403
-        if (!stateless || refused || response.status < 400 || response.status >= 500) {
-          return yield* session.statusError(response, url)
-        }
-        return Stream.succeed(yield* errorBody(response, message.id, url))
-      }))
-
-    const send = (message: OutgoingMessage, route: Route): Effect.Effect<void, McpTransportError> =>
-      Effect.flatMap(post(message, route), (response) =>
-        Client.isOk(response)
-          // a server may answer a notification with a body; nothing in it is for us but keep it flowing
-          ? Effect.ignore(response.text)
-          : session.statusError(response, url))
-
-    yield* Effect.addFinalizer(() =>
-      session.active()
-        ? client.execute("DELETE", url, (base) =>
-          HttpClientRequest.delete(url).pipe(
-            HttpClientRequest.setHeaders({ ...base, ...session.headers(undefined) })
-          )).pipe(Effect.timeout("2 seconds"), Effect.ignore)
-        : Effect.void
-    )
-
-    return fromReplies({
-      send,
-      request,
-      // in 2026-07-28 closing the response stream is the cancellation: nothing more is sent
-      cancel: (notification: NotificationMessage, route: Route) =>
-        route.era === "stateless" ? Effect.void : send(notification, route),
-      incoming: options.listen === false ? Stream.never : Listen.stream({
-        url,
-        session,
-        replies,
-        reconnectDelay,
-        get: get({ accept: "text/event-stream" })
-      })
-    })
-  })
-
-const retryOf = (options: Options) =>
-  options.retry === false
-    ? undefined
-    : options.retry ?? Schedule.exponential("200 millis").pipe(Schedule.upTo({ times: 3 }))
-
-/**
- * POSTs a message with its session and routing headers. Transient failures (and 502, 503, 504) are
- * retried on the schedule when the route says the message may be sent again.
- */
-const makePost = (
-  client: Client.Client,
-  session: HttpSession.Session,
-  routing: ReturnType<typeof Routing.make>,
-  url: string,
-  retry: Schedule.Schedule<unknown, McpTransportError> | undefined
-) =>
-(message: OutgoingMessage, route: Route): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError> =>
-  Effect.suspend(() => {
-    session.sending(route)
-    const once = client.attempt("POST", url, (headers) =>
-      HttpClientRequest.post(url).pipe(
-        HttpClientRequest.setHeaders({
-          ...headers,
-          ...session.headers(route),
-          ...("id" in message && "method" in message ? routing.headers(route, message) : {}),
-          accept: "application/json, text/event-stream"
-        }),
-        HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-      )).pipe(
-        Effect.flatMap((response) =>
-          TRANSIENT_STATUS.has(response.status)
-            ? Effect.flatMap(
-              Effect.flip(Client.statusError(response, url)),
-              (error) => Effect.fail<Client.Transient>({ _tag: "Transient", error })
-            )
-            : Effect.succeed(response)
-        )
-      )
-    const retried = retry === undefined || route.repeatable !== true
-      ? once
-      : Effect.retry(once, {
-        schedule: retry as Schedule.Schedule<unknown, McpTransportError | Client.Transient>,
-        while: (error) => !(error instanceof McpTransportError)
-      })
-    return Effect.tap(
-      Effect.mapError(retried, Client.untransient),
-      (response) => Effect.sync(() => session.sent(route, response))
-    )
-  })
-
-/**
- * The JSON-RPC error in the body of a 4xx answer to a stateless request, as that request's response
- * (its id is the request's: the answer can only be to it), or the status as a transport error.
- */
-const errorBody = (response: HttpClientResponse.HttpClientResponse, id: RequestMessage["id"], url: string) =>
-  Effect.gen(function*() {
-    const body = yield* Effect.orElseSucceed(response.text, () => "")
-    const parsed = parseFrame(body)
-    const error = Result.isSuccess(parsed) && Predicate.isObject(parsed.success) ? parsed.success.error : undefined
-    if (Predicate.isObject(error) && typeof error.code === "number" && typeof error.message === "string") {
-      return { jsonrpc: "2.0", id, error } as unknown
-    }
-    return yield* new McpTransportError({
-      reason: new HttpStatus({ status: response.status, url: Client.shown(url), body: excerpt(body) })
-    })
-  })
+  Effect.flatMap(make(options), (service) => service.connect)
 
 /**
  * Provides an `McpTransport` for a Streamable HTTP endpoint. Needs an `HttpClient`
@@ -299,7 +133,7 @@ const errorBody = (response: HttpClientResponse.HttpClientResponse, id: RequestM
  * @since 0.1.0
  */
 export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
-  Client.layer(make, options)
+  Layer.effect(McpTransport)(Effect.map(make(options), McpTransport.of))
 
 /**
  * Tells whether a URL names a legacy HTTP+SSE endpoint: its path ends in `/sse`.

@@ -4,13 +4,13 @@
  * for the response headers. A request that could not be made, or whose connection was reset, fails
  * as {@link Transient} (worth another try); a missed deadline does not (the server may be working on
  * it). Errors show a URL as {@link shown} does: never the password it may hold. Also the one way
- * both transports are built from a layer.
+ * both transports' services are built.
  *
  * @internal
  */
 import * as McpAuth from "@effect-mcp/core/McpAuth"
 import { ConnectionClosed, HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, McpTransport } from "@effect-mcp/core/McpTransport"
+import { excerpt } from "@effect-mcp/core/McpTransport"
 import type * as McpTransportModule from "@effect-mcp/core/McpTransport"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -19,7 +19,6 @@ import type * as HttpClientError from "effect/http/HttpClientError"
 import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as UrlParams from "effect/http/UrlParams"
-import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as Headers from "./headers.ts"
 
@@ -237,15 +236,6 @@ export const service = <Options>(
     const auth = yield* McpAuth.McpAuth
     return make({ http, auth }, options)
   })
-
-/**
- * The layer of an HTTP transport built by `make`.
- */
-export const layer = <Options>(
-  make: (services: Services, options: Options) => McpTransportModule.Service,
-  options: Options
-): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
-  Layer.effect(McpTransport)(Effect.map(service(make, options), McpTransport.of))
 
 /**
  * Credentials written into a URL (`https://user:password@host/mcp`) are sent as HTTP Basic
