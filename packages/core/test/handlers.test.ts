@@ -104,6 +104,38 @@ describe("McpLogging", () => {
       })
     }))
 
+  it.effect("the log lines a server wrote before its answer reach the handler even when the client closes at once", () =>
+    Effect.gen(function*() {
+      const entries: Array<unknown> = []
+      // a slow handler: the dispatcher is still busy with the first lines when the answer arrives
+      const slow = McpLogging.layer((entry) =>
+        Effect.gen(function*() {
+          for (let i = 0; i < 20; i++) yield* Effect.yieldNow
+          entries.push(entry.data)
+        })
+      )
+      const peer = (p: McpQueueTransport.Peer) =>
+        Effect.gen(function*() {
+          while (true) {
+            const message = (yield* Effect.orDie(p.receive)) as ScriptedPeer.ClientMessage
+            if (message.method === "initialize") {
+              yield* p.send({ jsonrpc: "2.0", id: message.id, result: ScriptedPeer.initializeResult() })
+            } else if (message.method === "tools/call") {
+              for (let i = 0; i < 5; i++) {
+                yield* p.send({
+                  jsonrpc: "2.0",
+                  method: "notifications/message",
+                  params: { level: "info", data: i }
+                })
+              }
+              yield* p.send({ jsonrpc: "2.0", id: message.id, result: { content: [] } })
+            }
+          }
+        })
+      yield* clientWith(slow, peer).pipe(Effect.flatMap((client) => client.callToolRaw("work")), Effect.scoped)
+      assert.deepStrictEqual(entries, [0, 1, 2, 3, 4])
+    }))
+
   it.effect("layerLogger writes each entry to Effect's logger at the matching level", () =>
     Effect.gen(function*() {
       const logs: Array<ScriptedPeer.LogEntry> = []

@@ -10,6 +10,7 @@
  */
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Queue from "effect/Queue"
 import * as Schema from "effect/Schema"
 import * as SchemaIssue from "effect/SchemaIssue"
@@ -91,6 +92,34 @@ const checkSamplingResult = (
 const decodeElicit = decodeParams(McpSchema.ElicitRequestParams)
 const decodeLogMessage = Schema.decodeUnknownOption(McpSchema.LoggingMessageNotificationParams)
 
+/** How long closing the client waits for the dispatcher to hand on the messages already received. */
+const DRAIN = "1 second"
+
+/**
+ * Starts the dispatcher: one fiber for the client, running `dispatch` for each message the server sent,
+ * in order, off the reader fiber. Closing the scope lets it finish the messages already received, for
+ * at most {@link DRAIN}: the log lines a server wrote before its last answer reach their handler even
+ * when the program ends right after that answer.
+ */
+const startDispatcher = Effect.fnUntraced(function*(
+  dispatch: (message: ServerMessage) => Effect.Effect<void>
+): Effect.fn.Return<(message: ServerMessage) => void, never, Scope.Scope> {
+  const inbox = yield* Queue.unbounded<ServerMessage, Cause.Done>()
+  const dispatcher = yield* Queue.take(inbox).pipe(
+    Effect.flatMap(dispatch),
+    Effect.forever,
+    Effect.ignore,
+    Effect.forkScoped({ startImmediately: true })
+  )
+  // added after the fork, so it runs before the fork's own finalizer interrupts the fiber
+  yield* Effect.addFinalizer(() =>
+    Queue.end(inbox).pipe(Effect.andThen(Fiber.await(dispatcher)), Effect.timeout(DRAIN), Effect.ignore)
+  )
+  return (message) => {
+    Queue.offerUnsafe(inbox, message)
+  }
+})
+
 /**
  * Reads the handler services and starts the dispatcher fiber in the current scope.
  */
@@ -131,9 +160,6 @@ export const make: (
     requests.set("roots/list", () => Effect.map(roots.list, (list) => ({ roots: list })))
   }
 
-  // The dispatcher: one fiber for the client, running observers and notification handlers in order,
-  // off the reader fiber.
-  const inbox = yield* Effect.acquireRelease(Queue.unbounded<ServerMessage>(), Queue.shutdown)
   // A user handler may fail, die, throw before returning its effect, or interrupt itself: none of it may
   // stop the dispatcher, which would silently drop every later message.
   const guard = (what: string, run: () => Effect.Effect<void>): Effect.Effect<void> =>
@@ -169,18 +195,12 @@ export const make: (
     }
     return observed
   }
-  yield* Queue.take(inbox).pipe(
-    Effect.flatMap(dispatch),
-    Effect.forever,
-    Effect.forkScoped({ startImmediately: true })
-  )
+  const observe = yield* startDispatcher(dispatch)
 
   return {
     capabilities: capabilities as McpSchema.ClientCapabilities,
     requests,
-    observe: (message) => {
-      Queue.offerUnsafe(inbox, message)
-    },
+    observe,
     progress,
     roots,
     setServerName: (name) => {
