@@ -280,7 +280,21 @@ describe("McpCodegen", () => {
 
   const ToolName = Schema.Union([
     Schema.String,
-    Schema.Literals(["", "__", "123x", "a.b/c", "delete", "default", "Effect", "get-weather", "get_weather", "eval"])
+    Schema.Literals([
+      "",
+      "__",
+      "123x",
+      "a.b/c",
+      "delete",
+      "default",
+      "Effect",
+      "get-weather",
+      "get_weather",
+      "eval",
+      "of",
+      "type",
+      "declare"
+    ])
   ])
 
   it.prop("any tool names give valid, unique identifiers", [Schema.Array(ToolName)], ([toolNames]) => {

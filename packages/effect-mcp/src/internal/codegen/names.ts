@@ -4,7 +4,7 @@
  * within one module by a numeric suffix.
  */
 
-/** Words ECMAScript (strict mode, modules) or TypeScript reserve, and globals a module must not shadow. */
+/** Words ECMAScript (strict mode, modules) or TypeScript reserve or use as keywords, and globals a module must not shadow. */
 const reserved: ReadonlySet<string> = new Set([
   "arguments",
   "await",
@@ -57,7 +57,48 @@ const reserved: ReadonlySet<string> = new Set([
   "undefined",
   "NaN",
   "Infinity",
-  "globalThis"
+  "globalThis",
+  // TypeScript's contextual keywords: valid identifiers, but a function named `type`, `of` or `declare`
+  // reads as the keyword, so they are suffixed like reserved words
+  ...[
+    "abstract",
+    "accessor",
+    "any",
+    "as",
+    "assert",
+    "asserts",
+    "async",
+    "bigint",
+    "boolean",
+    "constructor",
+    "declare",
+    "defer",
+    "from",
+    "get",
+    "global",
+    "infer",
+    "intrinsic",
+    "is",
+    "keyof",
+    "module",
+    "namespace",
+    "never",
+    "number",
+    "object",
+    "of",
+    "out",
+    "override",
+    "readonly",
+    "require",
+    "satisfies",
+    "set",
+    "string",
+    "symbol",
+    "type",
+    "unique",
+    "unknown",
+    "using"
+  ]
 ])
 
 /** The words of a name: runs of identifier characters, split at anything else and at underscores. */
