@@ -165,7 +165,8 @@ const ALLOWED_ENTRY = /^(package\.json|README\.md|LICENSE|src\/.+\.ts|dist\/.+\.
 const importedPackages = (code: string): Array<string> =>
   [
     ...code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "").matchAll(
-      /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"([^"./][^"]*)"/g
+      // a package specifier: a name or a scope, never a comma or a space (a string "from" in a list is no import)
+      /(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)"([@a-z0-9][^"\s,]*)"/g
     )
   ]
     .map((match) => match[1]!)
