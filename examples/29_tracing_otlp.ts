@@ -6,45 +6,14 @@
  * per MCP request, in one trace. Point `url` at a real collector (`http://localhost:4318/v1/traces`)
  * and the same program exports to it.
  */
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { Console, Effect, Layer, Queue } from "effect"
 import { McpClient, McpInMemoryTransport, McpTelemetry } from "effect-mcp"
-import { FetchHttpClient, HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
+import { FetchHttpClient, HttpServer } from "effect/http"
 import { OtlpSerialization, OtlpTracer } from "effect/observability"
-import { createServer } from "node:http"
 import { DemoServer } from "./DemoServer.ts"
-
-/** A span as OTLP's JSON encoding carries it (the fields printed here). */
-interface OtlpSpan {
-  readonly traceId: string
-  readonly spanId: string
-  readonly parentSpanId?: string
-  readonly name: string
-  readonly attributes?: ReadonlyArray<{ readonly key: string; readonly value: { readonly stringValue?: string } }>
-}
-
-interface TracesRequest {
-  readonly resourceSpans?: ReadonlyArray<{
-    readonly scopeSpans?: ReadonlyArray<{ readonly spans?: ReadonlyArray<OtlpSpan> }>
-  }>
-}
-
-/** The receiver: every span of every export request goes to `received`. */
-const Receiver = (received: Queue.Queue<OtlpSpan>) =>
-  HttpRouter.serve(
-    HttpRouter.add(
-      "POST",
-      "/v1/traces",
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const body = (yield* request.json) as TracesRequest
-        const spans = (body.resourceSpans ?? []).flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? []))
-        yield* Queue.offerAll(received, spans)
-        return HttpServerResponse.jsonUnsafe({})
-      })
-    ),
-    { disableLogger: true, disableListenLog: true }
-  ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+import * as OtlpReceiver from "./OtlpReceiver.ts"
+import type { OtlpSpan } from "./OtlpReceiver.ts"
 
 const program = Effect.gen(function*() {
   const client = yield* McpClient.McpClient
@@ -79,7 +48,7 @@ const main = Effect.gen(function*() {
       const attributes = (span.attributes ?? []).map((a) => `${a.key}=${a.value.stringValue ?? "…"}`).join(" ")
       yield* Console.log(`${under}${span.name} (trace ${span.traceId.slice(0, 8)}…) ${attributes}`)
     }
-  }).pipe(Effect.provide(Receiver(received)))
+  }).pipe(Effect.provide(OtlpReceiver.layer(received)))
 })
 
 main.pipe(NodeRuntime.runMain)

@@ -15,59 +15,15 @@
  * `OTEL_RESOURCE_ATTRIBUTES` add to the resource. Drop the receiver, and the same program exports there.
  */
 import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
-import { NodeHttpServer, NodeRuntime } from "@effect/platform-node"
+import { NodeRuntime } from "@effect/platform-node"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Console, Effect, Layer, Queue } from "effect"
 import { McpClient, McpInMemoryTransport, McpTelemetry } from "effect-mcp"
-import { HttpRouter, HttpServer, HttpServerRequest, HttpServerResponse } from "effect/http"
-import { createServer } from "node:http"
+import { HttpServer } from "effect/http"
 import { DemoServer } from "./DemoServer.ts"
-
-/** An attribute as OTLP's JSON encoding carries it. */
-interface OtlpAttribute {
-  readonly key: string
-  readonly value: {
-    readonly stringValue?: string
-    readonly intValue?: string | number
-    readonly boolValue?: boolean
-    readonly doubleValue?: number
-  }
-}
-
-/** A span as OTLP's JSON encoding carries it (the fields printed here). */
-interface OtlpSpan {
-  readonly traceId: string
-  readonly spanId: string
-  readonly parentSpanId?: string
-  readonly name: string
-  readonly kind?: number
-  readonly attributes?: ReadonlyArray<OtlpAttribute>
-}
-
-interface TracesRequest {
-  readonly resourceSpans?: ReadonlyArray<{
-    readonly resource?: { readonly attributes?: ReadonlyArray<OtlpAttribute> }
-    readonly scopeSpans?: ReadonlyArray<{ readonly spans?: ReadonlyArray<OtlpSpan> }>
-  }>
-}
-
-/** The receiver: every span of every export request goes to `received`. */
-const Receiver = (received: Queue.Queue<OtlpSpan>) =>
-  HttpRouter.serve(
-    HttpRouter.add(
-      "POST",
-      "/v1/traces",
-      Effect.gen(function*() {
-        const request = yield* HttpServerRequest.HttpServerRequest
-        const body = (yield* request.json) as TracesRequest
-        const spans = (body.resourceSpans ?? []).flatMap((r) => (r.scopeSpans ?? []).flatMap((s) => s.spans ?? []))
-        yield* Queue.offerAll(received, spans)
-        return HttpServerResponse.jsonUnsafe({})
-      })
-    ),
-    { disableLogger: true, disableListenLog: true }
-  ).pipe(Layer.provideMerge(NodeHttpServer.layer(createServer, { port: 0, host: "127.0.0.1" })))
+import * as OtlpReceiver from "./OtlpReceiver.ts"
+import type { OtlpAttribute, OtlpSpan } from "./OtlpReceiver.ts"
 
 /** The OpenTelemetry SDK as Effect's tracer, exporting in batches to `url`. */
 const Tracing = (url: string) =>
@@ -131,7 +87,7 @@ const main = Effect.gen(function*() {
     // `NodeSdk.layer` flushes the batch processor and shuts the provider down when it closes, after the program
     yield* program.pipe(Effect.provide(ClientLive), Effect.provide(Tracing(`http://127.0.0.1:${port}/v1/traces`)))
     yield* report(yield* Queue.takeAll(received))
-  }).pipe(Effect.provide(Receiver(received)))
+  }).pipe(Effect.provide(OtlpReceiver.layer(received)))
 })
 
 main.pipe(NodeRuntime.runMain)
