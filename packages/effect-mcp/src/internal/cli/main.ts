@@ -35,9 +35,6 @@ import * as Templates from "./commands/templates.ts"
 import * as Tools from "./commands/tools.ts"
 import * as Shared from "./shared.ts"
 
-/** The version `--version` prints. */
-export const version = "0.3.0"
-
 /** Every command, in the order `--help` lists them. */
 export const commands = [
   Info.command,
@@ -98,7 +95,7 @@ const report = (cause: Cause.Cause<unknown>): Effect.Effect<number, unknown> => 
 /** Runs the command line `argv` (without `node` and the script); succeeds with the exit code. */
 export const run = (argv: ReadonlyArray<string>) => {
   const at = argv.indexOf("--")
-  return Command.runWith(command, { version })(at < 0 ? argv : argv.slice(0, at)).pipe(
+  return Command.runWith(command, { version: Shared.version })(at < 0 ? argv : argv.slice(0, at)).pipe(
     Effect.provideService(Shared.ServerCommand, at < 0 ? [] : argv.slice(at + 1)),
     Effect.provide(Presenter),
     Effect.as(0),

@@ -22,6 +22,9 @@ export const formats = ["text", "json", "markdown"] as const
 /** How results are printed. */
 export type Format = (typeof formats)[number]
 
+/** The version `--version` prints, and the one the client introduces itself with. */
+export const version = "0.3.0"
+
 /** The flags every command shares. */
 export const sharedFlags = {
   server: Flag.String("server").pipe(

@@ -23,8 +23,6 @@ export type Target =
   | { readonly _tag: "Named"; readonly config: McpConfig.McpConfig; readonly name: string }
   | { readonly _tag: "Config"; readonly config: McpConfig.McpConfig }
 
-const isUrl = (source: string) => /^https?:\/\//i.test(source.trim())
-
 /** A script or a command line rather than the name of a configured server. */
 const isLocal = (source: string) => /[\s/\\]/.test(source.trim()) || /\.(py|[cm]?[jt]s|sh|rb)$/i.test(source.trim())
 
@@ -53,7 +51,7 @@ export const target = Effect.gen(function*() {
     }
     return { _tag: "Single", source: command, name: command.join(" ") } satisfies Target as Target
   }
-  if (server !== undefined && (isUrl(server) || isLocal(server))) {
+  if (server !== undefined && ((yield* loadSource).isUrl(server) || isLocal(server))) {
     if (file !== undefined) return yield* usage("--config names servers by name: --server must then be one of them")
     return { _tag: "Single", source: server, name: server } satisfies Target as Target
   }
@@ -76,7 +74,7 @@ export const target = Effect.gen(function*() {
 
 /** The client options of the shared flags. */
 export const clientOptions = (timeout: Option.Option<number>): McpClient.Options => ({
-  clientInfo: { name: "effect-mcp-cli", version: "0.3.0" },
+  clientInfo: { name: "effect-mcp-cli", version: Shared.version },
   reconnect: false,
   ...Option.match(timeout, {
     onNone: () => ({}),
