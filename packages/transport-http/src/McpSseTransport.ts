@@ -75,6 +75,7 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
   return Result.succeed(resolved.toString())
 }
 
+// `internal/client.ts`'s `failure`, written here so that importing this module loads no `effect/http`
 const failure = (description: string) => new McpTransportError({ reason: new ConnectionClosed({ description }) })
 
 /**
