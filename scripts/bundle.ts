@@ -17,7 +17,7 @@
  */
 import { existsSync, readdirSync, rmSync } from "node:fs"
 import { join, resolve } from "node:path"
-import { rolldown } from "rolldown"
+import { type ChunkingContext, rolldown } from "rolldown"
 
 const root = resolve(import.meta.dirname, "..")
 const PACKAGES = ["core", "transport-stdio", "transport-http", "auth", "effect-mcp"] as const
@@ -29,6 +29,30 @@ const entriesOf = (packageDir: string): Record<string, string> =>
       .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
       .map((entry) => [entry.name.slice(0, -".ts".length), join(packageDir, "src", entry.name)])
   )
+
+/**
+ * The chunk of a package's index: every module the index imports statically, directly or not. The public
+ * modules among them become facades that re-export from it, so that an index import loads two files and a
+ * deep import shares the one instance of each module with the index.
+ */
+const indexGroup = (indexId: string | undefined) => {
+  let reachable: Set<string> | undefined
+  return (id: string, ctx: ChunkingContext): string | null => {
+    if (indexId === undefined) return null
+    if (reachable === undefined) {
+      reachable = new Set()
+      const visit = (moduleId: string): void => {
+        if (reachable!.has(moduleId)) return
+        const info = ctx.getModuleInfo(moduleId)
+        if (info === null || info.code === null) return
+        reachable!.add(moduleId)
+        for (const imported of info.importedIds) visit(imported)
+      }
+      visit(indexId)
+    }
+    return reachable.has(id) ? "index" : null
+  }
+}
 
 /** Drops the JavaScript of an earlier bundle (or of a `tsc` build that emitted it); declarations stay. */
 const cleanJavaScript = (dist: string): void => {
@@ -58,7 +82,8 @@ export const bundle = async (packageDir: string): Promise<ReadonlyArray<string>>
     format: "esm",
     sourcemap: true,
     entryFileNames: "[name].js",
-    chunkFileNames: "internal/[name]-[hash].js"
+    chunkFileNames: "internal/[name]-[hash].js",
+    codeSplitting: { groups: [{ name: indexGroup(input.index), debugName: "index" }] }
   })
   await build.close()
   return output.map((file) => file.fileName)
