@@ -39,7 +39,8 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { McpTransport } from "@effect-mcp/core/McpTransport"
+// the core index, not its module paths: the front door loads it anyway, and each module path is one more file
+import { McpTransport } from "@effect-mcp/core"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -124,14 +125,14 @@ const loadTransport = Effect.promise(() => import("./internal/transport.ts"))
 export const make = (
   options: Options
 ): Effect.Effect<
-  { readonly transport: McpTransport["Service"]; readonly stderr: McpStdioStderr["Service"] },
+  { readonly transport: McpTransport.Service; readonly stderr: McpStdioStderr["Service"] },
   never,
   Scope.Scope | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
 > => Effect.flatMap(loadTransport, (internal) => internal.make(options))
 
 /** The services of a built transport, as a layer provides them. */
 const toContext = ({ stderr, transport }: Transport.Built) =>
-  Context.make(McpTransport, transport).pipe(Context.add(McpStdioStderr, McpStdioStderr.of(stderr)))
+  Context.make(McpTransport.McpTransport, transport).pipe(Context.add(McpStdioStderr, McpStdioStderr.of(stderr)))
 
 /**
  * Provides an `McpTransport` that runs the server as a child process. Needs a
@@ -143,8 +144,11 @@ const toContext = ({ stderr, transport }: Transport.Built) =>
  */
 export const layer = (
   options: Options
-): Layer.Layer<McpTransport | McpStdioStderr, never, ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> =>
-  Layer.effectContext(Effect.map(make(options), toContext))
+): Layer.Layer<
+  McpTransport.McpTransport | McpStdioStderr,
+  never,
+  ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+> => Layer.effectContext(Effect.map(make(options), toContext))
 
 /**
  * Provides the transport for a server given as a source: a script path (`server.py`, `server.js`,
@@ -168,7 +172,7 @@ export const layerSource = (
   source: string | ReadonlyArray<string>,
   options?: Omit<Options, "command" | "args"> & McpStdioCommand.InferOptions
 ): Layer.Layer<
-  McpTransport | McpStdioStderr,
+  McpTransport.McpTransport | McpStdioStderr,
   never,
   ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
 > => {
