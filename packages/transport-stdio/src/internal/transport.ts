@@ -121,7 +121,6 @@ const connection = (running: Process.Running, { inbox, intercept }: Process.Atta
     intercept
   })
 
-
 /**
  * The transport of a source (its command already inferred into `options`): every connection first
  * checks that the source can name a server, and fails with what is wrong with it.
