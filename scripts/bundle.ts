@@ -18,6 +18,8 @@
  * deep imports (the whole of core's chunk, about 200 kB, where its 13 files of a stdio program were 193 kB
  * with their JSDoc).
  *
+ * `@effect-mcp/auth` keeps a file per public module and its shared code in chunks (see `ONE_CHUNK`).
+ *
  * Imports of other packages (`effect`, `@effect-mcp/*`, `node:*`) stay imports. Dynamic imports of other
  * packages stay lazy.
  *
@@ -25,7 +27,7 @@
  * runs it for the package being packed; `npm run build` for all.
  */
 import { existsSync, readdirSync, rmSync } from "node:fs"
-import { join, resolve } from "node:path"
+import { basename, join, resolve } from "node:path"
 import { type ChunkingContext, rolldown } from "rolldown"
 
 const root = resolve(import.meta.dirname, "..")
@@ -38,6 +40,14 @@ const entriesOf = (packageDir: string): Record<string, string> =>
       .filter((entry) => entry.isFile() && entry.name.endsWith(".ts"))
       .map((entry) => [entry.name.slice(0, -".ts".length), join(packageDir, "src", entry.name)])
   )
+
+/**
+ * The packages whose index's modules go into one chunk. Not `auth`: its public modules are alternatives (a
+ * program uses one kind of credential) with dependencies of their own (`McpLogin` a local HTTP server,
+ * `McpTokenStore` the file system), so one chunk would make `@effect-mcp/auth/McpBearerAuth` load them all
+ * (270 modules instead of 170); the front door loads it only when a server asks for OAuth.
+ */
+const ONE_CHUNK: ReadonlySet<string> = new Set(["core", "transport-stdio", "transport-http", "effect-mcp"])
 
 /**
  * The chunk of a package's index: every module the index imports statically, directly or not. The public
@@ -94,7 +104,9 @@ export const bundle = async (packageDir: string): Promise<ReadonlyArray<string>>
     comments: { jsdoc: false, annotation: true, legal: true },
     entryFileNames: "[name].js",
     chunkFileNames: "internal/[name]-[hash].js",
-    codeSplitting: { groups: [{ name: indexGroup(input.index), debugName: "index" }] }
+    ...(ONE_CHUNK.has(basename(resolve(packageDir))) ?
+      { codeSplitting: { groups: [{ name: indexGroup(input.index), debugName: "index" }] } } :
+      {})
   })
   await build.close()
   return output.map((file) => file.fileName)
