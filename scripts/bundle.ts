@@ -8,8 +8,8 @@
  * (`McpArbitrary`, `McpToolkit`, `McpCodegen`, `bin`) and what the modules import with `import()` stay out of
  * that chunk: they are loaded only by the programs that use them. `exports` hides `dist/internal/`.
  * Declarations and their maps come from `tsc -b tsconfig.build.json` (declarations only, with the JSDoc); this
- * script writes the `.js` files, without JSDoc comments, and their source maps, which point at the sources in
- * `src/`.
+ * script writes the `.js` files, without JSDoc comments and in ASCII, and their source maps, which point at the
+ * sources in `src/`.
  *
  * Why: Node resolves, reads and compiles every file a program imports, and that work, not the code in them,
  * is most of the time an import takes. One file per concept keeps the sources readable; one chunk per package
@@ -102,6 +102,8 @@ export const bundle = async (packageDir: string): Promise<ReadonlyArray<string>>
     sourcemap: true,
     // the declarations carry the JSDoc; the JavaScript need not (a third of its bytes)
     comments: { jsdoc: false, annotation: true, legal: true },
+    // one "…" makes V8 hold a whole chunk's source as UTF-16, twice the bytes: escape what is not ASCII
+    charset: "ascii",
     entryFileNames: "[name].js",
     chunkFileNames: "internal/[name]-[hash].js",
     ...(ONE_CHUNK.has(basename(resolve(packageDir))) ?
