@@ -31,7 +31,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
-import * as Random from "effect/Random"
 import * as Result from "effect/Result"
 import type * as Schedule from "effect/Schedule"
 import type * as Schema from "effect/Schema"
@@ -712,12 +711,9 @@ export const make: (options?: Options) => Effect.Effect<
 })
 
 /**
- * A name for a client of its own, for its cache entries: unique, from Effect's `Random`.
+ * A name for a client of its own, for its cache entries: unique (a random UUID).
  */
-const ClientId: Effect.Effect<string> = Effect.map(
-  Effect.all([Random.nextInt, Random.nextInt]),
-  ([high, low]) => `client-${(high >>> 0).toString(36)}${(low >>> 0).toString(36)}`
-)
+const ClientId: Effect.Effect<string> = Effect.sync(() => `client-${crypto.randomUUID()}`)
 
 /** The typed streams of the notifications a client receives. */
 const notificationStreams = (notifications: PubSub.PubSub<Engine.Notification>) => {

@@ -36,7 +36,6 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Glob from "effect/Glob"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
@@ -617,17 +616,22 @@ export const enabled = (config: McpConfig): ReadonlyArray<Server> =>
 
 /**
  * The test of a server's `includeTools` and `excludeTools` globs: whether it offers a tool. The globs
- * are compiled once.
+ * are compiled once; `effect/Glob` is loaded only for a server that has some.
  *
  * @stability experimental
  * @category combinators
  * @since 0.3.0
  */
-export const toolFilter = (server: ServerBase): (tool: string) => boolean => {
-  const compile = (patterns: ReadonlyArray<string> | undefined) => patterns?.map((pattern) => Glob.make(pattern))
-  const include = compile(server.includeTools)
-  const exclude = compile(server.excludeTools)
-  return (tool) =>
-    (include === undefined || include.some((glob) => Glob.match(glob, tool))) &&
-    (exclude === undefined || !exclude.some((glob) => Glob.match(glob, tool)))
-}
+export const toolFilter = (server: ServerBase): Effect.Effect<(tool: string) => boolean> =>
+  server.includeTools === undefined && server.excludeTools === undefined
+    ? Effect.succeed(() => true)
+    : Effect.map(loadGlob, (Glob) => {
+      const compile = (patterns: ReadonlyArray<string> | undefined) => patterns?.map((pattern) => Glob.make(pattern))
+      const include = compile(server.includeTools)
+      const exclude = compile(server.excludeTools)
+      return (tool) =>
+        (include === undefined || include.some((glob) => Glob.match(glob, tool))) &&
+        (exclude === undefined || !exclude.some((glob) => Glob.match(glob, tool)))
+    })
+
+const loadGlob = Effect.promise(() => import("effect/Glob"))

@@ -40,7 +40,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Queue from "effect/Queue"
 import * as Sink from "effect/Sink"
-import * as Stdio from "effect/Stdio"
+import type * as Stdio from "effect/Stdio"
 import * as Stream from "effect/Stream"
 import { ConnectionClosed, McpTransportError } from "./McpError.ts"
 import { decodeNdjson, encodeLine, fromChannel, McpTransport } from "./McpTransport.ts"
@@ -57,6 +57,9 @@ export type ServerLayer<ROut = unknown, E = unknown> = Layer.Layer<ROut, E, Stdi
 
 const encoder = new TextEncoder()
 
+/** Effect's `Stdio` module, loaded when a server is connected, not when this module is. */
+const loadStdio = Effect.promise(() => import("effect/Stdio"))
+
 /**
  * Opens a connection to a fresh instance of the server in the current `Scope`.
  *
@@ -68,7 +71,7 @@ export const connect = <ROut, E>(server: ServerLayer<ROut, E>) =>
   Effect.gen(function*() {
     const toServer = yield* Queue.unbounded<Uint8Array, Cause.Done>()
     const fromServer = yield* Queue.unbounded<string | Uint8Array, McpTransportError | Cause.Done>()
-    const stdio = Stdio.layerTest({
+    const stdio = (yield* loadStdio).layerTest({
       stdin: Stream.fromQueue(toServer),
       stdout: () => Sink.forEach((chunk: string | Uint8Array) => Queue.offer(fromServer, chunk))
     })

@@ -71,7 +71,7 @@ describe("McpConfig.decode", () => {
         options: { scopes: ["read"] }
       })
       assert.deepStrictEqual(McpConfig.enabled(config).map((s) => s.name), ["local", "remote", "oauth"])
-      const allows = McpConfig.toolFilter(remote)
+      const allows = yield* McpConfig.toolFilter(remote)
       assert.deepStrictEqual(["get_a", "get_secret", "put_a"].filter(allows), ["get_a"])
     }))
 

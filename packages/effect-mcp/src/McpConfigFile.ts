@@ -24,11 +24,15 @@
  * @stability experimental
  * @since 0.3.0
  */
-import * as McpConfig from "@effect-mcp/core/McpConfig"
+import { McpConfig } from "@effect-mcp/core"
 import * as Effect from "effect/Effect"
-import * as FileSystem from "effect/FileSystem"
-import * as Path from "effect/Path"
+import type * as FileSystem from "effect/FileSystem"
+import type * as Path from "effect/Path"
 import { parse } from "./internal/parse.ts"
+
+/** Effect's `FileSystem` and `Path` modules, loaded when a file is read, not when this module is. */
+const loadFileSystem = Effect.promise(() => import("effect/FileSystem"))
+const loadPath = Effect.promise(() => import("effect/Path"))
 
 /**
  * The hosts whose configuration files are known.
@@ -209,7 +213,7 @@ export const read = (
   options?: Options & { readonly format?: McpConfig.Format | undefined }
 ): Effect.Effect<McpConfig.McpConfig, McpConfig.McpConfigError, FileSystem.FileSystem> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
+    const fs = yield* (yield* loadFileSystem).FileSystem
     const text = yield* Effect.mapError(fs.readFileString(file), (cause) =>
       readFailed(file, `cannot be read (${cause.message})`, cause))
     const document = yield* Effect.mapError(parse(file, text), (description) =>
@@ -239,8 +243,8 @@ export const discover = (
   options?: Options
 ): Effect.Effect<McpConfig.McpConfig, McpConfig.McpConfigError, FileSystem.FileSystem | Path.Path> =>
   Effect.gen(function*() {
-    const fs = yield* FileSystem.FileSystem
-    const path = yield* Path.Path
+    const fs = yield* (yield* loadFileSystem).FileSystem
+    const path = yield* (yield* loadPath).Path
     const wanted = locations(path, options?.platform ?? currentPlatform(), options?.project)
       .filter((location) => options?.hosts === undefined || options.hosts.includes(location.host))
     const configs = yield* Effect.forEach(wanted, (location) =>

@@ -30,14 +30,13 @@
  * @stability experimental
  * @since 0.1.0
  */
-import * as McpClient from "@effect-mcp/core/McpClient"
-import * as McpConfig from "@effect-mcp/core/McpConfig"
+// the packages' indexes, not their modules: the front door loads them anyway, and each module path is one more file
+import { McpClient, McpConfig, McpRouter } from "@effect-mcp/core"
 import type * as McpError from "@effect-mcp/core/McpError"
-import * as McpRouter from "@effect-mcp/core/McpRouter"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
-import * as McpHttpTransport from "@effect-mcp/transport-http/McpHttpTransport"
+import { McpHttpTransport } from "@effect-mcp/transport-http"
+import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import type * as McpStdioCommand from "@effect-mcp/transport-stdio/McpStdioCommand"
-import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
 import type * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"

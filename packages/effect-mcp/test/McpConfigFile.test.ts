@@ -103,7 +103,7 @@ describe("McpConfigFile: every format from a real sample file", () => {
       assert.deepStrictEqual(reveal(docs.env), { DOCS_DIR: "/srv/docs" })
       assert.strictEqual(Duration.toMillis(docs.timeout!), 45_000)
       assert.deepStrictEqual(docs.includeTools, ["search*", "read_doc"])
-      const allows = McpConfig.toolFilter(docs)
+      const allows = yield* McpConfig.toolFilter(docs)
       assert.deepStrictEqual(
         ["search", "search_all", "search_legacy", "read_doc", "write_doc"].filter(allows),
         ["search", "search_all", "read_doc"]

@@ -53,9 +53,8 @@
  * @stability experimental
  * @since 0.1.0
  */
-import type { McpTransportError } from "@effect-mcp/core/McpError"
-import type { McpConnection, Service } from "@effect-mcp/core/McpTransport"
-import { McpTransport } from "@effect-mcp/core/McpTransport"
+// the core index, not its module paths: the front door loads it anyway, and each module path is one more file
+import { type McpError, McpTransport } from "@effect-mcp/core"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -79,7 +78,7 @@ export interface Options {
   /** How long to wait for the response headers of each HTTP request. Default: 30 seconds. */
   readonly timeout?: Duration.Input | undefined
   /** Retries of transient failures for requests that are safe to repeat; `false` for none. Default: 3, from 200 ms, doubling. */
-  readonly retry?: Schedule.Schedule<unknown, McpTransportError> | false | undefined
+  readonly retry?: Schedule.Schedule<unknown, McpError.McpTransportError> | false | undefined
   /** Resumptions of one dropped SSE stream before giving up. Default: 3. */
   readonly maxResumptions?: number | undefined
   /** The delay before resuming when the server gave no `retry`. Default: 1 second. */
@@ -109,7 +108,7 @@ const loadStreamable = Effect.promise(() => import("./internal/streamable.ts"))
  * @category constructors
  * @since 0.3.0
  */
-export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+export const make = (options: Options): Effect.Effect<McpTransport.Service, never, HttpClient.HttpClient> =>
   Effect.flatMap(loadStreamable, (Streamable) => Streamable.service(options))
 
 /**
@@ -121,7 +120,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
  */
 export const connect = (
   options: Options
-): Effect.Effect<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
+): Effect.Effect<McpTransport.McpConnection, McpError.McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
   Effect.flatMap(make(options), (service) => service.connect)
 
 /**
@@ -132,8 +131,8 @@ export const connect = (
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
-  Layer.effect(McpTransport)(Effect.map(make(options), McpTransport.of))
+export const layer = (options: Options): Layer.Layer<McpTransport.McpTransport, never, HttpClient.HttpClient> =>
+  Layer.effect(McpTransport.McpTransport)(Effect.map(make(options), McpTransport.McpTransport.of))
 
 /**
  * Tells whether a URL names a legacy HTTP+SSE endpoint: its path ends in `/sse`.
@@ -159,7 +158,7 @@ export const isSseUrl = (url: string | URL): boolean => {
 export const layerUrl = (
   url: string | URL,
   options?: Omit<Options, "url">
-): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
+): Layer.Layer<McpTransport.McpTransport, never, HttpClient.HttpClient> =>
   isSseUrl(url)
     ? McpSseTransport.layer({ url, headers: options?.headers, timeout: options?.timeout })
     : layer({ ...options, url })

@@ -25,9 +25,8 @@
  * @stability experimental
  * @since 0.1.0
  */
-import { ConnectionClosed, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, McpTransport } from "@effect-mcp/core/McpTransport"
-import type { McpConnection, Service } from "@effect-mcp/core/McpTransport"
+// the core index, not its module paths: the front door loads it anyway, and each module path is one more file
+import { McpError, McpTransport } from "@effect-mcp/core"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -58,11 +57,14 @@ export interface Options {
  * @category constructors
  * @since 0.1.0
  */
-export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result<string, McpTransportError> => {
+export const resolveEndpoint = (
+  sseUrl: string,
+  endpoint: string
+): Result.Result<string, McpError.McpTransportError> => {
   const base = new URL(sseUrl)
   const resolved = URL.canParse(endpoint.trim(), sseUrl) ? new URL(endpoint.trim(), base) : undefined
   if (resolved === undefined) {
-    return Result.fail(failure(`the server announced an invalid endpoint: ${excerpt(endpoint)}`))
+    return Result.fail(failure(`the server announced an invalid endpoint: ${McpTransport.excerpt(endpoint)}`))
   }
   if (resolved.username !== "" || resolved.password !== "") {
     return Result.fail(failure("the server announced an endpoint with credentials in it; refused"))
@@ -76,7 +78,8 @@ export const resolveEndpoint = (sseUrl: string, endpoint: string): Result.Result
 }
 
 // `internal/client.ts`'s `failure`, written here so that importing this module loads no `effect/http`
-const failure = (description: string) => new McpTransportError({ reason: new ConnectionClosed({ description }) })
+const failure = (description: string) =>
+  new McpError.McpTransportError({ reason: new McpError.ConnectionClosed({ description }) })
 
 /**
  * The implementation, loaded on first use (it brings `effect/http` and the SSE parser).
@@ -91,7 +94,7 @@ const loadLegacySse = Effect.promise(() => import("./internal/legacySse.ts"))
  * @category constructors
  * @since 0.3.0
  */
-export const make = (options: Options): Effect.Effect<Service, never, HttpClient.HttpClient> =>
+export const make = (options: Options): Effect.Effect<McpTransport.Service, never, HttpClient.HttpClient> =>
   Effect.flatMap(loadLegacySse, (LegacySse) => LegacySse.service(options))
 
 /**
@@ -103,7 +106,7 @@ export const make = (options: Options): Effect.Effect<Service, never, HttpClient
  */
 export const connect = (
   options: Options
-): Effect.Effect<McpConnection, McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
+): Effect.Effect<McpTransport.McpConnection, McpError.McpTransportError, Scope.Scope | HttpClient.HttpClient> =>
   Effect.flatMap(make(options), (service) => service.connect)
 
 /**
@@ -113,5 +116,5 @@ export const connect = (
  * @category layers
  * @since 0.1.0
  */
-export const layer = (options: Options): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
-  Layer.effect(McpTransport)(Effect.map(make(options), McpTransport.of))
+export const layer = (options: Options): Layer.Layer<McpTransport.McpTransport, never, HttpClient.HttpClient> =>
+  Layer.effect(McpTransport.McpTransport)(Effect.map(make(options), McpTransport.McpTransport.of))

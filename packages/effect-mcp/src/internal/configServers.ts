@@ -3,14 +3,13 @@
  * environment (stdio), headers and credentials (`McpAuth`, per server: nothing configured for one
  * server reaches another), and its own client options (timeout, protocol version, lazy connection).
  */
-import * as McpAuth from "@effect-mcp/core/McpAuth"
+// the packages' indexes, not their modules: the front door loads them anyway, and each module path is one more file
+import { McpAuth, McpConfig } from "@effect-mcp/core"
 import type * as McpClient from "@effect-mcp/core/McpClient"
-import * as McpConfig from "@effect-mcp/core/McpConfig"
 import type * as McpRouter from "@effect-mcp/core/McpRouter"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
-import * as McpHttpTransport from "@effect-mcp/transport-http/McpHttpTransport"
-import * as McpSseTransport from "@effect-mcp/transport-http/McpSseTransport"
-import * as McpStdioTransport from "@effect-mcp/transport-stdio/McpStdioTransport"
+import { McpHttpTransport, McpSseTransport } from "@effect-mcp/transport-http"
+import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
@@ -103,11 +102,11 @@ export const servers = (
   Effect.map(
     Effect.forEach(McpConfig.enabled(config), (server) =>
       Effect.map(
-        transportOf(server, options),
-        (transport): readonly [string, McpRouter.ServerOptions<unknown, Requirements>] => [server.name, {
+        Effect.all([transportOf(server, options), McpConfig.toolFilter(server)]),
+        ([transport, tools]): readonly [string, McpRouter.ServerOptions<unknown, Requirements>] => [server.name, {
           transport,
           client: clientOptions(server, options),
-          tools: McpConfig.toolFilter(server)
+          tools
         }]
       )),
     (entries) => Object.fromEntries(entries)
