@@ -11,7 +11,7 @@ import * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FiberMap from "effect/FiberMap"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as PubSub from "effect/PubSub"
@@ -295,7 +295,9 @@ const makeServerRequests = Effect.fnUntraced(function*(options: {
   readonly handlers: ReadonlyMap<string, RequestHandler>
   readonly observe?: ((message: McpMessages.ServerMessage) => void) | undefined
 }) {
-  const running = yield* FiberMap.make<RequestId>()
+  // the handlers running, by request id; forked in the connection's scope, which interrupts them when it closes
+  const scope = yield* Effect.scope
+  const running = new Map<RequestId, Fiber.Fiber<void>>()
   const cancelledByServer = new Set<RequestId>()
 
   const send = (method: string, message: OutgoingMessage) =>
@@ -323,26 +325,33 @@ const makeServerRequests = Effect.fnUntraced(function*(options: {
     if (method === "ping") return reply(id, method, Exit.succeed({}))
     const handler = options.handlers.get(method)
     if (handler === undefined) return refuse(id, method, ErrorCode.MethodNotFound, `Method not found: ${method}`)
-    if (FiberMap.hasUnsafe(running, id)) {
+    if (running.has(id)) {
       return refuse(id, method, ErrorCode.InvalidRequest, `Request id ${JSON.stringify(id)} is already in use`)
     }
-    return FiberMap.run(
-      running,
-      id,
-      Effect.suspend(() => handler(params, { requestId: id })).pipe(
-        Effect.exit,
-        // only the server's own cancellation means "send nothing"; a handler that was interrupted for
-        // another reason still owes the server an answer
-        Effect.flatMap((exit) => cancelledByServer.delete(id) ? Effect.void : reply(id, method, exit))
-      ),
-      { startImmediately: true }
-    ).pipe(Effect.asVoid)
+    return Effect.suspend(() => handler(params, { requestId: id })).pipe(
+      Effect.exit,
+      // only the server's own cancellation means "send nothing"; a handler that was interrupted for
+      // another reason still owes the server an answer
+      Effect.flatMap((exit) => cancelledByServer.delete(id) ? Effect.void : reply(id, method, exit)),
+      Effect.forkIn(scope, { startImmediately: true }),
+      Effect.map((fiber) => {
+        // a handler that already finished is not running
+        if (fiber.pollUnsafe() !== undefined) return
+        running.set(id, fiber)
+        fiber.addObserver(() => {
+          if (running.get(id) === fiber) running.delete(id)
+        })
+      })
+    )
   }
 
   const cancelled = (id: RequestId) =>
     Effect.suspend(() => {
-      if (FiberMap.hasUnsafe(running, id)) cancelledByServer.add(id)
-      return FiberMap.remove(running, id)
+      const fiber = running.get(id)
+      if (fiber === undefined) return Effect.void
+      cancelledByServer.add(id)
+      running.delete(id)
+      return Fiber.interrupt(fiber)
     })
 
   return { handle, cancelled }
