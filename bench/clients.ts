@@ -1,10 +1,12 @@
 /**
  * The clients compared, each driven in its own idiom over stdio or Streamable HTTP: effect-mcp, the official
  * SDK's v1 (`@modelcontextprotocol/sdk`) and v2 (`@modelcontextprotocol/client`) clients, Effect's own
- * `effect/ai/McpClient`, and over stdio a raw NDJSON client (the protocol by hand: the floor).
+ * `effect/ai/McpClient`, and over stdio two raw NDJSON clients (the protocol by hand): one on Node's own streams
+ * (the floor of any client) and one on Effect and its Node platform (the floor of any Effect client).
  */
 import type * as McpClient from "@effect-mcp/core/McpClient"
 import type { McpTransport } from "@effect-mcp/core/McpTransport"
+import type * as Deferred from "effect/Deferred"
 import type * as Effect from "effect/Effect"
 import type * as Layer from "effect/Layer"
 import type * as ManagedRuntime from "effect/ManagedRuntime"
@@ -21,7 +23,8 @@ export const PROJECT = "effect-mcp"
 export const BASELINE = "SDK v1"
 export const PEERS = ["SDK v1", "SDK v2", "Effect McpClient"] as const
 export const RAW = "raw NDJSON"
-export const STDIO_CLIENTS = [RAW, ...PEERS, PROJECT, "effect-mcp (legacy)"] as const
+export const EFFECT_FLOOR = "raw NDJSON on Effect"
+export const STDIO_CLIENTS = [RAW, EFFECT_FLOOR, ...PEERS, PROJECT, "effect-mcp (legacy)"] as const
 export const HTTP_CLIENTS = [...PEERS, PROJECT, "effect-mcp (legacy)"] as const
 
 const CLIENT_INFO = { name: "bench", version: "1.0.0" }
@@ -222,11 +225,84 @@ const raw = async (target: Target): Promise<Driver> => {
   return { name: "raw NDJSON", connect: () => rawConnect(target.command, target.args) }
 }
 
+// -- raw NDJSON on Effect: the floor of an Effect client ------------------------------------------------
+
+/**
+ * The protocol by hand again, on what any Effect client over stdio loads and runs: `effect/process` and the Node
+ * platform (`NodeServices`) to spawn, the platform's stdin sink and stdout stream, `Stream.splitLines`, a
+ * `Deferred` per request. What effect-mcp costs beyond it is the client; what it costs beyond the raw NDJSON
+ * client on Node's own streams is mostly Effect's (its modules, its young generation, its fibers).
+ */
+const effectFloor = async (target: Target): Promise<Driver> => {
+  if (target.kind !== "stdio") throw new Error("the raw NDJSON client on Effect speaks stdio only")
+  const [Effect, Deferreds, Exit, ManagedRuntime, Queue, Scope, Stream, ChildProcess, NodeServices] = await Promise.all([
+    import("effect/Effect"),
+    import("effect/Deferred"),
+    import("effect/Exit"),
+    import("effect/ManagedRuntime"),
+    import("effect/Queue"),
+    import("effect/Scope"),
+    import("effect/Stream"),
+    import("effect/process/ChildProcess"),
+    import("@effect/platform-node/NodeServices")
+  ])
+  const platform = ManagedRuntime.make(NodeServices.layer)
+  const encoder = new TextEncoder()
+  const connect = async (): Promise<Session> => {
+    const scope = await platform.runPromise(Scope.make())
+    const session = Effect.gen(function*() {
+      const handle = yield* ChildProcess.make(target.command, [...target.args], { stderr: "ignore" })
+      const pending = new Map<number, Deferred.Deferred<unknown>>()
+      const lines = yield* Queue.unbounded<string>()
+      yield* Stream.fromQueue(lines).pipe(
+        Stream.map((line) => encoder.encode(line)),
+        Stream.run(handle.stdin),
+        Effect.forkScoped
+      )
+      yield* handle.stdout.pipe(
+        Stream.decodeText(),
+        Stream.splitLines,
+        Stream.runForEach((line) =>
+          Effect.sync(() => {
+            const message = JSON.parse(line) as { id?: number; result?: unknown }
+            const deferred = message.id === undefined ? undefined : pending.get(message.id)
+            if (deferred !== undefined) {
+              pending.delete(message.id!)
+              Deferreds.doneUnsafe(deferred, Effect.succeed(message.result))
+            }
+          })
+        ),
+        Effect.forkScoped
+      )
+      let id = 0
+      const request = (method: string, params: unknown) =>
+        Effect.suspend(() => {
+          const mine = ++id
+          const deferred = Deferreds.makeUnsafe<unknown>()
+          pending.set(mine, deferred)
+          Queue.offerUnsafe(lines, JSON.stringify({ jsonrpc: "2.0", id: mine, method, params }) + "\n")
+          return Deferreds.await(deferred)
+        })
+      yield* request("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: CLIENT_INFO })
+      Queue.offerUnsafe(lines, JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n")
+      return (name: string, args: Record<string, unknown>) => request("tools/call", { name, arguments: args })
+    })
+    const call = await platform.runPromise(session.pipe(Scope.provide(scope)))
+    return effectSession(
+      (effect) => platform.runPromise(effect),
+      call,
+      () => platform.runPromise(Scope.close(scope, Exit.void))
+    )
+  }
+  return { name: EFFECT_FLOOR, connect }
+}
+
 // -- by name ------------------------------------------------------------------------------------------
 
 /** Each client's libraries are imported only when it is asked for: a measured process loads its client alone. */
 const drivers: Record<string, (target: Target) => Promise<Driver>> = {
   "raw NDJSON": raw,
+  [EFFECT_FLOOR]: effectFloor,
   "SDK v1": sdkV1,
   "SDK v2": sdkV2,
   "Effect McpClient": effectAi,

@@ -6,7 +6,7 @@
  * A ratio is client ÷ SDK v1: above 1 is better for throughput, below 1 better for time, CPU and memory. The best
  * peer of a round is the best of the SDK v1 and v2 clients and Effect's `McpClient` on that figure.
  */
-import { BASELINE, PEERS, PROJECT, RAW, type Target } from "./clients.ts"
+import { BASELINE, EFFECT_FLOOR, PEERS, PROJECT, RAW, type Target } from "./clients.ts"
 import { fixed, interleave, median, roundsWithin, runNodeJson, type Table, times } from "./harness.ts"
 import { packed } from "./packed.ts"
 import type { Figures, WorkerInput } from "./worker.ts"
@@ -47,6 +47,8 @@ export interface Comparison {
   readonly vsSdkV1: Record<string, Partial<Record<FigureKey, number>>>
   /** effect-mcp ÷ raw NDJSON in the same round, per figure (median), where the raw client ran. */
   readonly vsRaw: Partial<Record<FigureKey, number>>
+  /** effect-mcp ÷ raw NDJSON on Effect (the floor of an Effect client) in the same round, where it ran. */
+  readonly vsEffectFloor: Partial<Record<FigureKey, number>>
   /** effect-mcp ÷ the round's best peer, per figure (median), and the peer that was best most often. */
   readonly vsBestPeer: Partial<Record<FigureKey, { readonly ratio: number; readonly peer: string }>>
 }
@@ -98,6 +100,7 @@ const summarize = (title: string, counts: Counts, clients: ReadonlyArray<string>
   ])),
   vsSdkV1: Object.fromEntries(clients.map((client) => [client, ratios(rounds, client, BASELINE)])),
   vsRaw: ratios(rounds, PROJECT, RAW),
+  vsEffectFloor: ratios(rounds, PROJECT, EFFECT_FLOOR),
   vsBestPeer: vsBestPeer(rounds)
 })
 

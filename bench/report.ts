@@ -53,15 +53,17 @@ export interface Goal {
 
 const ratioOf = (c: Comparison | undefined, key: FigureKey) => c?.vsSdkV1[PROJECT]?.[key]
 
-/** effect-mcp ÷ SDK v1 on `key`, then ÷ the best peer and ÷ raw NDJSON where measured. */
+/** effect-mcp ÷ SDK v1 on `key`, then ÷ the best peer, ÷ raw NDJSON and ÷ raw NDJSON on Effect where measured. */
 const measuredText = (c: Comparison | undefined, key: FigureKey): string => {
   if (c === undefined) return "not run"
   const best = c.vsBestPeer[key]
   const raw = c.vsRaw[key]
+  const floor = c.vsEffectFloor[key]
   return [
     times(ratioOf(c, key)),
     ...(best === undefined ? [] : [`(${times(best.ratio)} best peer)`]),
-    ...(raw === undefined ? [] : [`(${times(raw)} raw)`])
+    ...(raw === undefined ? [] : [`(${times(raw)} raw)`]),
+    ...(floor === undefined ? [] : [`(${times(floor)} Effect floor)`])
   ].join(" ")
 }
 
@@ -123,7 +125,8 @@ export const goals = (results: Results): Array<Goal> => {
 export const goalsTable = (results: Results): Table => ({
   title: "Issue #13 goals",
   note: `${PROJECT} ÷ SDK v1 in the same round (throughput: above 1 is better; time, CPU, memory: below 1 is ` +
-    "better), with ÷ the best peer (SDK v1, SDK v2, Effect McpClient) and ÷ raw NDJSON where measured.",
+    "better), with ÷ the best peer (SDK v1, SDK v2, Effect McpClient), ÷ raw NDJSON (the protocol by hand on " +
+    "Node's streams) and ÷ the Effect floor (the protocol by hand on Effect and its Node platform) where measured.",
   header: ["figure", "goal", "measured", "met"],
   rows: goals(results).map((g) => [g.figure, g.goal, g.measured, g.met === undefined ? "–" : g.met ? "yes" : "no"])
 })
