@@ -107,6 +107,8 @@ export interface Connector {
   readonly state: SubscriptionRef.SubscriptionRef<ConnectionState>
   /** The current session, opening one when there is none. */
   readonly connected: Effect.Effect<Connected, McpError>
+  /** The current session if one is open: what `connected` gives at once then, without an effect to run. */
+  readonly current: () => Connected | undefined
   /**
    * Checks the capability, then sends on the current session. When the server says the session
    * expired, that session is dropped, a new one is opened, and a request that is safe to repeat is
@@ -249,8 +251,10 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       return Scope.close(expired.scope, Exit.void)
     })
 
-  const checkAndSend = (session: Session, method: string, params: object | undefined, options: RequestOptions) =>
-    Effect.andThen(session.check(method), session.request(method, params, options))
+  const checkAndSend = (session: Session, method: string, params: object | undefined, options: RequestOptions) => {
+    const refused = session.check(method)
+    return refused === undefined ? session.request(method, params, options) : Effect.fail(refused)
+  }
 
   const sendOn = (c: Connected, method: string, params: object | undefined, requestOptions: RequestOptions) =>
     Effect.catchIf(
@@ -269,9 +273,14 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
   return {
     state,
     connected,
+    current: () => current,
     sendOn,
     send: (method, params, requestOptions) =>
-      Effect.flatMap(connected, (c) => sendOn(c, method, params, requestOptions))
+      Effect.suspend(() =>
+        current !== undefined
+          ? sendOn(current, method, params, requestOptions)
+          : Effect.flatMap(connected, (c) => sendOn(c, method, params, requestOptions))
+      )
   }
 })
 

@@ -70,8 +70,11 @@ export interface Session {
   ) => Effect.Effect<Reply, McpError>
   /** Sends a notification, if the era has it. */
   readonly notify: (method: string, params?: object) => Effect.Effect<void, McpError>
-  /** Fails when the negotiated revision or the server's capabilities do not allow the method. */
-  readonly check: (method: string) => Effect.Effect<void, McpCapabilityError>
+  /**
+   * Why the negotiated revision or the server's capabilities do not allow the method, if they do not. A plain
+   * value rather than an effect: it runs before every request.
+   */
+  readonly check: (method: string) => McpCapabilityError | undefined
 }
 
 /**
@@ -112,17 +115,15 @@ const capabilityName: Record<string, string> = {
  */
 export const capabilityCheck =
   (capabilities: McpSchema.ServerCapabilities, protocolVersion: string) =>
-  (method: string): Effect.Effect<void, McpCapabilityError> => {
+  (method: string): McpCapabilityError | undefined => {
     const allowed = requiredCapability[method]
     return allowed === undefined || allowed(capabilities, protocolVersion)
-      ? Effect.void
-      : Effect.fail(
-        new McpCapabilityError({
-          method,
-          capability: capabilityName[method] ?? method.split("/")[0]!,
-          protocolVersion
-        })
-      )
+      ? undefined
+      : new McpCapabilityError({
+        method,
+        capability: capabilityName[method] ?? method.split("/")[0]!,
+        protocolVersion
+      })
   }
 
 /** The methods 2026-07-28 removed, with what replaces each. */

@@ -143,10 +143,7 @@ export const connect = Effect.fnUntraced(function*(
     request,
     // the only client notification left is notifications/cancelled, which the engine sends
     notify: (method, params) => engine.notify(method, params, route),
-    check: (method) => {
-      const removed = removedIn(method, protocolVersion)
-      return removed === undefined ? checkCapability(method) : Effect.fail(removed)
-    }
+    check: (method) => removedIn(method, protocolVersion) ?? checkCapability(method)
   }
 })
 
