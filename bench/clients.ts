@@ -235,17 +235,19 @@ const raw = async (target: Target): Promise<Driver> => {
  */
 const effectFloor = async (target: Target): Promise<Driver> => {
   if (target.kind !== "stdio") throw new Error("the raw NDJSON client on Effect speaks stdio only")
-  const [Effect, Deferreds, Exit, ManagedRuntime, Queue, Scope, Stream, ChildProcess, NodeServices] = await Promise.all([
-    import("effect/Effect"),
-    import("effect/Deferred"),
-    import("effect/Exit"),
-    import("effect/ManagedRuntime"),
-    import("effect/Queue"),
-    import("effect/Scope"),
-    import("effect/Stream"),
-    import("effect/process/ChildProcess"),
-    import("@effect/platform-node/NodeServices")
-  ])
+  const [Effect, Deferreds, Exit, ManagedRuntime, Queue, Scope, Stream, ChildProcess, NodeServices] = await Promise.all(
+    [
+      import("effect/Effect"),
+      import("effect/Deferred"),
+      import("effect/Exit"),
+      import("effect/ManagedRuntime"),
+      import("effect/Queue"),
+      import("effect/Scope"),
+      import("effect/Stream"),
+      import("effect/process/ChildProcess"),
+      import("@effect/platform-node/NodeServices")
+    ]
+  )
   const platform = ManagedRuntime.make(NodeServices.layer)
   const encoder = new TextEncoder()
   const connect = async (): Promise<Session> => {
