@@ -105,7 +105,7 @@ export const make = Effect.fnUntraced(function*(options: {
   const inbound = yield* Inbound.make({ ...options, maxMalformed: options.maxMalformed ?? 100 })
   yield* readIncoming(connection.incoming, inbound)
   connection.intercept?.(inbound.take)
-  const keeper = yield* Deadline.makeKeeper<RequestId>()
+  const keeper = yield* Deadline.makeKeeper()
   const scope = yield* Effect.scope
   let nextId = options.firstId ?? 0
 

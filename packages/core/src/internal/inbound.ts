@@ -23,6 +23,7 @@ import type * as McpMessages from "../McpMessages.ts"
 import type { ProgressNotificationParams, RequestId } from "../McpSchema.ts"
 import { ErrorCode } from "../McpSchema.ts"
 import type { McpConnection, OutgoingMessage, Route } from "../McpTransport.ts"
+import * as IdTable from "./idTable.ts"
 import * as Malformed from "./malformed.ts"
 
 /**
@@ -79,7 +80,7 @@ export interface Pending {
  * The reading side of one connection, and its table of pending requests.
  */
 export interface Inbound {
-  readonly pending: Map<RequestId, Pending>
+  readonly pending: IdTable.IdTable<Pending>
   /** Set once the connection is gone: new requests fail with it at once. */
   readonly closedWith: McpTransportError | undefined
   readonly closed: Deferred.Deferred<never, McpTransportError>
@@ -115,7 +116,7 @@ export const make = Effect.fnUntraced(function*(options: {
   /** Malformed messages in a row before the connection is given up on. */
   readonly maxMalformed: number
 }): Effect.fn.Return<Inbound, never, Scope.Scope> {
-  const pending = new Map<RequestId, Pending>()
+  const pending = IdTable.make<Pending>()
   const abandoned = new Set<RequestId>()
   const closed = yield* Deferred.make<never, McpTransportError>()
   const serverRequests = yield* makeServerRequests(options)
@@ -145,7 +146,7 @@ export const make = Effect.fnUntraced(function*(options: {
       if (inbound.closedWith !== undefined) return
       inbound.closedWith = error
       Deferred.doneUnsafe(closed, Effect.fail(error))
-      for (const entry of pending.values()) complete(entry, Effect.fail(error))
+      pending.forEach((entry) => complete(entry, Effect.fail(error)))
       pending.clear()
     },
     abandon: (id) => {
@@ -257,7 +258,7 @@ export const make = Effect.fnUntraced(function*(options: {
  * reader's way too, after them).
  */
 const takePlainResponse = (
-  pending: Map<RequestId, Pending>,
+  pending: IdTable.IdTable<Pending>,
   message: unknown,
   complete: (entry: Pending, result: Exit.Exit<Record<string, unknown>, RequestError>) => void
 ): boolean => {
@@ -297,7 +298,7 @@ const makeServerRequests = Effect.fnUntraced(function*(options: {
 }) {
   // the handlers running, by request id; forked in the connection's scope, which interrupts them when it closes
   const scope = yield* Effect.scope
-  const running = new Map<RequestId, Fiber.Fiber<void>>()
+  const running = IdTable.make<Fiber.Fiber<void>>()
   const cancelledByServer = new Set<RequestId>()
 
   const send = (method: string, message: OutgoingMessage) =>
