@@ -192,13 +192,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
         session,
         info: { ...infoOf(session), discovery },
         scope,
-        // a session the client retired (it expired) ends as a lost connection, not as the client closing
-        closed: Effect.catch(Deferred.await(engine.closed), (error) =>
-          Effect.fail(
-            retired.has(scope) && error.reason._tag === "ClientClosed"
-              ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
-              : error
-          )),
+        closed: closedOf(engine.closed, () => retired.has(scope)),
         tools: ToolTable.make(session.era === "stateless" ? options.transport.unroutable : undefined)
       } satisfies Connected
     }).pipe(
@@ -283,6 +277,21 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
       )
   }
 })
+
+/**
+ * When a connection ends, and why: a session the client retired (it expired) ends as a lost connection,
+ * not as the client closing.
+ */
+const closedOf = (
+  closed: Deferred.Deferred<never, McpTransportError>,
+  retired: () => boolean
+): Effect.Effect<never, McpTransportError> =>
+  Effect.catch(Deferred.await(closed), (error) =>
+    Effect.fail(
+      retired() && error.reason._tag === "ClientClosed"
+        ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
+        : error
+    ))
 
 /** Opens an engine over a connection and negotiates a session on it. */
 const establish = (
