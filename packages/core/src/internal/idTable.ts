@@ -24,7 +24,6 @@ export interface IdTable<A> {
   readonly set: (id: RequestId, value: A) => void
   /** Removes the id's value; false when there was none. */
   readonly delete: (id: RequestId) => boolean
-  readonly size: () => number
   /** Calls `f` with every id and its value; `f` may delete the id it is given. */
   readonly forEach: (f: (value: A, id: RequestId) => void) => void
   readonly clear: () => void
@@ -36,7 +35,6 @@ export interface IdTable<A> {
 export const make = <A>(): IdTable<A> => {
   let numbers: Record<number, A> = Object.create(null)
   let strings: Record<string, A> = Object.create(null)
-  let size = 0
 
   const slot = (id: RequestId): Record<string | number, A> => typeof id === "number" ? numbers : strings
 
@@ -44,18 +42,14 @@ export const make = <A>(): IdTable<A> => {
     get: (id) => slot(id)[id],
     has: (id) => slot(id)[id] !== undefined,
     set: (id, value) => {
-      const table = slot(id)
-      if (table[id] === undefined) size++
-      table[id] = value
+      slot(id)[id] = value
     },
     delete: (id) => {
       const table = slot(id)
       if (table[id] === undefined) return false
       delete table[id]
-      size--
       return true
     },
-    size: () => size,
     forEach: (f) => {
       for (const key in numbers) f(numbers[key as unknown as number], Number(key))
       for (const key in strings) f(strings[key], key)
@@ -63,7 +57,6 @@ export const make = <A>(): IdTable<A> => {
     clear: () => {
       numbers = Object.create(null)
       strings = Object.create(null)
-      size = 0
     }
   }
 }
