@@ -15,6 +15,7 @@ import * as Deferred from "effect/Deferred"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import type * as PubSub from "effect/PubSub"
 import * as Schedule from "effect/Schedule"
@@ -107,8 +108,14 @@ export interface Connector {
   readonly state: SubscriptionRef.SubscriptionRef<ConnectionState>
   /** The current session, opening one when there is none. */
   readonly connected: Effect.Effect<Connected, McpError>
-  /** The current session if one is open: what `connected` gives at once then, without an effect to run. */
-  readonly current: () => Connected | undefined
+  /**
+   * Runs `f` on the current session: at once when one is open (no effect to wait on), otherwise once
+   * `connected` gives one, that wait wrapped in `restore` (so that it may be interrupted under a mask).
+   */
+  readonly use: <A, E>(
+    f: (connected: Connected) => Effect.Effect<A, E>,
+    restore?: <B, F>(effect: Effect.Effect<B, F>) => Effect.Effect<B, F>
+  ) => Effect.Effect<A, E | McpError>
   /**
    * Checks the capability, then sends on the current session. When the server says the session
    * expired, that session is dropped, a new one is opened, and a request that is safe to repeat is
@@ -264,17 +271,15 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
         )
     )
 
+  const use: Connector["use"] = (f, restore = identity) =>
+    Effect.suspend(() => current !== undefined ? f(current) : Effect.flatMap(restore(connected), f))
+
   return {
     state,
     connected,
-    current: () => current,
+    use,
     sendOn,
-    send: (method, params, requestOptions) =>
-      Effect.suspend(() =>
-        current !== undefined
-          ? sendOn(current, method, params, requestOptions)
-          : Effect.flatMap(connected, (c) => sendOn(c, method, params, requestOptions))
-      )
+    send: (method, params, requestOptions) => use((c) => sendOn(c, method, params, requestOptions))
   }
 })
 

@@ -124,16 +124,15 @@ export const make = Effect.fnUntraced(function*(options: {
   /**
    * Sends `tools/call`; the answer is a result, or a task (then the handle of that task). `restore`
    * marks what may be interrupted: under `callToolRaw`'s mask, an answer that is a task is always
-   * handed on, so the task is never lost to an interruption that lands just after it arrived. It reads
-   * the open session when called: call it when the effect runs (under a mask, or in `Effect.suspend`).
+   * handed on, so the task is never lost to an interruption that lands just after it arrived.
    */
   const start = (
     name: string,
     args: ToolArguments | undefined,
     callOptions: CallToolOptions | undefined,
     restore: Restore = identity
-  ) => {
-    const startOn = (c: Connected) =>
+  ) =>
+    connector.use((c) =>
       Effect.flatMap(
         restore(sendRouted(c, name, callParams(c, name, args, callOptions), callOptions)),
         (raw): Effect.Effect<McpSchema.CallToolResult | Tasks.ToolTask, McpError> =>
@@ -151,11 +150,7 @@ export const make = Effect.fnUntraced(function*(options: {
               defaultPollInterval: Tasks.DEFAULT_POLL_INTERVAL
             })
             : decodeCallTool("tools/call", raw)
-      )
-    // an open session is used at once; otherwise the wait for one may be interrupted
-    const c = connector.current()
-    return c !== undefined ? startOn(c) : Effect.flatMap(restore(connector.connected), startOn)
-  }
+      ), restore)
 
   const callToolRaw = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
     Effect.uninterruptibleMask((restore) =>
@@ -166,7 +161,7 @@ export const make = Effect.fnUntraced(function*(options: {
     )
 
   const callToolTask = (name: string, args?: ToolArguments, callOptions?: CallToolOptions) =>
-    Effect.map(Effect.suspend(() => start(name, args, callOptions)), (answer): Tasks.ToolTask => {
+    Effect.map(start(name, args, callOptions), (answer): Tasks.ToolTask => {
       if ("content" in answer) return Tasks.answered(answer)
       // the caller's timeout bounds each wait for the result (the task is left running: see `cancel`)
       const timeout = Deadline.resolve(callOptions?.timeout, undefined)
