@@ -25,14 +25,12 @@
  * **Example** (A client for a server script)
  *
  * ```ts
- * import { NodeServices } from "@effect/platform-node"
  * import { Layer } from "effect"
  * import { McpClient } from "@effect-mcp/core"
  * import { McpStdioTransport } from "@effect-mcp/transport-stdio"
  *
  * const ClientLive = McpClient.layer().pipe(
- *   Layer.provide(McpStdioTransport.layer({ command: "node", args: ["server.js"] })),
- *   Layer.provide(NodeServices.layer)
+ *   Layer.provide(McpStdioTransport.layer({ command: "node", args: ["server.js"] }))
  * )
  * ```
  *
@@ -44,9 +42,7 @@ import { McpTransport } from "@effect-mcp/core"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as FileSystem from "effect/FileSystem"
 import * as Layer from "effect/Layer"
-import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import type * as Transport from "./internal/transport.ts"
@@ -112,7 +108,7 @@ export class McpStdioStderr extends Context.Service<McpStdioStderr, {
   readonly lines: Stream.Stream<string>
 }>()("@effect-mcp/transport-stdio/McpStdioTransport/McpStdioStderr") {}
 
-/** The transport itself, loaded when a layer is built: importing this module loads no `effect/process`. */
+/** The transport itself, loaded when a layer is built: importing this module loads no `node:child_process`. */
 const loadTransport = Effect.promise(() => import("./internal/transport.ts"))
 
 /**
@@ -127,7 +123,7 @@ export const make = (
 ): Effect.Effect<
   { readonly transport: McpTransport.Service; readonly stderr: McpStdioStderr["Service"] },
   never,
-  Scope.Scope | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+  Scope.Scope
 > => Effect.flatMap(loadTransport, (internal) => internal.make(options))
 
 /** The services of a built transport, as a layer provides them. */
@@ -135,8 +131,9 @@ const toContext = ({ stderr, transport }: Transport.Built) =>
   Context.make(McpTransport.McpTransport, transport).pipe(Context.add(McpStdioStderr, McpStdioStderr.of(stderr)))
 
 /**
- * Provides an `McpTransport` that runs the server as a child process. Needs a
- * `ChildProcessSpawner` and a `FileSystem` (both in `NodeServices.layer` of `@effect/platform-node`).
+ * Provides an `McpTransport` that runs the server as a child process. It needs no service: the
+ * process runs on `node:child_process` (Node, and the runtimes that implement it: Bun, Deno), whose
+ * pipes the transport reads and writes directly, without a stream adapter in between.
  *
  * @stability experimental
  * @category layers
@@ -147,7 +144,7 @@ export const layer = (
 ): Layer.Layer<
   McpTransport.McpTransport | McpStdioStderr,
   never,
-  ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+  never
 > => Layer.effectContext(Effect.map(make(options), toContext))
 
 /**
@@ -174,7 +171,7 @@ export const layerSource = (
 ): Layer.Layer<
   McpTransport.McpTransport | McpStdioStderr,
   never,
-  ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+  never
 > => {
   const { command, args } = McpStdioCommand.infer(source, options)
   return Layer.effectContext(

@@ -1,46 +1,57 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Fiber from "effect/Fiber"
-import * as Stream from "effect/Stream"
 import * as Outbox from "../src/internal/outbox.ts"
 
-const decoder = new TextDecoder()
-
-/** Runs the writer's side: every batch the outbox hands over, as text. */
-const batches = (outbox: Outbox.Outbox) =>
-  outbox.bytes.pipe(Stream.map((bytes) => decoder.decode(bytes)), Stream.runCollect)
+/** A target that keeps every write, and whether (and after how many writes) it was ended. */
+const recording = () => {
+  const writes: Array<string> = []
+  let endedAfter: number | undefined
+  const target: Outbox.Target = {
+    write: (text) => {
+      assert.isUndefined(endedAfter, "a write after the end")
+      writes.push(text)
+    },
+    end: () => {
+      assert.isUndefined(endedAfter, "ended twice")
+      endedAfter = writes.length
+    }
+  }
+  return { target, writes, endedAfter: () => endedAfter }
+}
 
 describe("Outbox", () => {
-  it.effect("the lines offered in one turn are written in one batch, in order", () =>
+  it.effect("the lines offered in one turn are written in one write, in order", () =>
     Effect.gen(function*() {
-      const outbox = Outbox.make()
-      const writer = yield* Effect.forkChild(batches(outbox), { startImmediately: true })
+      const { target, writes } = recording()
+      const outbox = Outbox.make(target)
       for (let i = 0; i < 64; i++) assert.isTrue(outbox.offer(`${i}\n`))
+      assert.deepStrictEqual(writes, [], "nothing is written before the turn's offers are in")
       yield* Effect.yieldNow
       assert.isTrue(outbox.offer("last\n"))
       yield* Effect.yieldNow
-      outbox.end()
-      const written = yield* Fiber.join(writer)
-      assert.deepStrictEqual(written, [Array.from({ length: 64 }, (_, i) => `${i}\n`).join(""), "last\n"])
+      assert.deepStrictEqual(writes, [Array.from({ length: 64 }, (_, i) => `${i}\n`).join(""), "last\n"])
     }))
 
-  it.effect("ending writes what was offered first, then ends; a later offer is refused", () =>
+  it.effect("ending writes what was offered first, then closes the pipe once; a later offer is refused", () =>
     Effect.gen(function*() {
-      const outbox = Outbox.make()
+      const { endedAfter, target, writes } = recording()
+      const outbox = Outbox.make(target)
       outbox.offer("a\n")
       outbox.offer("b\n")
       outbox.end()
+      outbox.end()
       assert.isFalse(outbox.offer("c\n"))
-      assert.deepStrictEqual(yield* batches(outbox), ["a\nb\n"])
+      yield* Effect.yieldNow
+      assert.deepStrictEqual(writes, ["a\nb\n"])
+      assert.strictEqual(endedAfter(), 1)
     }))
 
-  it.effect("an interrupted writer leaves the lines for the next one", () =>
+  it.effect("ending an empty outbox closes the pipe without a write", () =>
     Effect.gen(function*() {
-      const outbox = Outbox.make()
-      const first = yield* Effect.forkChild(batches(outbox), { startImmediately: true })
-      yield* Fiber.interrupt(first)
-      outbox.offer("kept\n")
-      outbox.end()
-      assert.deepStrictEqual(yield* batches(outbox), ["kept\n"])
+      const { endedAfter, target, writes } = recording()
+      Outbox.make(target).end()
+      yield* Effect.yieldNow
+      assert.deepStrictEqual(writes, [])
+      assert.strictEqual(endedAfter(), 0)
     }))
 })

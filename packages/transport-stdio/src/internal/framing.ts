@@ -102,22 +102,38 @@ const LF = 0x0a
 const CR = 0x0d
 
 /**
- * The framer of one run of the stream: its state lives in this closure. `parse` turns the text of
- * each line that is not blank into what the stream emits.
+ * A framer: the state of one run of the framing, fed chunks as they arrive. `parse` turns the text of
+ * each line that is not blank into what it yields. The stdio transport feeds it from the process's
+ * `data` events; {@link decodeLines} from a stream.
+ *
+ * @internal
  */
-const makePull = <E, A, F>(
-  upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, E, void>,
+export interface Framer<A> {
+  /** Scans a chunk; false once a line was too large (`failure` then says so, and the framer is done). */
+  readonly push: (chunk: Uint8Array) => boolean
+  /** The input ended: a last line without its `\n` is completed. */
+  readonly end: () => void
+  /** The values of the lines completed since the last call (the same array until one is complete). */
+  readonly take: () => ReadonlyArray<A>
+  /** Why the framing failed: a message over the cap. */
+  readonly failure: () => McpTransportError | undefined
+}
+
+/**
+ * Makes a framer of lines of at most `maxBytes` bytes.
+ *
+ * @internal
+ */
+export const makeFramer = <A, F>(
   maxBytes: number,
   parse: (text: string) => Result.Result<A, F>
-): Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> => {
+): Framer<A | F> => {
   const decoder = new TextDecoder()
   // The pieces of the line being received (views of the input chunks) and their total length.
   let pieces: Array<Uint8Array> = []
   let buffered = 0
-  // What the current pull emits: the parsed lines, and what `parse` says of each that did not parse.
+  // The parsed lines not taken yet, and what `parse` says of each that did not parse.
   let values: Array<A | F> = []
-  // Set once the input ended, or once a message was too large (failed on the next pull).
-  let done = false
   let failure: McpTransportError | undefined
 
   const tooLarge = (): false => {
@@ -161,8 +177,9 @@ const makePull = <E, A, F>(
     return true
   }
 
-  // Scans one chunk once for line ends. Returns false when a line is too large.
-  const onChunk = (chunk: Uint8Array): boolean => {
+  // Scans one chunk once for line ends.
+  const push = (chunk: Uint8Array): boolean => {
+    if (failure !== undefined) return false
     let start = 0
     let end = chunk.indexOf(LF)
     while (end !== -1) {
@@ -179,28 +196,56 @@ const makePull = <E, A, F>(
     return true
   }
 
+  return {
+    push,
+    // the last line had no `\n`: complete it with an empty tail
+    end: () => {
+      if (buffered > 0 && failure === undefined) endLine(pieces[0], 0, 0)
+    },
+    take: () => {
+      if (values.length === 0) return values
+      const taken = values
+      values = []
+      return taken
+    },
+    failure: () => failure
+  }
+}
+
+/**
+ * The framer of one run of the stream, pulled by its consumer.
+ */
+const makePull = <E, A, F>(
+  upstream: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, E, void>,
+  maxBytes: number,
+  parse: (text: string) => Result.Result<A, F>
+): Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> => {
+  const framer = makeFramer(maxBytes, parse)
+  // Set once the input ended.
+  let done = false
+
   const emit = (): Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> => {
-    const out = values
-    values = []
-    return Arr.isArrayNonEmpty(out) ? Effect.succeed(out) : pull
+    const out = framer.take()
+    return Arr.isReadonlyArrayNonEmpty(out) ? Effect.succeed(out) : pull
   }
 
   const onChunks = (chunks: Arr.NonEmptyReadonlyArray<Uint8Array>) => {
     for (let i = 0; i < chunks.length; i++) {
-      if (!onChunk(chunks[i])) break
+      if (!framer.push(chunks[i])) break
     }
     return emit()
   }
 
   const onDone = () => {
     done = true
-    // The last line had no `\n`: complete it with an empty tail.
-    if (buffered > 0) endLine(pieces[0], 0, 0)
+    framer.end()
     return emit()
   }
 
+  // a message too large fails the pull after the messages before it were emitted
   const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<A | F>, E | McpTransportError, void> = Effect.suspend(
     () => {
+      const failure = framer.failure()
       if (failure !== undefined) return Effect.fail(failure)
       if (done) return Cause.done()
       return Pull.matchEffect(upstream, { onSuccess: onChunks, onFailure: Effect.failCause, onDone })

@@ -1,19 +1,22 @@
 /**
- * The lines waiting for a process's stdin: offered by its sessions, written by one writer fiber.
+ * The lines waiting for a process's stdin: offered by its sessions, written to the pipe a turn's
+ * worth at a time.
  *
- * It does what a `Queue` with one reader does, for the one thing the stdin writer needs, at a
- * fraction of the cost per line (a call's request is one line): an offer is an array push, and the
- * waiting writer is resumed on a microtask, so every line offered in the same turn (64 concurrent
- * calls) is written in one `write`. A `Queue` allocates a list node, a wake-up task and a taker
- * record per hand-over, which was a tenth of the client's allocations per call.
+ * An offer is an array push; the first offer of a turn queues a microtask that writes every line
+ * offered by then in one `write` (64 concurrent calls: one write, one syscall). Node's pipe buffers
+ * what the OS does not take yet, so a write never waits.
  *
  * @internal
  */
-import type * as Arr from "effect/Array"
-import * as Cause from "effect/Cause"
-import * as Effect from "effect/Effect"
-import type * as Pull from "effect/Pull"
-import * as Stream from "effect/Stream"
+
+/**
+ * Where an outbox writes: the process's stdin.
+ */
+export interface Target {
+  readonly write: (text: string) => void
+  /** Closes the pipe (EOF), after the last write. */
+  readonly end: () => void
+}
 
 /**
  * The lines of one process's stdin.
@@ -21,70 +24,46 @@ import * as Stream from "effect/Stream"
 export interface Outbox {
   /** Adds a line; false once the outbox has ended (the line is not written). */
   readonly offer: (line: string) => boolean
-  /** Ends the outbox: the lines already offered are written, then the writer's stream ends (EOF). */
+  /** Ends the outbox: the lines already offered are written, then the pipe is closed. */
   readonly end: () => void
-  /** What the writer runs into the process's stdin: the waiting lines, encoded, a batch at a time. */
-  readonly bytes: Stream.Stream<Uint8Array>
 }
 
-const encoder = new TextEncoder()
-
 /**
- * Makes an empty outbox.
+ * Makes an empty outbox writing to `target`.
  */
-export const make = (): Outbox => {
+export const make = (target: Target): Outbox => {
   let lines: Array<string> = []
   let ended = false
-  let waiting: ((effect: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, never, void>) => void) | undefined
-  let wakeScheduled = false
+  let flushScheduled = false
 
-  const takeAll = (): Arr.NonEmptyReadonlyArray<Uint8Array> => {
-    const taken = lines
-    lines = []
-    return [encoder.encode(taken.length === 1 ? taken[0] : taken.join(""))]
-  }
-
-  // Runs on a microtask after the first offer of a turn, so that the writer takes the whole turn's lines.
-  const wake = () => {
-    wakeScheduled = false
-    const resume = waiting
-    if (resume === undefined) return
+  // Runs on a microtask after the first offer of a turn, so that one write takes the whole turn's lines.
+  const flush = () => {
+    flushScheduled = false
     if (lines.length > 0) {
-      waiting = undefined
-      resume(Effect.succeed(takeAll()))
-    } else if (ended) {
-      waiting = undefined
-      resume(Cause.done())
+      const taken = lines
+      lines = []
+      target.write(taken.length === 1 ? taken[0] : taken.join(""))
     }
+    if (ended) target.end()
   }
 
-  const scheduleWake = () => {
-    if (waiting === undefined || wakeScheduled) return
-    wakeScheduled = true
-    queueMicrotask(wake)
+  const scheduleFlush = () => {
+    if (flushScheduled) return
+    flushScheduled = true
+    queueMicrotask(flush)
   }
-
-  const pull: Pull.Pull<Arr.NonEmptyReadonlyArray<Uint8Array>, never, void> = Effect.callback((resume) => {
-    if (lines.length > 0) return resume(Effect.succeed(takeAll()))
-    if (ended) return resume(Cause.done())
-    waiting = resume
-    return Effect.sync(() => {
-      if (waiting === resume) waiting = undefined
-    })
-  })
 
   return {
     offer: (line) => {
       if (ended) return false
       lines.push(line)
-      scheduleWake()
+      scheduleFlush()
       return true
     },
     end: () => {
       if (ended) return
       ended = true
-      scheduleWake()
-    },
-    bytes: Stream.fromPull(Effect.succeed(pull))
+      scheduleFlush()
+    }
   }
 }

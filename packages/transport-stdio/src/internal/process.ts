@@ -1,6 +1,6 @@
 /**
- * One running server process of the stdio transport, in its own scope, with the fibers that talk to
- * it: the stdin writer, the stdout reader, the stderr follower and the exit watcher. Each of them
+ * One running server process of the stdio transport, in its own scope, with what talks to it: the
+ * stdin outbox and its watcher, the stdout reader, the stderr follower and the exit watcher. Each of them
  * marks the process gone, with the error requests then fail with, when it sees the process end or
  * become unusable; closing the scope stops the process as the shutdown module describes.
  *
@@ -10,20 +10,18 @@
  * @internal
  */
 import { ConnectionClosed, McpTransportError, SendFailed } from "@effect-mcp/core/McpError"
-import * as Cause from "effect/Cause"
+import { parseFrame } from "@effect-mcp/core/McpTransport"
+import type * as Cause from "effect/Cause"
 import * as Deferred from "effect/Deferred"
-import type * as Duration from "effect/Duration"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Option from "effect/Option"
-import * as ChildProcess from "effect/process/ChildProcess"
-import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as Queue from "effect/Queue"
 import * as Scheduler from "effect/Scheduler"
 import * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
 import * as McpStdioCommand from "../McpStdioCommand.ts"
-import { decodeLines } from "./framing.ts"
+import * as Child from "./child.ts"
+import { DEFAULT_MAX_MESSAGE_BYTES, makeFramer } from "./framing.ts"
 import * as Outbox from "./outbox.ts"
 import * as ProcessError from "./processError.ts"
 import * as Shutdown from "./shutdown.ts"
@@ -47,7 +45,6 @@ export interface Running {
  * How to start the process and look after it, resolved from the transport's options.
  */
 export interface SpawnOptions extends Stderr.Options {
-  readonly spawner: ChildProcessSpawner.ChildProcessSpawner["Service"]
   readonly command: string
   readonly args: ReadonlyArray<string>
   /** The command line in errors. */
@@ -133,64 +130,65 @@ const prompt = <A>(make: Effect.Effect<A>): Effect.Effect<A> =>
 /** Starts the process in `scope`, with its fibers and the first steps of its shutdown. */
 const spawn = Effect.fnUntraced(
   function*(options: SpawnOptions, scope: Scope.Closeable): Effect.fn.Return<Running, McpTransportError, Scope.Scope> {
-    const handle = yield* start(options)
+    // stopping the group is the last finalizer to run: the ones added after it close stdin first
+    const child = yield* Effect.acquireRelease(start(options), (child) => Shutdown.stopGroup(child, options.termGrace))
     const gone = yield* Deferred.make<never, McpTransportError>()
-    const stdin = Outbox.make()
-    const running: Running = { scope, pid: handle.pid, stdin, gone, sink: undefined }
+    const stdin = Outbox.make(stdinOf(child))
+    const running: Running = { scope, pid: child.pid, stdin, gone, sink: undefined }
     const exited = yield* Deferred.make<void>()
-    const stderr = yield* Stderr.follow(handle.stderr, options)
-    yield* writeStdin(handle, running, exited)
-    yield* watchExit(handle, { gone, exited }, options.commandLine, stderr)
-    yield* readStdout(handle, running, options.maxMessageBytes)
+    const stderr = yield* Stderr.follow(child.stderr, options)
+    yield* watchStdin(child, running, exited)
+    yield* watchExit(child, { gone, exited }, options.commandLine, stderr)
+    yield* readStdout(child, running, options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES)
     yield* Shutdown.closeStdinFirst(stdin, gone, options.stdinGrace)
     return running
   },
   (effect, _options, scope) => Scope.provide(effect, scope)
 )
 
-/** The spawn itself: piped stdin and stdout, the whole environment given, the group killed on release. */
-const start = (options: SpawnOptions): Effect.Effect<
-  ChildProcessSpawner.ChildProcessHandle,
-  McpTransportError,
-  Scope.Scope
-> =>
-  options.spawner.spawn(ChildProcess.make(options.command, options.args, {
+/** The spawn itself: piped stdin and stdout, the whole environment given, a process group of its own. */
+const start = (options: SpawnOptions): Effect.Effect<Child.Child, McpTransportError> =>
+  Child.spawn({
+    command: options.command,
+    args: options.args,
     env: options.env,
-    extendEnv: false,
-    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-    stdin: "pipe",
-    stdout: "pipe",
+    cwd: options.cwd,
     stderr: Stderr.stdioOf(options.stderr),
-    ...Shutdown.killOptions(options.termGrace),
     // Windows runs .cmd shims (npx.cmd) only through a shell
-    ...(McpStdioCommand.requiresShell({ command: options.command, args: options.args }) ? { shell: true } : {})
-  })).pipe(Effect.mapError((error) => ProcessError.spawnFailed(options.commandLine, error)))
+    shell: McpStdioCommand.requiresShell({ command: options.command, args: options.args })
+  }).pipe(Effect.mapError((error) => ProcessError.spawnFailed(options.commandLine, error)))
+
+/** The outbox's target: the process's stdin, written while it can be (a broken pipe is the watcher's). */
+const stdinOf = ({ stdin }: Child.Child): Outbox.Target => ({
+  write: (text) => {
+    if (stdin.writable) stdin.write(text)
+  },
+  end: () => {
+    stdin.end()
+  }
+})
 
 /**
  * How long a failed write waits to see whether the process exited (its stdin closed with it) before
  * taking it for a live process that closed its stdin.
  */
-const EXIT_GRACE = "200 millis"
+const EXIT_GRACE = Duration.millis(200)
 
-/** The stdin writer: one fiber, one write for all the lines waiting; ending the outbox is EOF. */
-const writeStdin = (
-  handle: ChildProcessSpawner.ChildProcessHandle,
-  running: Running,
-  exited: Deferred.Deferred<void>
-) =>
-  running.stdin.bytes.pipe(
-    Stream.run(handle.stdin),
-    // a write fails (EPIPE) when the process exited, which the exit watcher reports, or when a live
-    // server closed its stdin: it cannot be talked to, requests fail at once, and the process is
-    // stopped so that the next session starts a new one
-    Effect.catchCause((cause) =>
-      Cause.hasInterruptsOnly(cause) ? Effect.void : Effect.timeout(Deferred.await(exited), EXIT_GRACE).pipe(
+/**
+ * The stdin watcher: a write fails (EPIPE) when the process exited, which the exit watcher reports,
+ * or when a live server closed its stdin: it cannot be talked to, requests fail at once, and the
+ * process is stopped so that the next session starts a new one.
+ */
+const watchStdin = (child: Child.Child, running: Running, exited: Deferred.Deferred<void>) =>
+  Child.failure(child.stdin).pipe(
+    Effect.flatMap((error) =>
+      Effect.timeout(Deferred.await(exited), EXIT_GRACE).pipe(
         Effect.catchTag("TimeoutError", () =>
           abandon(
-            handle,
+            child,
             running.gone,
             new McpTransportError({
-              reason: new SendFailed({ description: "the server's stdin is closed", cause: Cause.squash(cause) })
+              reason: new SendFailed({ description: "the server's stdin is closed", cause: error })
             })
           ))
       )
@@ -202,14 +200,14 @@ const writeStdin = (
  * How long the exit watcher waits for the rest of stderr once the process exited: what it wrote last
  * may still be in the pipe (a grandchild that holds the pipe open would keep it from ending).
  */
-const STDERR_DRAIN = "500 millis"
+const STDERR_DRAIN = Duration.millis(500)
 
 /**
  * The exit watcher: marks the process gone (with its exit code or signal) once it exits and its
  * stderr was read to the end, so that the error carries the last lines it wrote.
  */
 const watchExit = (
-  handle: ChildProcessSpawner.ChildProcessHandle,
+  child: Child.Child,
   { exited, gone }: {
     readonly gone: Deferred.Deferred<never, McpTransportError>
     /** Completed the moment the process exits. */
@@ -218,37 +216,64 @@ const watchExit = (
   commandLine: string,
   stderr: Stderr.Followed
 ) =>
-  handle.exitCode.pipe(
-    Effect.exit,
+  Child.exitStatus(child).pipe(
     Effect.tap(() => Deferred.succeed(exited, undefined)),
     Effect.tap(() => Effect.ignore(Effect.timeout(stderr.drained, STDERR_DRAIN))),
-    Effect.flatMap((exit) => Deferred.fail(gone, ProcessError.processExited(commandLine, exit, stderr.tail))),
+    Effect.flatMap((status) => Deferred.fail(gone, ProcessError.processExited(commandLine, status, stderr.tail))),
     Effect.forkScoped
   )
 
-/** The stdout reader: one fiber for the life of the process, handing messages to the current session. */
-const readStdout = (
-  handle: ChildProcessSpawner.ChildProcessHandle,
-  running: Running,
-  maxMessageBytes: number | undefined
-) =>
-  decodeLines({ maxMessageBytes })(handle.stdout).pipe(
-    Stream.runForEachArray((messages) => Effect.sync(() => deliver(running, messages))),
-    Effect.exit,
-    Effect.flatMap((exit) =>
-      Exit.isSuccess(exit)
-        ? awaitExit(running.gone)
-        : !Cause.hasInterruptsOnly(exit.cause)
-        // a framing failure leaves a process we cannot talk to: stop it
-        ? abandon(handle, running.gone, readFailure(exit.cause))
-        : Effect.void
-    ),
+/**
+ * The stdout reader: the pipe's `data` events are framed and handed to the current session as they
+ * come, in the turn they were read in. A fiber for the life of the process waits for the end.
+ */
+const readStdout = (child: Child.Child, running: Running, maxMessageBytes: number) =>
+  Effect.callback<void, McpTransportError>((resume) => {
+    const framer = makeFramer(maxMessageBytes, parseFrame)
+    const stdout = child.stdout
+    const onData = (chunk: Uint8Array) => {
+      const ok = framer.push(chunk)
+      deliver(running, framer.take())
+      if (!ok) {
+        stop()
+        resume(Effect.fail(framer.failure()!))
+      }
+    }
+    const onEnd = () => {
+      stop()
+      framer.end()
+      deliver(running, framer.take())
+      resume(Effect.void)
+    }
+    const onError = (cause: Error) => {
+      stop()
+      resume(Effect.fail(
+        new McpTransportError({
+          reason: new ConnectionClosed({ description: "reading the server's stdout failed", cause })
+        })
+      ))
+    }
+    const stop = () => {
+      stdout.off("data", onData)
+      stdout.off("end", onEnd)
+      stdout.off("error", onError)
+    }
+    stdout.on("data", onData)
+    stdout.once("end", onEnd)
+    stdout.once("error", onError)
+    return Effect.sync(stop)
+  }).pipe(
+    Effect.matchEffect({
+      onSuccess: () => awaitExit(running.gone),
+      // a framing failure leaves a process we cannot talk to: stop it
+      onFailure: (error) => abandon(child, running.gone, error)
+    }),
     Effect.forkScoped
   )
 
 const deliver = (running: Running, messages: ReadonlyArray<unknown>): void => {
   const sink = running.sink
-  if (sink !== undefined) { for (const message of messages) sink(message) }
+  if (sink !== undefined) { for (let i = 0; i < messages.length; i++) sink(messages[i]) }
 }
 
 /** After stdout closed: the process should be exiting; if it is not, it cannot answer anyway. */
@@ -265,21 +290,9 @@ const awaitExit = (gone: Deferred.Deferred<never, McpTransportError>) =>
     Effect.ignore
   )
 
-/** Why reading stdout failed: the framing's own error (a message too large), or the read error. */
-const readFailure = (cause: Cause.Cause<unknown>): McpTransportError =>
-  Option.getOrElse(
-    Cause.findErrorOption(cause).pipe(
-      Option.filter((error): error is McpTransportError => error instanceof McpTransportError)
-    ),
-    () =>
-      new McpTransportError({
-        reason: new ConnectionClosed({ description: "reading the server's stdout failed", cause: Cause.squash(cause) })
-      })
-  )
-
 /** Marks the process gone with `error` and kills its group: a process we cannot talk to is of no use. */
 const abandon = (
-  handle: ChildProcessSpawner.ChildProcessHandle,
+  child: Child.Child,
   gone: Deferred.Deferred<never, McpTransportError>,
   error: McpTransportError
-) => Effect.andThen(Deferred.fail(gone, error), handle.kill({ killSignal: "SIGKILL" }).pipe(Effect.ignore))
+) => Effect.andThen(Deferred.fail(gone, error), Effect.sync(() => Child.signal(child, "SIGKILL")))

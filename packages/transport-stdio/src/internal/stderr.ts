@@ -8,17 +8,16 @@
  */
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
-import type * as FileSystem from "effect/FileSystem"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as NodeFs from "node:fs"
 import type { StderrMode } from "../McpStdioTransport.ts"
 
 /**
  * What {@link follow} needs.
  */
 export interface Options {
-  readonly fs: FileSystem.FileSystem
   /** The server's name in logs. */
   readonly name: string
   readonly stderr: StderrMode
@@ -48,14 +47,15 @@ export interface Followed {
 }
 
 /**
- * Reads a process's stderr in a fiber of the current scope, as its mode says.
+ * Reads a process's stderr (`undefined` when the mode does not pipe it) in a fiber of the current
+ * scope, as its mode says.
  */
 export const follow = Effect.fnUntraced(function*(
-  stderr: Stream.Stream<Uint8Array, unknown>,
+  stderr: Stream.Stream<Uint8Array> | undefined,
   options: Options
 ): Effect.fn.Return<Followed, never, Scope.Scope> {
   const tail: Array<string> = []
-  if (stdioOf(options.stderr) !== "pipe") return { tail, drained: Effect.void }
+  if (stderr === undefined) return { tail, drained: Effect.void }
   const write = yield* lineWriter(options)
   const reader = yield* stderr.pipe(
     Stream.decodeText(),
@@ -78,17 +78,22 @@ type LineWriter = (line: string) => Effect.Effect<void>
 const lineWriter = (options: Options): Effect.Effect<LineWriter, never, Scope.Scope> =>
   Effect.orElseSucceed(
     typeof options.stderr === "object"
-      ? appendTo(options.fs, options.stderr.file)
+      ? appendTo(options.stderr.file)
       : Effect.succeed(options.stderr === "log" ? logAs(options.name) : drop),
     () => drop
   )
 
-const encoder = new TextEncoder()
-
-const appendTo = (fs: FileSystem.FileSystem, file: string) =>
+/** Appends each line to `file`, opened for the life of the scope. */
+const appendTo = (file: string): Effect.Effect<LineWriter, NodeJS.ErrnoException, Scope.Scope> =>
   Effect.map(
-    fs.open(file, { flag: "a" }),
-    (opened): LineWriter => (line) => Effect.ignore(opened.writeAll(encoder.encode(line + "\n")))
+    Effect.acquireRelease(
+      Effect.callback<number, NodeJS.ErrnoException>((resume) => {
+        NodeFs.open(file, "a", (error, fd) => resume(error === null ? Effect.succeed(fd) : Effect.fail(error)))
+      }),
+      (fd) => Effect.callback<void>((resume) => NodeFs.close(fd, () => resume(Effect.void)))
+    ),
+    (fd): LineWriter => (line) =>
+      Effect.callback<void>((resume) => NodeFs.write(fd, line + "\n", () => resume(Effect.void)))
   )
 
 const logAs = (name: string): LineWriter => (line) =>

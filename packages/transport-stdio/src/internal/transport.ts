@@ -1,7 +1,7 @@
 /**
  * The stdio transport behind `McpStdioTransport`'s layers: the processes, their sessions and the
  * checks of a source. `McpStdioTransport` imports it when a layer is built, so that importing the
- * transport does not load `effect/process` and `FileSystem`.
+ * transport does not load `node:child_process` and what runs processes.
  *
  * @internal
  */
@@ -11,11 +11,10 @@ import type { McpConnection } from "@effect-mcp/core/McpTransport"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as FileSystem from "effect/FileSystem"
-import * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as PubSub from "effect/PubSub"
 import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import * as NodeFs from "node:fs"
 import { isAbsolute, join } from "node:path"
 import * as McpStdioCommand from "../McpStdioCommand.ts"
 import type { McpStdioStderr, Options } from "../McpStdioTransport.ts"
@@ -31,9 +30,9 @@ export interface Built {
 /** Builds the transport in the current scope (which, with `keepAlive`, owns the process). */
 export const make = Effect.fnUntraced(function*(
   options: Options
-): Effect.fn.Return<Built, never, Scope.Scope | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> {
+): Effect.fn.Return<Built, never, Scope.Scope> {
   const stderrLines = yield* Effect.acquireRelease(PubSub.unbounded<string>(), PubSub.shutdown)
-  const spawnOptions = yield* resolveSpawnOptions(options, stderrLines)
+  const spawnOptions = resolveSpawnOptions(options, stderrLines)
   const sessionWait = Duration.fromInputUnsafe(options.sessionWait ?? "30 seconds")
   // a session's process: its own, or the one the sessions of this transport share
   // the kept process lives in a scope of its own, closed after the sessions were told (below)
@@ -71,15 +70,10 @@ export const make = Effect.fnUntraced(function*(
   }
 })
 
-/** The options with their defaults, and the services the process needs. */
-const resolveSpawnOptions = Effect.fnUntraced(function*(
-  options: Options,
-  stderrLines: PubSub.PubSub<string>
-): Effect.fn.Return<Process.SpawnOptions, never, ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> {
+/** The options with their defaults. */
+const resolveSpawnOptions = (options: Options, stderrLines: PubSub.PubSub<string>): Process.SpawnOptions => {
   const args = options.args ?? []
   return {
-    spawner: yield* ChildProcessSpawner.ChildProcessSpawner,
-    fs: yield* FileSystem.FileSystem,
     command: options.command,
     args,
     commandLine: McpStdioCommand.describe({ command: options.command, args }),
@@ -97,7 +91,7 @@ const resolveSpawnOptions = Effect.fnUntraced(function*(
     termGrace: Duration.fromInputUnsafe(options.shutdown?.termGrace ?? "2 seconds"),
     maxMessageBytes: options.maxMessageBytes
   }
-})
+}
 
 /** Why a session fails once its transport is gone. */
 const transportClosed = (command: string) =>
@@ -128,11 +122,10 @@ const connection = (running: Process.Running, { inbox, intercept }: Process.Atta
 export const makeSource = Effect.fnUntraced(function*(
   source: string | ReadonlyArray<string>,
   options: Options
-): Effect.fn.Return<Built, never, Scope.Scope | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem> {
-  const fs = yield* FileSystem.FileSystem
+): Effect.fn.Return<Built, never, Scope.Scope> {
   const { stderr, transport } = yield* make(options)
   return {
-    transport: { ...transport, connect: Effect.andThen(checkSource(fs, source, options.cwd), transport.connect) },
+    transport: { ...transport, connect: Effect.andThen(checkSource(source, options.cwd), transport.connect) },
     stderr
   }
 })
@@ -142,7 +135,6 @@ export const makeSource = Effect.fnUntraced(function*(
  * a script (by its extension) that does not exist.
  */
 const checkSource = (
-  fs: FileSystem.FileSystem,
   source: string | ReadonlyArray<string>,
   cwd: string | undefined
 ): Effect.Effect<void, McpTransportError> => {
@@ -151,11 +143,17 @@ const checkSource = (
     Effect.fail(new McpTransportError({ reason: new SpawnFailed({ command: word, description }) }))
   if (word === "") return refuse("the source is empty: give a URL, a script (server.py, server.ts) or a command")
   const path = isAbsolute(word) || cwd === undefined ? word : join(cwd, word)
-  return Effect.flatMap(Effect.option(fs.stat(path)), (info) => {
-    if (info._tag === "Some" && info.value.type === "Directory") {
+  return Effect.flatMap(stat(path), (info) => {
+    if (info?.isDirectory()) {
       return refuse(`${word} is a directory: give the server's script or the command that runs it`)
     }
-    if (info._tag === "None" && script) return refuse(`no such script: ${path}`)
+    if (info === undefined && script) return refuse(`no such script: ${path}`)
     return Effect.void
   })
 }
+
+/** What the file system says of a path; `undefined` when there is nothing there (or it cannot be seen). */
+const stat = (path: string): Effect.Effect<NodeFs.Stats | undefined> =>
+  Effect.callback((resume) =>
+    NodeFs.stat(path, (error, stats) => resume(Effect.succeed(error === null ? stats : undefined)))
+  )
