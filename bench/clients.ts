@@ -90,11 +90,10 @@ const effectMcp = async (target: Target, protocolVersion: McpClient.ProtocolVers
   const ManagedRuntime = await import("effect/ManagedRuntime")
   const name = protocolVersion === "auto" ? PROJECT : `${PROJECT} (${protocolVersion})`
   if (target.kind === "stdio") {
-    const [McpStdioTransport, NodeServices] = await Promise.all([
-      import("@effect-mcp/transport-stdio/McpStdioTransport"),
-      import("@effect/platform-node/NodeServices")
-    ])
-    const platform = ManagedRuntime.make(NodeServices.layer)
+    // the stdio transport needs no platform service: a runtime with nothing in it, as an application without one has
+    const McpStdioTransport = await import("@effect-mcp/transport-stdio/McpStdioTransport")
+    const Layer = await import("effect/Layer")
+    const platform = ManagedRuntime.make(Layer.empty)
     const transport = McpStdioTransport.layer({ ...target, keepAlive: false, stderr: "ignore" })
     return { name, connect: () => effectMcpSession(platform, transport, protocolVersion) }
   }

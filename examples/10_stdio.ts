@@ -3,8 +3,8 @@
  * script (`.ts` → `node --experimental-strip-types`); the process is kept alive across sessions and
  * stopped (stdin closed → SIGTERM → SIGKILL) when the layer's scope closes. Its stderr is a Stream.
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Console, Effect, Fiber, Layer, Stream } from "effect"
+import { NodeRuntime } from "@effect/platform-node"
+import { Console, Effect, Fiber, Stream } from "effect"
 import { McpClient, McpStdioTransport } from "effect-mcp"
 import { fileURLToPath } from "node:url"
 
@@ -34,8 +34,7 @@ const program = Effect.gen(function*() {
   yield* Console.log(`server processes started: ${startLines._tag === "Success" ? startLines.value.length : 1}`)
 })
 
-const TransportLive = McpStdioTransport.layerSource(script, { node: process.execPath, stderr: "stream" }).pipe(
-  Layer.provide(NodeServices.layer)
-)
+// no platform service needed: the transport runs the process on node:child_process
+const TransportLive = McpStdioTransport.layerSource(script, { node: process.execPath, stderr: "stream" })
 
 program.pipe(Effect.scoped, Effect.provide(TransportLive), NodeRuntime.runMain)

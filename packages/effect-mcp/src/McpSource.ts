@@ -39,10 +39,8 @@ import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import type * as McpStdioCommand from "@effect-mcp/transport-stdio/McpStdioCommand"
 import type * as NodeServices from "@effect/platform-node/NodeServices"
 import * as Effect from "effect/Effect"
-import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import type * as Scope from "effect/Scope"
 import * as ConfigServers from "./internal/configServers.ts"
 import * as OAuth from "./internal/oauth.ts"
@@ -71,8 +69,8 @@ export const isUrl = (source: string | ReadonlyArray<string>): source is string 
   typeof source === "string" && /^https?:\/\//i.test(source.trim())
 
 /**
- * The transport a source implies. Needs an `HttpClient` for URLs, and a `ChildProcessSpawner` and a
- * `FileSystem` for local servers (see {@link layerNode} for all three on Node).
+ * The transport a source implies. Needs an `HttpClient` for URLs (see {@link layerNode} for Node's);
+ * a local server's transport needs nothing.
  *
  * @stability experimental
  * @category layers
@@ -81,21 +79,13 @@ export const isUrl = (source: string | ReadonlyArray<string>): source is string 
 export const layer = (
   source: string | ReadonlyArray<string>,
   options?: Options
-): Layer.Layer<
-  McpTransport,
-  never,
-  HttpClient.HttpClient | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
-> =>
+): Layer.Layer<McpTransport, never, HttpClient.HttpClient> =>
   isUrl(source)
     ? McpHttpTransport.layerUrl(source.trim(), options?.http)
-    : McpStdioTransport.layerSource(source, options?.stdio) as Layer.Layer<
-      McpTransport,
-      never,
-      ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
-    >
+    : McpStdioTransport.layerSource(source, options?.stdio)
 
 /**
- * {@link layer} with Node's HTTP client (undici) and process services provided.
+ * {@link layer} with Node's HTTP client (undici) provided.
  *
  * @stability experimental
  * @category layers
@@ -104,10 +94,10 @@ export const layer = (
 export const layerNode = (source: string | ReadonlyArray<string>, options?: Options): Layer.Layer<McpTransport> =>
   isUrl(source)
     ? McpHttpTransport.layerUrl(source.trim(), options?.http).pipe(Layer.provide(nodeHttpClient))
-    : McpStdioTransport.layerSource(source, options?.stdio).pipe(Layer.provide(nodeServices))
+    : McpStdioTransport.layerSource(source, options?.stdio)
 
 // The Node platform is loaded when a layer is built, and only the part the source needs: importing
-// this module costs no HTTP client, child-process or file-system code the program may never use.
+// this module costs no HTTP client or file-system code the program may never use.
 const nodeHttpClient: Layer.Layer<HttpClient.HttpClient> = Layer.unwrap(
   Effect.promise(() => import("@effect/platform-node/NodeHttpClient")).pipe(
     Effect.map((module) => module.layerUndici)
@@ -205,13 +195,11 @@ const singleServer = (source: Source): string | ReadonlyArray<string> | undefine
     ? source as ReadonlyArray<string>
     : undefined
 
-const NodeLayers = Layer.mergeAll(nodeHttpClient, nodeServices)
-
 const defaultOAuth: ConfigServers.OAuthLayer = (server) => OAuth.layer(server, nodeServices)
 
 /**
  * The router's servers of a decoded configuration (disabled ones left out), each with its own
- * transport on Node's HTTP client and process services: to put beside servers of your own (an
+ * transport (on Node's HTTP client for the remote ones): to put beside servers of your own (an
  * in-process one, say) in `McpRouter.layer`.
  *
  * **Details**
@@ -231,7 +219,7 @@ export const servers = (
   Effect.map(ConfigServers.servers(config, { ...options, oauth: options?.oauth ?? defaultOAuth }), (all) => {
     const out: Record<string, McpRouter.ServerOptions<unknown>> = {}
     for (const [name, server] of Object.entries(all)) {
-      out[name] = { ...server, transport: Layer.provide(server.transport, NodeLayers) }
+      out[name] = { ...server, transport: Layer.provide(server.transport, nodeHttpClient) }
     }
     return out
   })

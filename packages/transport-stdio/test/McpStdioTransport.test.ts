@@ -246,6 +246,14 @@ describe("McpStdioTransport", () => {
         }
       }).pipe(Effect.provide(transport({ command: "no-such-mcp-server", args: ["--x"] }))))
 
+    it.live("arguments node refuses (a NUL byte) fail with SpawnFailed, not a defect", () =>
+      Effect.gen(function*() {
+        const error = yield* client().pipe(Effect.flip)
+        assert.instanceOf(error, McpError.McpTransportError)
+        assert.strictEqual(error.reason._tag, "SpawnFailed")
+        if (error.reason._tag === "SpawnFailed") assert.include(error.message, "null bytes")
+      }).pipe(Effect.provide(transport({ command: node, args: ["-e", "1\u0000"] }))))
+
     it.live("a server that ignores SIGTERM is killed, with its process group", () =>
       Effect.gen(function*() {
         const scope = yield* Scope.make()

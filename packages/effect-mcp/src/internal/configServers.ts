@@ -11,14 +11,12 @@ import type { McpTransport } from "@effect-mcp/core/McpTransport"
 import { McpHttpTransport, McpSseTransport } from "@effect-mcp/transport-http"
 import { McpStdioTransport } from "@effect-mcp/transport-stdio"
 import * as Effect from "effect/Effect"
-import type * as FileSystem from "effect/FileSystem"
 import type * as HttpClient from "effect/http/HttpClient"
 import * as Layer from "effect/Layer"
-import type * as ChildProcessSpawner from "effect/process/ChildProcessSpawner"
 import * as Redacted from "effect/Redacted"
 
-/** What a server's transport needs: an HTTP client, a process spawner and a file system. */
-export type Requirements = HttpClient.HttpClient | ChildProcessSpawner.ChildProcessSpawner | FileSystem.FileSystem
+/** What a server's transport needs: an HTTP client (a stdio server's transport needs nothing). */
+export type Requirements = HttpClient.HttpClient
 
 /** The OAuth layer of a server that asks for OAuth: it provides core's `McpAuth`. */
 export type OAuthLayer = (server: McpConfig.HttpServer) => Layer.Layer<never, unknown, HttpClient.HttpClient>
