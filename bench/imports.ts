@@ -25,11 +25,7 @@ const FRONT_DOOR = "effect-mcp (front door)"
 export const SETS: ReadonlyArray<ImportSet> = [
   { name: FRONT_DOOR, specifiers: ["effect-mcp"], base: "SDK v1 client + stdio + HTTP" },
   { name: "effect-mcp stdio program (deep)", specifiers: STDIO, base: "SDK v1 client + stdio" },
-  {
-    name: "effect-mcp stdio + NodeServices",
-    specifiers: [...STDIO, "@effect/platform-node/NodeServices"],
-    base: "SDK v1 client + stdio"
-  },
+  // a stdio program needs no platform layer (the transport runs on node:child_process); an HTTP one needs a client
   { name: "effect-mcp HTTP program (deep)", specifiers: HTTP, base: "SDK v1 client + HTTP" },
   {
     name: "effect-mcp HTTP + NodeHttpClient",
