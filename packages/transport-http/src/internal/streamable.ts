@@ -51,7 +51,8 @@ export const make = (services: Client.Services, given: Options): Service => {
     fallback: options.sseFallback === false
       ? undefined
       : LegacySse.make(services, { url, headers: options.headers, timeout: options.timeout }),
-    unroutable: routing.unroutable
+    unroutable: routing.unroutable,
+    serverKey: url
   }
 }
 
