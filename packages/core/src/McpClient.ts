@@ -51,6 +51,7 @@ import type * as Tasks from "./internal/tasks.ts"
 import * as Telemetry from "./internal/telemetry.ts"
 import * as ToolCalls from "./internal/toolCalls.ts"
 import * as McpCache from "./McpCache.ts"
+import * as McpEraCache from "./McpEraCache.ts"
 import type { McpError, McpToolError } from "./McpError.ts"
 import * as McpSchema from "./McpSchema.ts"
 import { McpTransport } from "./McpTransport.ts"
@@ -632,6 +633,7 @@ export const make: (options?: Options) => Effect.Effect<
       handlers.observe(message)
     },
     preference: options?.protocolVersion ?? "auto",
+    eras: yield* McpEraCache.McpEraCache,
     clientInfo: options?.clientInfo ?? defaultClientInfo,
     initializationTimeout,
     discoveryTimeout: Deadline.resolve(options?.discoveryTimeout, Duration.seconds(5)),

@@ -311,6 +311,12 @@ export interface Service {
    * its listings, as the specification requires.
    */
   readonly unroutable?: ((tool: Tool) => string | undefined) | undefined
+  /**
+   * What tells this transport's server apart from others, for an `McpEraCache` shared by clients
+   * (Streamable HTTP: its endpoint URL, without credentials). Transports whose every connection may be
+   * a different server (stdio: a process each) leave it out.
+   */
+  readonly serverKey?: string | undefined
 }
 
 /**

@@ -32,6 +32,14 @@ export * as McpAuthError from "./McpAuthError.ts"
 export * as McpCache from "./McpCache.ts"
 
 /**
+ * An optional memory of the era each server speaks, shared by clients: no `server/discover` probe
+ * for a server already found to speak the stateful revisions.
+ *
+ * @since 0.3.0
+ */
+export * as McpEraCache from "./McpEraCache.ts"
+
+/**
  * The scoped MCP client service and its operations.
  *
  * @since 0.1.0

@@ -18,6 +18,14 @@
 export { McpCache } from "@effect-mcp/core"
 
 /**
+ * An optional memory of the era each server speaks, shared by clients: no `server/discover` probe for
+ * a server already found to speak the stateful revisions.
+ *
+ * @since 0.3.0
+ */
+export { McpEraCache } from "@effect-mcp/core"
+
+/**
  * The scoped MCP client service and its operations, and `layerFrom`: one client for any source.
  *
  * @since 0.1.0

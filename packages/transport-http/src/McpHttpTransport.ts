@@ -4,6 +4,9 @@
  * Each message is one POST with `Accept: application/json, text/event-stream`. The answer to a request
  * is a JSON body or an SSE stream that may carry the server's requests and notifications before the
  * response: it becomes that request's reply stream, so closing it early cancels the request. The
+ * call returns with its answer, and the rest of an SSE body is read in the background (at most a
+ * second, at most 32 bodies at once, never past the connection's scope), so that a server that ends
+ * the response a moment after the answer keeps its keep-alive connection. The
  * session id (`Mcp-Session-Id`) the server gives with its answer to a message whose route opens a
  * session (`initialize`) is sent back on every later request, with `MCP-Protocol-Version` once
  * negotiated. Once the first message of the negotiated session went out (`notifications/initialized`),

@@ -27,6 +27,7 @@ import * as Scope from "effect/Scope"
 import { TestClock } from "effect/testing"
 import * as Tracer from "effect/Tracer"
 import { createServer } from "node:http"
+import * as Body from "../src/internal/body.ts"
 import * as McpHttpTransport from "../src/McpHttpTransport.ts"
 import * as McpSseTransport from "../src/McpSseTransport.ts"
 import * as Scripted from "./fixtures/scripted.ts"
@@ -336,6 +337,88 @@ describe("McpHttpTransport faults", () => {
       yield* waitUntil(() => server.received.some((r) => r.body?.method === "notifications/cancelled"))
       const cancelled = server.received.find((r) => r.body?.method === "notifications/cancelled")
       assert.strictEqual((cancelled!.body!.params as { reason?: string }).reason, "interrupted")
+    }).pipe(Effect.scoped))
+})
+
+// An SSE answer ends the caller's reply; the rest of its body is read by a drain of the connection, so
+// that the response ends as the server ends it and its keep-alive connection serves the next call.
+describe("McpHttpTransport: an SSE answer keeps its connection", () => {
+  const calls = 20
+
+  it.live("sequential calls with SSE answers close no connection (the SDK server)", () =>
+    Effect.gen(function*() {
+      const server = yield* Servers.streamableHttp({ json: false, sessions: true })
+      const client = yield* httpClient(server.url, undefined, { listen: false })
+      for (let i = 0; i < calls; i++) {
+        assert.deepStrictEqual((yield* client.callTool("add", { a: i, b: 1 })).structuredContent, { sum: i + 1 })
+      }
+      // the answers were SSE streams, and not one of their connections was lost (aborting each body
+      // at the answer closed a connection per call whose response the server had not ended yet)
+      assert.isTrue(server.requests.some((r) => r.written.some((chunk) => chunk.includes("event: message"))))
+      assert.strictEqual(server.closedConnections(), 0)
+      assert.isBelow(server.connections(), calls / 2)
+    }).pipe(Effect.scoped))
+
+  it.live("a server that ends its responses a moment after the answer: no connection is closed", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted()
+      const client = yield* httpClient(server.url, undefined, { listen: false })
+      for (let i = 0; i < calls; i++) assert.strictEqual(textOf(yield* client.callTool("late")), "late")
+      // aborting each body at the answer closed its connection, and each call opened one; a connection
+      // is busy until its response ends, so the next calls take a few others of the pool meanwhile
+      assert.strictEqual(server.closedConnections(), 0)
+      assert.isBelow(server.connections(), calls / 2)
+    }).pipe(Effect.scoped))
+
+  it.live("a response that stays open after the answer: the caller has the answer on a stopped clock", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted()
+      const testClock = yield* TestClock.make()
+      const onClock = Effect.provideService(Clock.Clock, testClock)
+      const scope = yield* Scope.make()
+      const client = yield* httpClient(server.url, { timeout: "Infinity" }, { listen: false }).pipe(
+        onClock,
+        Scope.provide(scope)
+      )
+      // the clock never moves: a wait for the end of the body would never return
+      assert.strictEqual(textOf(yield* onClock(client.callTool("linger"))), "linger")
+      assert.strictEqual(textOf(yield* onClock(client.callTool("fine"))), "ok")
+      // the body is still being read: its connection is open (one aborted at the answer is closed
+      // before the next call goes out) until the client's scope closes
+      assert.strictEqual(server.closedConnections(), 0)
+      yield* Scope.close(scope, Exit.void)
+      yield* streamClosed(server, "linger")
+    }).pipe(Effect.scoped))
+
+  it.live("a response that stays open after the answer is aborted after the drain's grace, on the client's clock", () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted()
+      const testClock = yield* TestClock.make()
+      const onClock = Effect.provideService(Clock.Clock, testClock)
+      const client = yield* httpClient(server.url, { timeout: "Infinity" }, { listen: false }).pipe(onClock)
+      assert.strictEqual(textOf(yield* onClock(client.callTool("linger"))), "linger")
+      yield* testClock.adjust("1 second")
+      yield* streamClosed(server, "linger")
+      // the client goes on
+      assert.strictEqual(textOf(yield* onClock(client.callTool("fine"))), "ok")
+    }).pipe(Effect.scoped))
+
+  it.live(`at most ${Body.MAX_DRAINS} responses are drained at once; the next is aborted at its answer`, () =>
+    Effect.gen(function*() {
+      const server = yield* Scripted.scripted()
+      const testClock = yield* TestClock.make()
+      const onClock = Effect.provideService(Clock.Clock, testClock)
+      const client = yield* httpClient(server.url, { timeout: "Infinity" }, { listen: false }).pipe(onClock)
+      for (let i = 0; i < Body.MAX_DRAINS; i++) {
+        assert.strictEqual(textOf(yield* onClock(client.callTool("linger"))), "linger")
+      }
+      assert.strictEqual(textOf(yield* onClock(client.callTool("fine"))), "ok")
+      assert.strictEqual(server.closedConnections(), 0)
+      assert.strictEqual(textOf(yield* onClock(client.callTool("linger"))), "linger")
+      yield* streamClosed(server, "linger")
+      // only the one beyond the bound: the others are still being drained
+      assert.strictEqual(textOf(yield* onClock(client.callTool("fine"))), "ok")
+      assert.strictEqual(server.closedConnections(), 1)
     }).pipe(Effect.scoped))
 })
 

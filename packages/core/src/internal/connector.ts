@@ -1,8 +1,9 @@
 /**
  * The connector: how a client gets and keeps a session. It opens a connection, negotiates the era,
  * falls back to the transport's fallback when the handshake is refused as an older server would,
- * remembers the era for reconnections, reconnects on a schedule when a connection dies, and drops a
- * session the server said expired (sending a request that is safe to repeat once more on a new one).
+ * remembers the era for reconnections (and, with an `McpEraCache`, for other clients of the same
+ * server), reconnects on a schedule when a connection dies, and drops a session the server said
+ * expired (sending a request that is safe to repeat once more on a new one).
  *
  * Each session lives in a child scope of the client's, closed when the connection is lost, the
  * session expires or the client closes. One attempt to connect is shared by every caller waiting
@@ -23,6 +24,7 @@ import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SubscriptionRef from "effect/SubscriptionRef"
 import type { ConnectionState } from "../McpClient.ts"
+import type * as McpEraCache from "../McpEraCache.ts"
 import { ClientClosed, ConnectionClosed, McpTransportError } from "../McpError.ts"
 import type { McpError } from "../McpError.ts"
 import * as McpSchema from "../McpSchema.ts"
@@ -69,6 +71,8 @@ export interface Options {
   readonly notifications: PubSub.PubSub<Engine.Notification>
   readonly observe: (message: Engine.ServerMessage) => void
   readonly preference: VersionPreference
+  /** The application's memory of eras, shared by its clients (`McpEraCache`). */
+  readonly eras: McpEraCache.Service | undefined
   readonly clientInfo: McpSchema.Implementation
   readonly initializationTimeout: Duration.Duration | undefined
   readonly discoveryTimeout: Duration.Duration | undefined
@@ -180,14 +184,20 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
     )
   }
 
+  const memory = shared(options)
+
   /** One attempt, in a child scope of the client's that is closed again if the attempt fails. */
   const open = Effect.gen(function*() {
     const scope = yield* Scope.fork(clientScope)
     return yield* Effect.gen(function*() {
-      const preference = verdict ?? options.preference
-      const { discovery, engine, session } = yield* negotiated(preference)
-      if (preference === "auto") {
-        verdict = session.era === "stateless" ? session.protocolVersion as VersionPreference : "legacy"
+      const remembered = verdict === undefined ? yield* memory.recall : undefined
+      const preference = verdict ?? remembered ?? options.preference
+      const { discovery, engine, session } = yield* remembered === undefined
+        ? negotiated(preference)
+        : memory.retried(negotiated, remembered)
+      if (preference === "auto" || remembered !== undefined) {
+        verdict = session.era === "stateless" ? session.protocolVersion as McpEraCache.Era : "legacy"
+        yield* memory.remember(verdict)
       }
       yield* prepare(options, session)
       // when this connection dies, forget it (and reconnect, if the policy says so)
@@ -297,6 +307,61 @@ const closedOf = (
         ? new McpTransportError({ reason: new ConnectionClosed({ description: "the session expired" }) })
         : error
     ))
+
+/**
+ * The application's memory of eras, as one client uses it.
+ */
+interface Memory {
+  /** The era remembered for the server, if any. */
+  readonly recall: Effect.Effect<McpEraCache.Era | undefined>
+  readonly remember: (era: McpEraCache.Era) => Effect.Effect<void>
+  /**
+   * A negotiation in the remembered era. One the server refuses (or answers as a server of another
+   * era does) forgets it and negotiates as `"auto"` does, after closing the refused connection; a
+   * connection that could not be made is no verdict and fails the attempt.
+   */
+  readonly retried: <A>(
+    negotiated: (preference: VersionPreference) => Effect.Effect<A, McpError, Scope.Scope>,
+    era: McpEraCache.Era
+  ) => Effect.Effect<A, McpError, Scope.Scope>
+}
+
+const NO_MEMORY: Memory = {
+  recall: Effect.succeed(undefined),
+  remember: () => Effect.void,
+  retried: (negotiated, era) => negotiated(era)
+}
+
+/**
+ * The application's memory of eras (`McpEraCache`) for a client of the `"auto"` preference, keyed by
+ * the server its transport names (`serverKey`); without either, nothing is remembered.
+ */
+const shared = (options: Options): Memory => {
+  const eras = options.eras
+  const key = options.transport.serverKey
+  if (eras === undefined || key === undefined || options.preference !== "auto") return NO_MEMORY
+  return {
+    recall: eras.get(key),
+    remember: (era) => eras.set(key, era),
+    retried: (negotiated, era) =>
+      Effect.catch(
+        isolated(negotiated(era)),
+        (error) =>
+          error._tag === "McpTransportError" && error.reason._tag !== "HttpStatus"
+            ? Effect.fail(error)
+            : Effect.andThen(eras.forget(key), negotiated("auto"))
+      )
+  }
+}
+
+/** Runs `effect` in a child scope of the current one, closed if it fails. */
+const isolated = <A, E>(effect: Effect.Effect<A, E, Scope.Scope>): Effect.Effect<A, E, Scope.Scope> =>
+  Effect.flatMap(Effect.scope, (outer) =>
+    Effect.flatMap(Scope.fork(outer), (inner) =>
+      effect.pipe(
+        Scope.provide(inner),
+        Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(inner, exit) : Effect.void)
+      )))
 
 /** Opens an engine over a connection and negotiates a session on it. */
 const establish = (

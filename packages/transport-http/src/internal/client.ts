@@ -20,6 +20,7 @@ import type * as HttpClientRequest from "effect/http/HttpClientRequest"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as UrlParams from "effect/http/UrlParams"
 import * as Predicate from "effect/Predicate"
+import * as Scope from "effect/Scope"
 import * as Headers from "./headers.ts"
 
 /**
@@ -47,11 +48,16 @@ export type Build = (headers: Record<string, string>) => HttpClientRequest.HttpC
  * Sends HTTP requests with authorization.
  */
 export interface Client {
-  /** Sends one `method` request to `url`, built from the headers it goes out with. */
+  /**
+   * Sends one `method` request to `url`, built from the headers it goes out with. With a `scope`, the
+   * request lives until that scope closes (`HttpClient.withScope`), and closing it is the only abort:
+   * reading the body to its end and dropping the scope aborts nothing.
+   */
   readonly attempt: (
     method: string,
     url: string,
-    build: Build
+    build: Build,
+    scope?: Scope.Scope
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient>
   /** {@link attempt}, with a transient failure as the error it is. */
   readonly execute: (
@@ -71,31 +77,39 @@ export const make = (services: Services, options: {
   readonly timeout: Duration.Duration
 }): Client => {
   const { auth, http } = services
+  const scoped = HttpClient.withScope(http)
   const observe = auth.onResponse
-  const once = (request: McpAuth.Request, build: Build) =>
-    Effect.flatMap(Headers.authorized(auth, request, options.headers), (headers) =>
-      http.execute(build(headers)).pipe(
-        Effect.mapError((cause): McpTransportError | Transient => ({
-          _tag: "Transient",
-          error: requestFailed(request.url, cause)
-        })),
-        Effect.timeoutOrElse({
-          duration: options.timeout,
-          orElse: () =>
-            Effect.fail(failure(`no response from ${shown(request.url)} within ${Duration.format(options.timeout)}`))
-        }),
-        (sent) =>
-          observe === undefined ?
-            sent :
-            Effect.tap(sent, (response) => observe({ request, status: response.status, headers: response.headers }))
-      ))
+  /** Without a scope, Effect aborts the request on interruption and when a streamed body ends. */
+  const executeIn = (request: HttpClientRequest.HttpClientRequest, scope: Scope.Scope | undefined) =>
+    scope === undefined ? http.execute(request) : Scope.provide(scoped.execute(request), scope)
+  const once = (request: McpAuth.Request, build: Build, scope: Scope.Scope | undefined) =>
+    Effect.flatMap(
+      Headers.authorized(auth, request, options.headers),
+      (headers) =>
+        executeIn(build(headers), scope).pipe(
+          Effect.mapError((cause): McpTransportError | Transient => ({
+            _tag: "Transient",
+            error: requestFailed(request.url, cause)
+          })),
+          Effect.timeoutOrElse({
+            duration: options.timeout,
+            orElse: () =>
+              Effect.fail(failure(`no response from ${shown(request.url)} within ${Duration.format(options.timeout)}`))
+          }),
+          (sent) =>
+            observe === undefined ?
+              sent :
+              Effect.tap(sent, (response) => observe({ request, status: response.status, headers: response.headers }))
+        )
+    )
   const challenged = (
     request: McpAuth.Request,
     build: Build,
-    attempt: number
+    attempt: number,
+    scope: Scope.Scope | undefined
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient> =>
     Effect.flatMap(
-      once(request, build),
+      once(request, build, scope),
       (response) =>
         (response.status !== 401 && response.status !== 403) || attempt > McpAuth.maxChallenges
           ? Effect.succeed(response)
@@ -111,12 +125,12 @@ export const make = (services: Services, options: {
             Effect.flatMap((retry) =>
               retry
                 // the refused response's body is read before the retry, so its connection is free again
-                ? Effect.andThen(Effect.ignore(response.text), challenged(request, build, attempt + 1))
+                ? Effect.andThen(Effect.ignore(response.text), challenged(request, build, attempt + 1, scope))
                 : Effect.succeed(response)
             )
           )
     )
-  const attempt: Client["attempt"] = (method, url, build) => challenged({ method, url }, build, 1)
+  const attempt: Client["attempt"] = (method, url, build, scope) => challenged({ method, url }, build, 1, scope)
   return { attempt, execute: (method, url, build) => Effect.mapError(attempt(method, url, build), untransient) }
 }
 

@@ -2,16 +2,20 @@
  * The messages of a Streamable HTTP response: a JSON body (one message or a batch), an SSE stream,
  * or nothing (202). An SSE stream that drops before it is done is resumed with `Last-Event-ID` after
  * the server's `retry` delay, a few times; in 2026-07-28 there is no resumption, and a broken stream
- * fails its request as `streamEnded`, so that the client may send it again.
+ * fails its request as `streamEnded`, so that the client may send it again. The reply of a POST ends
+ * with its answer; what follows it in the body goes to the connection's drains (see `body.ts`).
  *
  * @internal
  */
 import { ConnectionClosed, McpTransportError } from "@effect-mcp/core/McpError"
 import { parseFrame } from "@effect-mcp/core/McpTransport"
+import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Result from "effect/Result"
+import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type * as Body from "./body.ts"
 import * as Client from "./client.ts"
 import * as Sse from "./sse.ts"
 
@@ -26,18 +30,26 @@ export interface Hints {
  * Reads the messages of responses.
  */
 export interface Replies {
-  /** The messages of a response; `done` says which message ends the exchange. */
+  /**
+   * The messages of the response to a POST, whose `body` it reads; `done` says which message ends the
+   * exchange (the stream ends with it, and a drain reads the rest of the body).
+   */
   readonly messages: (
     response: HttpClientResponse.HttpClientResponse,
     done: (message: unknown) => boolean,
-    resumable: boolean
+    resumable: boolean,
+    body: Body.Body
   ) => Stream.Stream<unknown, McpTransportError>
-  /** The messages of an SSE response, resumed while `done` has not said the exchange is over. */
+  /**
+   * The messages of an SSE response, resumed while `done` has not said the exchange is over; with the
+   * `body` of a POST, ended at the answer as in `messages`.
+   */
   readonly events: (
     response: HttpClientResponse.HttpClientResponse,
     done: (message: unknown) => boolean,
     hints: Hints,
-    resumable: boolean
+    resumable: boolean,
+    body?: Body.Body
   ) => Stream.Stream<unknown, McpTransportError>
 }
 
@@ -46,6 +58,7 @@ export interface Replies {
  */
 export const make = (options: {
   readonly url: string
+  readonly drains: Body.Drains
   readonly maxResumptions: number
   readonly reconnectDelay: number
   readonly resume: (lastEventId: string) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError>
@@ -53,9 +66,13 @@ export const make = (options: {
   const { url } = options
 
   /** The messages of a JSON body (one message, or a batch); a body that is not JSON fails the request. */
-  const body = (response: HttpClientResponse.HttpClientResponse): Stream.Stream<unknown, McpTransportError> =>
+  const json = (
+    response: HttpClientResponse.HttpClientResponse,
+    body: Body.Body
+  ): Stream.Stream<unknown, McpTransportError> =>
     Stream.unwrap(
       Effect.map(Effect.mapError(response.text, (error) => Client.requestFailed(url, error)), (text) => {
+        body.end()
         if (text.trim().length === 0) return Stream.empty
         const parsed = parseFrame(text)
         if (Result.isFailure(parsed)) return Stream.fail(new McpTransportError({ reason: parsed.failure }))
@@ -63,10 +80,13 @@ export const make = (options: {
       })
     )
 
-  const events: Replies["events"] = (first, done, hints, resumable) =>
+  const events: Replies["events"] = (first, done, hints, resumable, body) =>
     Stream.suspend(() => {
       const cursor: Cursor = { lastEventId: undefined, finished: false }
       const read = (response: HttpClientResponse.HttpClientResponse) => readEvents(url, response, done, hints, cursor)
+      const readFirst = body === undefined
+        ? read(first)
+        : untilAnswer(eventsOf(url, first, hints, cursor, body), done, cursor, body, options.drains)
       // a stream that fails (a reset connection) is resumed like one that ends
       const resumableStream = (stream: Stream.Stream<unknown, McpTransportError>) =>
         Stream.catch(stream, (error) =>
@@ -89,18 +109,18 @@ export const make = (options: {
           )
         })
       return resumable
-        ? Stream.concat(resumableStream(read(first)), resume(1))
-        : Stream.mapError(read(first), streamEnded)
+        ? Stream.concat(resumableStream(readFirst), resume(1))
+        : Stream.mapError(readFirst, streamEnded)
     })
 
   return {
     events,
-    messages: (response, done, resumable) => {
+    messages: (response, done, resumable, body) => {
       if (response.status === 202 || response.status === 204) return Stream.empty
       if (Client.isEventStream(response)) {
-        return events(response, done, { retryMillis: options.reconnectDelay }, resumable)
+        return events(response, done, { retryMillis: options.reconnectDelay }, resumable, body)
       }
-      return body(response)
+      return json(response, body)
     }
   }
 }
@@ -119,7 +139,51 @@ const readEvents = (
   hints: Hints,
   cursor: Cursor
 ): Stream.Stream<unknown, McpTransportError> =>
-  Sse.decode()(Stream.mapError(response.stream, (error) => Client.requestFailed(url, error))).pipe(
+  eventsOf(url, response, hints, cursor).pipe(
+    Stream.tap((message) =>
+      Effect.sync(() => {
+        if (done(message)) cursor.finished = true
+      })
+    ),
+    Stream.takeUntil(() => cursor.finished)
+  )
+
+/**
+ * The messages of a POST's SSE response up to its answer. The stream ends with the answer, and the
+ * rest of the body is handed to a drain first: the caller closes its stream when it has the answer,
+ * and the body is no longer the stream's to abort by then.
+ */
+const untilAnswer = (
+  messages: Stream.Stream<unknown, McpTransportError>,
+  done: (message: unknown) => boolean,
+  cursor: Cursor,
+  body: Body.Body,
+  drains: Body.Drains
+): Stream.Stream<unknown, McpTransportError> =>
+  Stream.fromPull(Effect.map(Scope.provide(Stream.toPull(messages), body.scope), (pull) => {
+    let answered = false
+    const next = Effect.flatMap(pull, (chunk) => {
+      const index = chunk.findIndex(done)
+      if (index === -1) return Effect.succeed(chunk)
+      answered = true
+      cursor.finished = true
+      // messages after the answer in the same read are dropped with the rest, as `takeUntil` did
+      const upToAnswer = index === chunk.length - 1 ? chunk : chunk.slice(0, index + 1) as unknown as typeof chunk
+      return Effect.as(drains.drain(body, pull), upToAnswer)
+    })
+    return Effect.suspend(() => answered ? Cause.done() : next)
+  }))
+
+/** The messages of one SSE response, noting event ids and `retry` hints; with a `body`, noting its end. */
+const eventsOf = (
+  url: string,
+  response: HttpClientResponse.HttpClientResponse,
+  hints: Hints,
+  cursor: Cursor,
+  body?: Body.Body
+): Stream.Stream<unknown, McpTransportError> => {
+  const bytes = Stream.mapError(response.stream, (error) => Client.requestFailed(url, error))
+  return Sse.decode()(body === undefined ? bytes : Stream.onEnd(bytes, Effect.sync(() => body.end()))).pipe(
     Stream.flatMap((item): Stream.Stream<unknown> => {
       if (item._tag === "Retry") {
         hints.retryMillis = item.millis
@@ -135,14 +199,9 @@ const readEvents = (
       const parsed = parseFrame(item.data)
       if (Result.isFailure(parsed)) return Stream.succeed(parsed.failure)
       return Stream.fromIterable(Array.isArray(parsed.success) ? parsed.success : [parsed.success])
-    }),
-    Stream.tap((message) =>
-      Effect.sync(() => {
-        if (done(message)) cursor.finished = true
-      })
-    ),
-    Stream.takeUntil(() => cursor.finished)
+    })
   )
+}
 
 /** A broken stream of 2026-07-28, which has no resumption: marked so that its request may be sent again. */
 const streamEnded = (error: McpTransportError): McpTransportError =>

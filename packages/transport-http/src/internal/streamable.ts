@@ -22,8 +22,10 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Options } from "../McpHttpTransport.ts"
+import * as Body from "./body.ts"
 import * as Client from "./client.ts"
 import * as Headers from "./headers.ts"
 import * as LegacySse from "./legacySse.ts"
@@ -49,7 +51,8 @@ export const make = (services: Client.Services, given: Options): Service => {
     fallback: options.sseFallback === false
       ? undefined
       : LegacySse.make(services, { url, headers: options.headers, timeout: options.timeout }),
-    unroutable: routing.unroutable
+    unroutable: routing.unroutable,
+    serverKey: url
   }
 }
 
@@ -69,6 +72,7 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         ))
     const replies = Replies.make({
       url,
+      drains: yield* Body.makeDrains,
       maxResumptions: options.maxResumptions ?? 3,
       reconnectDelay,
       resume: (lastEventId) =>
@@ -79,12 +83,13 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
     })
     const post = makePost(client, session, routing, url, retryOf(options))
 
-    const request = (message: RequestMessage, route: Route): Stream.Stream<unknown, McpTransportError> =>
-      Stream.unwrap(Effect.gen(function*() {
-        const response = yield* post(message, route)
+    /** The reply to a request, read from `body`: its response is aborted if the reply stops early. */
+    const reply = (message: RequestMessage, route: Route, body: Body.Body) =>
+      Effect.gen(function*() {
+        const response = yield* post(message, route, body.scope)
         const stateless = route.era === "stateless"
         if (Client.isOk(response)) {
-          return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless)
+          return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless, body)
         }
         // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
         const refused = response.status === 401 || response.status === 403
@@ -92,7 +97,14 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
           return yield* session.statusError(response, url)
         }
         return Stream.succeed(yield* errorBody(response, message.id, url))
-      }))
+      })
+
+    const request = (message: RequestMessage, route: Route): Stream.Stream<unknown, McpTransportError> =>
+      Stream.unwrap(Effect.flatMap(Body.make, (body) =>
+        reply(message, route, body).pipe(
+          Effect.onError(() => body.release),
+          Effect.map((stream) => Stream.ensuring(stream, body.release))
+        )))
 
     const send = (message: OutgoingMessage, route: Route): Effect.Effect<void, McpTransportError> =>
       Effect.flatMap(post(message, route), (response) =>
@@ -133,7 +145,8 @@ const retryOf = (options: Options) =>
 
 /**
  * POSTs a message with its session and routing headers. Transient failures (and 502, 503, 504) are
- * retried on the schedule when the route says the message may be sent again.
+ * retried on the schedule when the route says the message may be sent again. With a `scope`, the
+ * request lives until it closes (see `Client.attempt`).
  */
 const makePost = (
   client: Client.Client,
@@ -142,7 +155,11 @@ const makePost = (
   url: string,
   retry: Schedule.Schedule<unknown, McpTransportError> | undefined
 ) =>
-(message: OutgoingMessage, route: Route): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError> =>
+(
+  message: OutgoingMessage,
+  route: Route,
+  scope?: Scope.Scope
+): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError> =>
   Effect.suspend(() => {
     session.sending(route)
     const once = client.attempt("POST", url, (headers) =>
@@ -154,7 +171,7 @@ const makePost = (
           accept: "application/json, text/event-stream"
         }),
         HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-      )).pipe(
+      ), scope).pipe(
         Effect.flatMap((response) =>
           TRANSIENT_STATUS.has(response.status)
             ? Effect.flatMap(
