@@ -82,13 +82,20 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         )
     })
     const post = makePost(client, session, routing, url, retryOf(options))
+    // Whether the server answered the last request with an SSE stream, as it will the next most likely.
+    // Such a body is read in the request's own scope (`HttpClient.withScope`), so that reading it to
+    // its end, and draining it, aborts nothing. A JSON body is read whole and needs no scope, and a
+    // request without one costs less (about 10 KB less allocated per call). A guess either way is only a
+    // cost: an SSE body read without the scope is aborted after its end, which keeps its connection.
+    let answersWithStreams = true
 
     /** The reply to a request, read from `body`: its response is aborted if the reply stops early. */
     const reply = (message: RequestMessage, route: Route, body: Body.Body) =>
       Effect.gen(function*() {
-        const response = yield* post(message, route, body.scope)
+        const response = yield* post(message, route, answersWithStreams ? body.scope : undefined)
         const stateless = route.era === "stateless"
         if (Client.isOk(response)) {
+          answersWithStreams = Client.isEventStream(response)
           return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless, body)
         }
         // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
