@@ -8,8 +8,10 @@
  * (`http`, `streamable-http`, `sse`) and `headers`; `auth` (`"oauth"`, a bearer token, or an OAuth
  * object); `timeout` (milliseconds, or a duration such as `"30 seconds"`); `keepAlive`;
  * `protocolVersion`; `disabled`; `connect` (`"eager"` or `"lazy"`); `includeTools`/`excludeTools`
- * (globs). Strings may use `${NAME}`, `${NAME:-default}` and `${env:NAME}`. Secrets (`env`, `headers`,
- * tokens) are `Redacted` once decoded.
+ * (globs). Strings may use `${NAME}`, `${NAME:-default}` and `${env:NAME}`, and the references of the
+ * hosts that have their own, read as those hosts read them: Gemini CLI's `$NAME` (left as it is when
+ * not set) in the `gemini` format, opencode's `{env:NAME}` (empty when not set) in the `opencode` format.
+ * Secrets (`env`, `headers`, tokens) are `Redacted` once decoded.
  *
  * This module reads no file and no environment: the front door (`effect-mcp`) finds and parses the
  * files and passes the variables. A decoding error names the file, the server and the field, and says
@@ -159,7 +161,7 @@ export interface DecodeOptions {
   readonly file?: string | undefined
   /** The format; by default told from the document's keys. */
   readonly format?: Format | undefined
-  /** The variables of `${NAME}` references. Default: none. */
+  /** The variables of `${NAME}` references (and `$NAME`, `{env:NAME}` in the formats that use them). Default: none. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
   /** The project directory, for `claude-code-user` (its `projects` entry). */
   readonly project?: string | undefined
@@ -511,13 +513,18 @@ const describe = (path: ReadonlyArray<unknown>, entry: unknown): string => {
 const decodeServer = (
   name: string,
   raw: unknown,
-  options: DecodeOptions | undefined
+  options: DecodeOptions | undefined,
+  format: Format
 ): Result.Result<Server, McpConfigError> => {
   const file = options?.file
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     return invalid(file, name, "", "expected an object with a `command` or a `url`")
   }
-  const interpolated = interpolate(raw, options?.env ?? {})
+  const interpolated = interpolate(
+    raw,
+    options?.env ?? {},
+    format === "gemini" || format === "opencode" ? format : undefined
+  )
   if (Result.isFailure(interpolated)) {
     const { path, unsupported, variable } = interpolated.failure
     return fail(new MissingVariable({ file, server: name, field: fieldName(path), variable, unsupported }))
@@ -579,7 +586,7 @@ export const decodeResult = (
   }
   const servers: Record<string, Server> = {}
   for (const [name, raw] of Object.entries(entries.success)) {
-    const server = decodeServer(name, raw, options)
+    const server = decodeServer(name, raw, options, format)
     if (Result.isFailure(server)) return Result.fail(server.failure)
     servers[name] = server.success
   }

@@ -93,6 +93,52 @@ describe("McpConfig.decode", () => {
     )
   })
 
+  it("reads the hosts' own references as they do: Gemini CLI's $NAME, opencode's {env:NAME}", () => {
+    const env = { TOKEN: "abc", HOME_DIR: "/home/me" }
+    const gemini = McpConfig.decodeResult({
+      mcpServers: {
+        api: {
+          httpUrl: "https://api.example.com/mcp",
+          headers: { Authorization: "Bearer $TOKEN", "X-Pass": "pa$UNSET" }
+        },
+        local: { command: "node", args: ["$HOME_DIR/server.js", "${TOKEN}"] }
+      }
+    }, { env, format: "gemini" })
+    assert.isTrue(Result.isSuccess(gemini))
+    const servers = Result.isSuccess(gemini) ? gemini.success.servers : {}
+    const api = servers.api
+    // a $NAME that is not set stays as written, as Gemini CLI leaves it
+    assert.deepStrictEqual(
+      api?._tag === "Http" ? Object.values(api.headers).map(Redacted.value) : [],
+      ["Bearer abc", "pa$UNSET"]
+    )
+    assert.deepStrictEqual(servers.local?._tag === "Stdio" ? servers.local.args : [], ["/home/me/server.js", "abc"])
+
+    const opencode = McpConfig.decodeResult({
+      mcp: {
+        api: {
+          type: "remote",
+          url: "https://api.example.com/mcp?key={env:TOKEN}",
+          headers: { "X-Other": "{env:UNSET}" }
+        }
+      }
+    }, { env, format: "opencode" })
+    assert.isTrue(Result.isSuccess(opencode))
+    const remote = Result.isSuccess(opencode) ? opencode.success.servers.api : undefined
+    assert.strictEqual(remote?._tag === "Http" ? remote.url : "", "https://api.example.com/mcp?key=abc")
+    // an {env:NAME} that is not set is empty, as opencode makes it
+    assert.deepStrictEqual(remote?._tag === "Http" ? Object.values(remote.headers).map(Redacted.value) : [], [""])
+
+    // other formats leave both as they are, and a ${NAME} that is not set is an error in every one
+    const plain = McpConfig.decodeResult(server({ command: "x", args: ["$TOKEN", "{env:TOKEN}"] }), { env })
+    assert.deepStrictEqual(
+      Result.isSuccess(plain) && plain.success.servers.s?._tag === "Stdio" ? plain.success.servers.s.args : [],
+      ["$TOKEN", "{env:TOKEN}"]
+    )
+    const missing = decodeError({ mcpServers: { s: { command: "x", args: ["${NOPE}"] } } }, { format: "gemini" })
+    assert.strictEqual(missing?.reason._tag, "MissingVariable")
+  })
+
   it("merges configurations: a later server of the same name replaces the earlier one whole", () => {
     const decode = (document: unknown, file: string) => {
       const result = McpConfig.decodeResult(document, { file })

@@ -196,10 +196,17 @@ const variables = (options: Options | undefined) => {
   return options?.project === undefined ? env : { workspaceFolder: options.project, ...env }
 }
 
+/** A Gemini CLI settings file, user's or project's. */
+const GEMINI_SETTINGS = /(?:^|[\\/])\.gemini[\\/]settings\.json$/
+
 /**
  * Reads and decodes one configuration file (JSON with comments, TOML or YAML, by extension).
  *
  * **Details**
+ *
+ * The format is told from the document's keys unless given, except for a Gemini CLI settings file
+ * (`.gemini/settings.json`), which reads as the `gemini` format: its `mcpServers` look like Claude's,
+ * but its `url` is an SSE endpoint, `httpUrl` a Streamable HTTP one, and `$NAME` a variable.
  *
  * Fails with `McpConfigError`: `ReadFailed` (the file cannot be read, or is not valid JSON, TOML or
  * YAML), or any error of `McpConfig.decode`, naming this file.
@@ -220,7 +227,7 @@ export const read = (
       readFailed(file, description))
     return yield* McpConfig.decode(document, {
       file,
-      format: options?.format,
+      format: options?.format ?? (GEMINI_SETTINGS.test(file) ? "gemini" : undefined),
       env: variables(options),
       project: options?.project
     })

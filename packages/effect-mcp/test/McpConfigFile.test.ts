@@ -123,7 +123,8 @@ describe("McpConfigFile: every format from a real sample file", () => {
       const python = stdio(config.servers.pythonTools)
       assert.strictEqual(Duration.toMillis(python.timeout!), 15_000)
       assert.deepStrictEqual(python.includeTools, ["safe_tool", "file_reader"])
-      assert.deepStrictEqual(reveal(python.env), { DATABASE_URL: "postgres://db" })
+      // Gemini CLI's own $NAME, beside ${NAME}
+      assert.deepStrictEqual(reveal(python.env), { DATABASE_URL: "postgres://db", API_KEY: "k-123" })
       assert.strictEqual(http(config.servers.sseServer).transport, "sse")
       const httpServer = http(config.servers.httpServer)
       assert.strictEqual(httpServer.transport, "http")
@@ -138,8 +139,26 @@ describe("McpConfigFile: every format from a real sample file", () => {
       assert.strictEqual(everything.command, "npx")
       assert.deepStrictEqual(everything.args, ["-y", "@modelcontextprotocol/server-everything"])
       assert.deepStrictEqual(reveal(everything.env), { MY_ENV_VAR: "my_env_var_value" })
-      assert.isTrue(http(config.servers.context7).disabled)
+      const context7 = http(config.servers.context7)
+      assert.isTrue(context7.disabled)
+      // opencode's own {env:NAME}
+      assert.deepStrictEqual(reveal(context7.headers), { Authorization: "Bearer c7" })
     }))
+
+  it.effect("a Gemini CLI settings file is read as Gemini's format by its path, without being told", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const path = yield* Path.Path
+      const dir = yield* fs.makeTempDirectoryScoped()
+      yield* fs.makeDirectory(path.join(dir, ".gemini"))
+      const file = path.join(dir, ".gemini", "settings.json")
+      yield* fs.writeFileString(file, yield* fs.readFileString(fixture("gemini-settings.json")))
+      const config = yield* McpConfigFile.read(file, { env })
+      // httpUrl is Gemini's Streamable HTTP, url its SSE: read as the mcpServers format, both would be lost
+      assert.strictEqual(http(config.servers.httpServer).transport, "http")
+      assert.strictEqual(http(config.servers.sseServer).transport, "sse")
+      assert.deepStrictEqual(reveal(stdio(config.servers.pythonTools).env).API_KEY, "k-123")
+    }).pipe(Effect.scoped, Effect.provide(NodeServices.layer)))
 
   it.effect("Goose config.yaml: extensions (built-ins left out), cmd/envs/uri, timeouts in seconds", () =>
     Effect.gen(function*() {
