@@ -119,6 +119,76 @@ describe("effect-mcp (HTTP)", () => {
       assert.strictEqual(tokenFiles(tokens).length, 1)
     }).pipe(Effect.scoped), { timeout: 60_000 })
 
+  it.live(
+    "--header: sent to a URL server, never printed; a token given this way authorizes",
+    () =>
+      Effect.gen(function*() {
+        const server = yield* AuthServer.make()
+        const refused = yield* Cli.run([
+          "call",
+          "echo",
+          "text=hi",
+          "-s",
+          server.url,
+          "-H",
+          "Authorization: Bearer not-a-token-4f1c",
+          "--header",
+          "X-Trace: t1"
+        ], { env: user().env })
+        assert.strictEqual(refused.code, 1)
+        const sent = server.recorded.requests.find((request) => request.server === "mcp")
+        assert.strictEqual(sent?.headers["authorization"], "Bearer not-a-token-4f1c")
+        assert.strictEqual(sent?.headers["x-trace"], "t1")
+        assert.notInclude(refused.stdout + refused.stderr, "not-a-token-4f1c")
+
+        // a token obtained elsewhere (here: a headless login of another user), given as a header
+        let pasted = false
+        const login = yield* Cli.run(["login", "--headless", "http://127.0.0.1:8765/callback", "-s", server.url], {
+          env: user().env,
+          onStdout: (stdout, write) => {
+            const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(stdout)?.[1]
+            if (url === undefined || pasted) return
+            pasted = true
+            void fetch(url, { redirect: "manual" }).then((response) => write(`${response.headers.get("location")}\n`))
+          }
+        })
+        assert.strictEqual(login.code, 0, login.stderr)
+        const token = server.recorded.issued[0]!
+        const call = yield* Cli.run([
+          "call",
+          "echo",
+          "text=by header",
+          "-s",
+          server.url,
+          "-H",
+          `Authorization: Bearer ${token}`
+        ], {
+          env: user().env
+        })
+        assert.deepStrictEqual([call.code, call.stdout], [0, "by header\n"])
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
+
+  it.live(
+    "--header is for a URL server, alone, as `Name: value`: anything else is exit 2",
+    () =>
+      Effect.gen(function*() {
+        const url = yield* webServer("stateful")
+        const malformed = yield* Cli.run(["tools", "-s", url, "-H", "secret-without-a-name"])
+        assert.strictEqual(malformed.code, 2)
+        assert.match(malformed.stderr, /--header takes `Name: value`/)
+        assert.notInclude(malformed.stderr, "secret-without-a-name")
+        const withOauth = yield* Cli.run(["tools", "-s", url, "-H", "X-Key: k", "--oauth"])
+        assert.strictEqual(withOauth.code, 2)
+        assert.match(withOauth.stderr, /--header and --oauth/)
+        const local = yield* Cli.run(["tools", "-H", "X-Key: k", "--", process.execPath, Cli.demoServer])
+        assert.strictEqual(local.code, 2)
+        assert.match(local.stderr, /--header is for a server given by URL/)
+      }).pipe(Effect.scoped),
+    { timeout: 60_000 }
+  )
+
   it.live("login needs a URL server: exit 2", () =>
     Effect.gen(function*() {
       const { code, stderr } = yield* Cli.run(["login", "--", process.execPath, Cli.demoServer])

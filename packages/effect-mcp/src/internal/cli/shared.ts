@@ -56,6 +56,14 @@ export const sharedFlags = {
     Flag.withDescription("Seconds each request (and connecting) may take. Default: 30 to connect, 300 per request."),
     Flag.optional
   ),
+  header: Flag.String("header").pipe(
+    Flag.withAlias("H"),
+    Flag.withDescription(
+      "A header for a URL server, as `Name: value` (repeatable): an API key, or `Authorization: Bearer ...`. " +
+        "Values are kept secret: never printed or logged."
+    ),
+    Flag.atLeast(0)
+  ),
   oauth: Flag.Boolean("oauth").pipe(
     Flag.withDescription(
       "Authorize with OAuth at a URL server: the tokens of `effect-mcp login`, or a login in the browser."

@@ -82,6 +82,30 @@ export const clientOptions = (timeout: Option.Option<number>): McpClient.Options
   })
 })
 
+/** A header name: an HTTP token. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** The headers of `--header`, each `Name: value`; a line that is not one is a usage error (its value unprinted). */
+export const parseHeaders = (lines: ReadonlyArray<string>): Effect.Effect<Record<string, string>, Shared.UsageError> =>
+  Effect.suspend(() => {
+    const headers: Record<string, string> = {}
+    for (const line of lines) {
+      const colon = line.indexOf(":")
+      const name = line.slice(0, colon).trim()
+      if (colon === -1 || !HEADER_NAME.test(name)) {
+        return Effect.fail(
+          usage(
+            `--header takes \`Name: value\`, got a line ${
+              colon === -1 ? "without a colon" : "whose name is not a header name"
+            }`
+          )
+        )
+      }
+      headers[name] = line.slice(colon + 1).trim()
+    }
+    return Effect.succeed(headers)
+  })
+
 /** The OAuth layer of `--oauth` (and of `login`): loads the auth package. */
 export const oauthLayer = (options?: Auth.Options) =>
   Layer.unwrap(Effect.map(Effect.promise(() => import("./auth.ts")), (Auth) => Auth.layer(options)))
@@ -96,26 +120,39 @@ export const connect = Effect.gen(function*() {
   const [McpSource, Handlers] = yield* Effect.all([loadSource, Effect.promise(() => import("./handlers.ts"))])
   const handlers = yield* Handlers.layer
   const options = clientOptions(flags.timeout)
-  return yield* connectTo(McpSource, resolved, options, flags.oauth).pipe(Effect.provide(handlers))
+  const auth = yield* credentials(McpSource, resolved, flags)
+  return yield* connectTo(McpSource, resolved, options, auth).pipe(Effect.provide(handlers))
+})
+
+/**
+ * The credentials of a URL server: `--oauth`'s layer, or `--header`'s, which only a URL server takes
+ * (a configured one has its own, and a local one none).
+ */
+const credentials = Effect.fnUntraced(function*(
+  McpSource: typeof McpSourceModule,
+  resolved: Target,
+  flags: { readonly oauth: boolean; readonly header: ReadonlyArray<string> }
+) {
+  const isUrl = resolved._tag === "Single" && typeof resolved.source === "string" && McpSource.isUrl(resolved.source)
+  if (flags.header.length === 0) return isUrl && flags.oauth ? oauthLayer() : undefined
+  if (!isUrl) return yield* usage("--header is for a server given by URL (a configured server has its own headers)")
+  if (flags.oauth) return yield* usage("--header and --oauth both authorize: give one of them")
+  const McpAuth = yield* Effect.promise(() => import("@effect-mcp/core/McpAuth"))
+  return McpAuth.layerHeaders(yield* parseHeaders(flags.header))
 })
 
 const connectTo = (
   McpSource: typeof McpSourceModule,
   resolved: Target,
   options: McpClient.Options,
-  oauth: boolean
+  auth: Layer.Layer<never, unknown> | undefined
 ) =>
   Effect.gen(function*() {
     const McpClient = yield* Effect.promise(() => import("@effect-mcp/core/McpClient"))
     switch (resolved._tag) {
       case "Single": {
         const transport = McpSource.layerNode(resolved.source)
-        return yield* McpClient.connect(
-          oauth && typeof resolved.source === "string" && McpSource.isUrl(resolved.source)
-            ? Layer.provide(transport, oauthLayer())
-            : transport,
-          options
-        )
+        return yield* McpClient.connect(auth === undefined ? transport : Layer.provide(transport, auth), options)
       }
       case "Named": {
         const servers = yield* McpSource.servers(resolved.config)
