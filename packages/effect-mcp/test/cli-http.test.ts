@@ -36,6 +36,23 @@ const user = () => {
   }
 }
 
+/**
+ * `effect-mcp login --headless` at `url`, as a user who opens the printed URL elsewhere and pastes back
+ * the address the browser was sent to.
+ */
+const headlessLogin = (url: string, env: Record<string, string>) => {
+  let pasted = false
+  return Cli.run(["login", "--headless", "http://127.0.0.1:8765/callback", "-s", url], {
+    env,
+    onStdout: (stdout, write) => {
+      const authorize = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(stdout)?.[1]
+      if (authorize === undefined || pasted) return
+      pasted = true
+      void fetch(authorize, { redirect: "manual" }).then((response) => write(`${response.headers.get("location")}\n`))
+    }
+  })
+}
+
 const tokenFiles = (dir: string) => existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith(".json")) : []
 
 describe("effect-mcp (HTTP)", () => {
@@ -101,17 +118,7 @@ describe("effect-mcp (HTTP)", () => {
     Effect.gen(function*() {
       const server = yield* AuthServer.make()
       const { env, tokens } = user()
-      let pasted = false
-      const login = yield* Cli.run(["login", "--headless", "http://127.0.0.1:8765/callback", "-s", server.url], {
-        env,
-        onStdout: (stdout, write) => {
-          const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(stdout)?.[1]
-          if (url === undefined || pasted) return
-          pasted = true
-          // the user opens it elsewhere and copies the address the browser was sent to
-          void fetch(url, { redirect: "manual" }).then((response) => write(`${response.headers.get("location")}\n`))
-        }
-      })
+      const login = yield* headlessLogin(server.url, env)
       assert.strictEqual(login.code, 0, login.stderr)
       assert.include(login.stdout, "Open this URL in a browser and log in")
       assert.include(login.stdout, `Logged in to ${server.url}`)
@@ -142,16 +149,7 @@ describe("effect-mcp (HTTP)", () => {
         assert.notInclude(refused.stdout + refused.stderr, "not-a-token-4f1c")
 
         // a token obtained elsewhere (here: a headless login of another user), given as a header
-        let pasted = false
-        const login = yield* Cli.run(["login", "--headless", "http://127.0.0.1:8765/callback", "-s", server.url], {
-          env: user().env,
-          onStdout: (stdout, write) => {
-            const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(stdout)?.[1]
-            if (url === undefined || pasted) return
-            pasted = true
-            void fetch(url, { redirect: "manual" }).then((response) => write(`${response.headers.get("location")}\n`))
-          }
-        })
+        const login = yield* headlessLogin(server.url, user().env)
         assert.strictEqual(login.code, 0, login.stderr)
         const token = server.recorded.issued[0]!
         const call = yield* Cli.run([
