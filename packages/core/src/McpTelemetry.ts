@@ -28,8 +28,13 @@
  * request costs nothing more than before: not one reference read. With it, each new session is wrapped
  * once, and each request pays for its span, its `_meta` keys and three metric updates.
  *
- * Left out: the `initialize` handshake and `server/discover` (they run before the session exists),
- * notifications, and the server requests the client answers.
+ * **The handshake**: each step of the negotiation that opens a session is a span and a request in the
+ * metrics too, named by its method (`initialize`, `server/discover`), with the server's name, revision
+ * and era once it answered. A probe a stateful server refuses shows as a `server/discover` with
+ * `mcp.outcome` `protocol_error` (and in `errors`, under the server name `unknown` outside a router),
+ * followed by the `initialize` that opened the session. These carry no trace context on the wire.
+ *
+ * Left out: notifications, and the server requests the client answers.
  *
  * **Example** (Spans and metrics for every request of a client)
  *
@@ -214,7 +219,8 @@ const make = (options: Options | undefined): Telemetry.Instrumentation => {
     session: (session, server) => ({
       ...session,
       request: instrumented(config, session, server ?? session.serverInfo.name)
-    })
+    }),
+    handshake: (method, step, server) => handshake(config, method, step, server)
   }
 }
 
@@ -253,7 +259,7 @@ const instrumented = (config: Config, session: Session, server: string) =>
     "mcp.era": session.era
   }
   const measured = (span: Tracer.Span | undefined, send: Effect.Effect<Reply, McpError>) =>
-    config.metrics ? record(span, method, server, send) : annotate(span, method, send)
+    config.metrics ? record(span, method, () => server, send) : annotate(span, method, send)
   if (!config.spans) return measured(undefined, session.request(method, params, options))
   const spanName = name !== undefined && (method === "tools/call" || method === "prompts/get")
     ? `${method} ${name}`
@@ -263,6 +269,39 @@ const instrumented = (config: Config, session: Session, server: string) =>
       config.propagate ? withTraceContext(span, options) : Effect.succeed(options),
       (withContext) => Effect.withParentSpan(measured(span, session.request(method, params, withContext)), span)
     ))
+}
+
+/**
+ * A step of the negotiation that opens a session (`initialize`, `server/discover`), as a request of
+ * its own: its span and metrics, the server named by the router or, once it answered, by itself
+ * (`unknown` in the metrics of a step that failed outside a router). It sends no trace context: the
+ * handshake's messages are the negotiation's.
+ */
+const handshake = <A extends { readonly session: Session }>(
+  config: Config,
+  method: Telemetry.HandshakeMethod,
+  step: Effect.Effect<A, McpError>,
+  server: string | undefined
+): Effect.Effect<A, McpError> => {
+  const serverOf = (exit: Exit.Exit<A, McpError>) =>
+    server ?? (Exit.isSuccess(exit) ? exit.value.session.serverInfo.name : "unknown")
+  const measured = (span: Tracer.Span | undefined) =>
+    config.metrics ? record(span, method, serverOf, step) : annotate(span, method, step)
+  if (!config.spans) return measured(undefined)
+  return Effect.useSpan(
+    method,
+    {
+      kind: "client",
+      attributes: { "mcp.method.name": method, ...(server === undefined ? {} : { "mcp.server.name": server }) }
+    },
+    (span) =>
+      Effect.tap(Effect.withParentSpan(measured(span), span), ({ session }) =>
+        Effect.sync(() => {
+          if (server === undefined) span.attribute("mcp.server.name", session.serverInfo.name)
+          span.attribute("mcp.protocol.version", session.protocolVersion)
+          span.attribute("mcp.era", session.era)
+        }))
+  )
 }
 
 /** The request's options with `traceparent` (and `tracestate`) added to its `_meta`. */
@@ -283,11 +322,11 @@ const withTraceContext = (
 
 /** How a request ended: its outcome and `error.type`. */
 const outcomeOf = (
-  exit: Exit.Exit<Reply, McpError>,
+  exit: Exit.Exit<unknown, McpError>,
   method: string
 ): { readonly outcome: Outcome; readonly errorType?: string; readonly code?: number } => {
   if (Exit.isSuccess(exit)) {
-    return method === "tools/call" && exit.value.result.isError === true
+    return method === "tools/call" && (exit.value as Reply).result.isError === true
       ? { outcome: "tool_error", errorType: "tool_error" }
       : { outcome: "ok" }
   }
@@ -311,7 +350,7 @@ const outcomeOf = (
 }
 
 /** Sets the outcome attributes on the span, when there is one. */
-const annotate = (span: Tracer.Span | undefined, method: string, send: Effect.Effect<Reply, McpError>) =>
+const annotate = <A>(span: Tracer.Span | undefined, method: string, send: Effect.Effect<A, McpError>) =>
   span === undefined ? send : Effect.onExit(send, (exit) =>
     Effect.sync(() => {
       annotateSpan(span, outcomeOf(exit, method))
@@ -323,13 +362,16 @@ const annotateSpan = (span: Tracer.Span, ended: ReturnType<typeof outcomeOf>) =>
   if (ended.code !== undefined) span.attribute("rpc.response.status_code", String(ended.code))
 }
 
-/** Times the request and records its outcome in the metrics (and on the span, when there is one). */
-const record = (
+/**
+ * Times the request and records its outcome in the metrics (and on the span, when there is one),
+ * under the server `serverOf` names once it is over.
+ */
+const record = <A>(
   span: Tracer.Span | undefined,
   method: string,
-  server: string,
-  send: Effect.Effect<Reply, McpError>
-): Effect.Effect<Reply, McpError> =>
+  serverOf: (exit: Exit.Exit<A, McpError>) => string,
+  send: Effect.Effect<A, McpError>
+): Effect.Effect<A, McpError> =>
   Effect.flatMap(
     Clock.currentTimeNanos,
     (start) =>
@@ -337,7 +379,7 @@ const record = (
         Effect.flatMap(Clock.currentTimeNanos, (end) => {
           const ended = outcomeOf(exit, method)
           if (span !== undefined) annotateSpan(span, ended)
-          const labels = { "mcp.method.name": method, "mcp.server.name": server }
+          const labels = { "mcp.method.name": method, "mcp.server.name": serverOf(exit) }
           return Effect.all([
             Metric.update(Metric.withAttributes(requests, { ...labels, "mcp.outcome": ended.outcome }), 1),
             Metric.update(Metric.withAttributes(duration, labels), Number(end - start) / 1e9),

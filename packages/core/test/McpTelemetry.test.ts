@@ -263,6 +263,45 @@ describe("McpTelemetry", () => {
     }).pipe(traced(tracer, { spans: false }))
   })
 
+  it.effect("the handshake: a span and a request in the metrics for each step, named by its method", () => {
+    const { spans, tracer } = recording()
+    return Effect.gen(function*() {
+      const stateless = yield* McpClientTest.makeClient(metaServer("stateless"))
+      yield* stateless.listTools()
+      const stateful = yield* McpClientTest.makeClient(metaServer("stateful"))
+      yield* stateful.listTools()
+      const attributes = (span: Tracer.NativeSpan | undefined) => Object.fromEntries(span?.attributes ?? [])
+      const [discovered, refused] = mcpSpans(spans, "server/discover")
+      const [initialized] = mcpSpans(spans, "initialize")
+      // a 2026-07-28 server answers the probe: its session is opened by it
+      assert.strictEqual(discovered?.name, "server/discover")
+      assert.strictEqual(discovered?.kind, "client")
+      assert.deepStrictEqual(attributes(discovered), {
+        "mcp.method.name": "server/discover",
+        "mcp.outcome": "ok",
+        "mcp.server.name": "meta-stateless",
+        "mcp.protocol.version": "2026-07-28",
+        "mcp.era": "stateless"
+      })
+      // a stateful server refuses it, and the initialize that follows opens the session
+      assert.strictEqual(attributes(refused)["mcp.outcome"], "protocol_error")
+      assert.strictEqual(refused?.status._tag === "Ended" && refused.status.exit._tag, "Failure")
+      assert.deepStrictEqual(attributes(initialized), {
+        "mcp.method.name": "initialize",
+        "mcp.outcome": "ok",
+        "mcp.server.name": "meta-stateful",
+        "mcp.protocol.version": "2025-11-25",
+        "mcp.era": "stateful"
+      })
+      // started after the refused probe (spans are recorded as they start; the test clock does not move)
+      assert.isAbove(spans.indexOf(initialized!), spans.indexOf(refused!))
+      const handshakes = { "mcp.method.name": "initialize", "mcp.server.name": "meta-stateful", "mcp.outcome": "ok" }
+      assert.strictEqual(yield* count(McpTelemetry.requests, handshakes), 1)
+      const probe = { "mcp.method.name": "server/discover", "mcp.server.name": "meta-stateless", "mcp.outcome": "ok" }
+      assert.strictEqual(yield* count(McpTelemetry.requests, probe), 1)
+    }).pipe(traced(tracer))
+  })
+
   it.effect("a router names each span and metric after its server", () => {
     const { spans, tracer } = recording()
     return Effect.gen(function*() {

@@ -389,7 +389,8 @@ const establish = (
           patience: options.discoveryTimeout,
           logLevel: options.logLevel,
           handlers: options.handlers.requests,
-          maxInputRounds: options.maxInputRounds
+          maxInputRounds: options.maxInputRounds,
+          instrument: Telemetry.handshake(options.instrumentation)
         }),
         (negotiated) => ({
           ...negotiated,

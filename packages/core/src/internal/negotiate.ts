@@ -23,6 +23,7 @@ import type { Engine, RequestHandler } from "./engine.ts"
 import { connectStateful } from "./session.ts"
 import type { Session } from "./session.ts"
 import * as Stateless from "./stateless.ts"
+import type { HandshakeMethod } from "./telemetry.ts"
 
 /**
  * Which revision to speak: `"auto"` (the newest both sides speak), `"legacy"` (the stateful
@@ -56,6 +57,10 @@ export interface Options {
   readonly logLevel: McpSchema.LoggingLevel | undefined
   readonly handlers: ReadonlyMap<string, RequestHandler>
   readonly maxInputRounds: number
+  /** Wraps each step (telemetry's span and metrics); none by default. */
+  readonly instrument?:
+    | ((method: HandshakeMethod, step: Effect.Effect<Negotiated, McpError>) => Effect.Effect<Negotiated, McpError>)
+    | undefined
 }
 
 /** The `supported` list of an "unsupported protocol version" error (-32022). */
@@ -122,24 +127,33 @@ interface Steps {
   readonly stateless: (protocolVersion: McpSchema.StatelessProtocolVersion) => Effect.Effect<Negotiated, McpError>
 }
 
-/** The two ways to open a session; the negotiation's deadline bounds them. */
-const makeSteps = (engine: Engine, options: Options): Steps => ({
-  stateful: (protocolVersion) =>
-    Effect.map(
-      connectStateful(engine, {
-        clientInfo: options.clientInfo,
-        capabilities: options.capabilities,
-        timeout: undefined,
-        protocolVersion
-      }),
-      (session): Negotiated => ({ session, discovery: undefined })
-    ),
-  stateless: (protocolVersion) =>
-    Effect.map(
-      Stateless.connect(engine, { ...options, protocolVersion, timeout: undefined }),
-      (session): Negotiated => ({ session, discovery: session.result })
-    )
-})
+/** The two ways to open a session, each instrumented as its request; the negotiation's deadline bounds them. */
+const makeSteps = (engine: Engine, options: Options): Steps => {
+  const instrument = options.instrument ?? ((_method, step) => step)
+  return {
+    stateful: (protocolVersion) =>
+      instrument(
+        "initialize",
+        Effect.map(
+          connectStateful(engine, {
+            clientInfo: options.clientInfo,
+            capabilities: options.capabilities,
+            timeout: undefined,
+            protocolVersion
+          }),
+          (session): Negotiated => ({ session, discovery: undefined })
+        )
+      ),
+    stateless: (protocolVersion) =>
+      instrument(
+        "server/discover",
+        Effect.map(
+          Stateless.connect(engine, { ...options, protocolVersion, timeout: undefined }),
+          (session): Negotiated => ({ session, discovery: session.result })
+        )
+      )
+  }
+}
 
 /** A pinned stateless revision: discovery only, offered once more when the server names it in a -32022. */
 const pinned = (steps: Steps, preference: McpSchema.StatelessProtocolVersion) =>

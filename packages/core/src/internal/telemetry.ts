@@ -6,15 +6,28 @@
  * @internal
  */
 import * as Context from "effect/Context"
+import type * as Effect from "effect/Effect"
+import type { McpError } from "../McpError.ts"
 import type { Session } from "./session.ts"
 
 /**
- * What `McpTelemetry.layer` installs: a wrapper of each new session, and the name a router gave the
- * server (set by the router's member, so spans and metrics carry it).
+ * The requests that open a session: the stateful handshake, and the stateless era's discovery.
+ */
+export type HandshakeMethod = "initialize" | "server/discover"
+
+/**
+ * What `McpTelemetry.layer` installs: a wrapper of each new session, a wrapper of each step of the
+ * negotiation that opens one, and the name a router gave the server (set by the router's member, so
+ * spans and metrics carry it).
  */
 export interface Instrumentation {
   readonly server: string | undefined
   readonly session: (session: Session, server: string | undefined) => Session
+  readonly handshake: <A extends { readonly session: Session }>(
+    method: HandshakeMethod,
+    step: Effect.Effect<A, McpError>,
+    server: string | undefined
+  ) => Effect.Effect<A, McpError>
 }
 
 /**
@@ -38,3 +51,13 @@ export const forServer = (
   instrumentation: Instrumentation | undefined,
   server: string
 ): Instrumentation | undefined => instrumentation === undefined ? undefined : { ...instrumentation, server }
+
+/**
+ * The negotiation's wrapper of its steps: the installed instrumentation's, naming the server as a
+ * router does; none when telemetry is not installed.
+ */
+export const handshake = (instrumentation: Instrumentation | undefined) =>
+  instrumentation === undefined
+    ? undefined
+    : <A extends { readonly session: Session }>(method: HandshakeMethod, step: Effect.Effect<A, McpError>) =>
+      instrumentation.handshake(method, step, instrumentation.server)
