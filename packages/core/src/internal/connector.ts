@@ -187,9 +187,8 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
   const memory = shared(options)
 
   /** One attempt, in a child scope of the client's that is closed again if the attempt fails. */
-  const open = Effect.gen(function*() {
-    const scope = yield* Scope.fork(clientScope)
-    return yield* Effect.gen(function*() {
+  const open = inChildScope(clientScope, (scope) =>
+    Effect.gen(function*() {
       const remembered = verdict === undefined ? yield* memory.recall : undefined
       const preference = verdict ?? remembered ?? options.preference
       const { discovery, engine, session } = yield* remembered === undefined
@@ -212,11 +211,7 @@ export const make = Effect.fnUntraced(function*(options: Options): Effect.fn.Ret
         closed: closedOf(engine.closed, () => retired.has(scope)),
         tools: ToolTable.make(session.era === "stateless" ? options.transport.unroutable : undefined)
       } satisfies Connected
-    }).pipe(
-      Scope.provide(scope),
-      Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
-    )
-  })
+    }))
 
   const onConnectionLost = (scope: Scope.Closeable, error: McpError): Effect.Effect<void> =>
     Effect.gen(function*() {
@@ -354,14 +349,20 @@ const shared = (options: Options): Memory => {
   }
 }
 
+/** Runs `f` in a new child scope of `parent`, which is closed again if it fails. */
+const inChildScope = <A, E, R>(
+  parent: Scope.Scope,
+  f: (scope: Scope.Closeable) => Effect.Effect<A, E, R>
+): Effect.Effect<A, E, Exclude<R, Scope.Scope>> =>
+  Effect.flatMap(Scope.fork(parent), (scope) =>
+    f(scope).pipe(
+      Scope.provide(scope),
+      Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(scope, exit) : Effect.void)
+    ))
+
 /** Runs `effect` in a child scope of the current one, closed if it fails. */
 const isolated = <A, E>(effect: Effect.Effect<A, E, Scope.Scope>): Effect.Effect<A, E, Scope.Scope> =>
-  Effect.flatMap(Effect.scope, (outer) =>
-    Effect.flatMap(Scope.fork(outer), (inner) =>
-      effect.pipe(
-        Scope.provide(inner),
-        Effect.onExit((exit) => Exit.isFailure(exit) ? Scope.close(inner, exit) : Effect.void)
-      )))
+  Effect.flatMap(Effect.scope, (outer) => inChildScope(outer, () => effect))
 
 /** Opens an engine over a connection and negotiates a session on it. */
 const establish = (
