@@ -78,7 +78,13 @@ export interface Options {
   readonly url: string | URL
   /** Headers sent with every request (after authorization's, which they cannot override). */
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** How long to wait for the response headers of each HTTP request. Default: 30 seconds. */
+  /**
+   * How long to wait for the response headers of an HTTP request that carries no MCP request: a
+   * notification, a response to the server, the GET stream, the DELETE at close. An MCP request is
+   * bounded by the client's timeout for it instead (`McpClient` `timeout`, default 5 minutes), which
+   * closes its reply when it runs out: a JSON answer's headers come with its result, so a tool that
+   * works longer than this still answers a call the client waits for. Default: 30 seconds.
+   */
   readonly timeout?: Duration.Input | undefined
   /** Retries of transient failures for requests that are safe to repeat; `false` for none. Default: 3, from 200 ms, doubling. */
   readonly retry?: Schedule.Schedule<unknown, McpError.McpTransportError> | false | undefined

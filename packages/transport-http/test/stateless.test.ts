@@ -396,14 +396,27 @@ describe("2026-07-28 over HTTP, faults (second review)", () => {
       })
       const sent: Array<Sent> = []
       const context = yield* Layer.build(
-        McpHttpTransport.layer({ url: server.url, timeout: "1 second" }).pipe(
-          Layer.provide(recordingHttp((request) => sent.push(request)))
-        )
+        McpHttpTransport.layer({ url: server.url }).pipe(Layer.provide(recordingHttp((request) => sent.push(request))))
       )
-      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      const client = yield* McpClient.make({ timeout: "1 second" }).pipe(Effect.provide(context))
       const error = yield* client.readResource("memo://slow").pipe(Effect.flip)
-      assert.instanceOf(error, McpError.McpTransportError)
+      assert.instanceOf(error, McpError.McpTimeoutError)
       assert.lengthOf(posts(sent, "resources/read"), 1)
+    }).pipe(Effect.scoped))
+
+  it.live("the client's timeout bounds a request, not the transport's: a JSON answer after it is the answer", () =>
+    Effect.gen(function*() {
+      // a JSON answer's headers come with the result: a tool working longer than the transport's
+      // timeout is still answered while the client waits for it
+      const server = yield* faultyServer((_message, _res, reply) => {
+        setTimeout(() => reply({ contents: [{ uri: "memo://slow", text: "done" }] }), 1500)
+      })
+      const context = yield* Layer.build(McpHttpTransport.layer({ url: server.url, timeout: "1 second" }).pipe(
+        Layer.provide(recordingHttp(() => {}))
+      ))
+      const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
+      const contents = yield* client.readResource("memo://slow")
+      assert.deepStrictEqual(contents, [{ uri: "memo://slow", text: "done" }])
     }).pipe(Effect.scoped))
 
   it.live("a subscription the server refuses with 403 ends with that error instead of retrying", () =>

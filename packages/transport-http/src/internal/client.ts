@@ -1,9 +1,9 @@
 /**
  * HTTP requests as both HTTP transports send them: the configured headers and the `McpAuth`
  * credentials, one more try when the hook answers a 401/403 challenge with `true`, and a deadline
- * for the response headers. A request that could not be made, or whose connection was reset, fails
- * as {@link Transient} (worth another try); a missed deadline does not (the server may be working on
- * it). Errors show a URL as {@link shown} does: never the password it may hold. Also the one way
+ * for the response headers (unless the MCP request it carries has its own: see {@link Attempt}). A
+ * request that could not be made, or whose connection was reset, fails as {@link Transient} (worth
+ * another try); a missed deadline does not (the server may be working on it). Errors show a URL as {@link shown} does: never the password it may hold. Also the one way
  * both transports' services are built.
  *
  * @internal
@@ -45,19 +45,34 @@ export interface Services {
 export type Build = (headers: Record<string, string>) => HttpClientRequest.HttpClientRequest
 
 /**
+ * How one HTTP request is sent.
+ */
+export interface Attempt {
+  /**
+   * The scope the request lives in (`HttpClient.withScope`) until it closes, which is then the only
+   * abort: reading the body to its end and dropping the scope aborts nothing.
+   */
+  readonly scope?: Scope.Scope | undefined
+  /**
+   * `false` for a POST that carries an MCP request: the client's timeout for that request already
+   * bounds it (a missed one settles the exchange, which closes the reply and aborts the POST), and a
+   * JSON answer's headers come only with the result, so a tool that works longer than the transport's
+   * `timeout` would fail a call the client still waits for. It also spares the race and the timer a
+   * deadline costs on every call. Default: `true`, the transport's `timeout`.
+   */
+  readonly deadline?: boolean | undefined
+}
+
+/**
  * Sends HTTP requests with authorization.
  */
 export interface Client {
-  /**
-   * Sends one `method` request to `url`, built from the headers it goes out with. With a `scope`, the
-   * request lives until that scope closes (`HttpClient.withScope`), and closing it is the only abort:
-   * reading the body to its end and dropping the scope aborts nothing.
-   */
+  /** Sends one `method` request to `url`, built from the headers it goes out with. */
   readonly attempt: (
     method: string,
     url: string,
     build: Build,
-    scope?: Scope.Scope
+    options?: Attempt
   ) => Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient>
   /** {@link attempt}, with a transient failure as the error it is. */
   readonly execute: (
@@ -68,7 +83,8 @@ export interface Client {
 }
 
 /**
- * A client for requests with the configured headers, answered within `timeout`. A 401 or 403 goes
+ * A client for requests with the configured headers, answered within `timeout` (unless
+ * {@link Attempt} says the request has a deadline of its own). A 401 or 403 goes
  * to the hook's `onChallenge`, and the request is sent again while it says so (at most
  * `McpAuth.maxChallenges` times).
  */
@@ -82,36 +98,35 @@ export const make = (services: Services, options: {
   /** Without a scope, Effect aborts the request on interruption and when a streamed body ends. */
   const executeIn = (request: HttpClientRequest.HttpClientRequest, scope: Scope.Scope | undefined) =>
     scope === undefined ? http.execute(request) : Scope.provide(scoped.execute(request), scope)
-  const once = (request: McpAuth.Request, build: Build, scope: Scope.Scope | undefined) =>
+  const withDeadline = <A>(url: string, sent: Effect.Effect<A, McpTransportError | Transient>) =>
+    Effect.timeoutOrElse(sent, {
+      duration: options.timeout,
+      orElse: () => Effect.fail(failure(`no response from ${shown(url)} within ${Duration.format(options.timeout)}`))
+    })
+  const once = (request: McpAuth.Request, build: Build, attempt: Attempt | undefined) =>
     Effect.flatMap(
       Headers.authorized(auth, request, options.headers),
-      (headers) =>
-        executeIn(build(headers), scope).pipe(
-          Effect.mapError((cause): McpTransportError | Transient => ({
-            _tag: "Transient",
-            error: requestFailed(request.url, cause)
-          })),
-          Effect.timeoutOrElse({
-            duration: options.timeout,
-            orElse: () =>
-              Effect.fail(failure(`no response from ${shown(request.url)} within ${Duration.format(options.timeout)}`))
-          }),
-          (sent) =>
-            observe === undefined ?
-              sent :
-              Effect.tap(sent, (response) => observe({ request, status: response.status, headers: response.headers }))
+      (headers) => {
+        const sent = Effect.mapError(
+          executeIn(build(headers), attempt?.scope),
+          (cause): McpTransportError | Transient => ({ _tag: "Transient", error: requestFailed(request.url, cause) })
         )
+        const bounded = attempt?.deadline === false ? sent : withDeadline(request.url, sent)
+        return observe === undefined ?
+          bounded :
+          Effect.tap(bounded, (response) => observe({ request, status: response.status, headers: response.headers }))
+      }
     )
   const challenged = (
     request: McpAuth.Request,
     build: Build,
-    attempt: number,
-    scope: Scope.Scope | undefined
+    count: number,
+    attempt: Attempt | undefined
   ): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError | Transient> =>
     Effect.flatMap(
-      once(request, build, scope),
+      once(request, build, attempt),
       (response) =>
-        (response.status !== 401 && response.status !== 403) || attempt > McpAuth.maxChallenges
+        (response.status !== 401 && response.status !== 403) || count > McpAuth.maxChallenges
           ? Effect.succeed(response)
           : auth.onChallenge({
             status: response.status,
@@ -119,18 +134,18 @@ export const make = (services: Services, options: {
             wwwAuthenticate: response.headers["www-authenticate"],
             request,
             headers: response.headers,
-            attempt
+            attempt: count
           }).pipe(
             Effect.mapError((reason) => new McpTransportError({ reason })),
             Effect.flatMap((retry) =>
               retry
                 // the refused response's body is read before the retry, so its connection is free again
-                ? Effect.andThen(Effect.ignore(response.text), challenged(request, build, attempt + 1, scope))
+                ? Effect.andThen(Effect.ignore(response.text), challenged(request, build, count + 1, attempt))
                 : Effect.succeed(response)
             )
           )
     )
-  const attempt: Client["attempt"] = (method, url, build, scope) => challenged({ method, url }, build, 1, scope)
+  const attempt: Client["attempt"] = (method, url, build, options) => challenged({ method, url }, build, 1, options)
   return { attempt, execute: (method, url, build) => Effect.mapError(attempt(method, url, build), untransient) }
 }
 

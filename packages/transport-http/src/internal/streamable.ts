@@ -22,7 +22,6 @@ import type * as HttpClientResponse from "effect/http/HttpClientResponse"
 import * as Predicate from "effect/Predicate"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
-import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { Options } from "../McpHttpTransport.ts"
 import * as Body from "./body.ts"
@@ -92,7 +91,11 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
     /** The reply to a request, read from `body`: its response is aborted if the reply stops early. */
     const reply = (message: RequestMessage, route: Route, body: Body.Body) =>
       Effect.gen(function*() {
-        const response = yield* post(message, route, answersWithStreams ? body.scope : undefined)
+        const response = yield* post(message, route, {
+          scope: answersWithStreams ? body.scope : undefined,
+          // the client's timeout for the request bounds it (see `Client.Attempt`)
+          deadline: false
+        })
         const stateless = route.era === "stateless"
         if (Client.isOk(response)) {
           answersWithStreams = Client.isEventStream(response)
@@ -152,8 +155,8 @@ const retryOf = (options: Options) =>
 
 /**
  * POSTs a message with its session and routing headers. Transient failures (and 502, 503, 504) are
- * retried on the schedule when the route says the message may be sent again. With a `scope`, the
- * request lives until it closes (see `Client.attempt`).
+ * retried on the schedule when the route says the message may be sent again. `attempt` says how each
+ * try is sent (`Client.Attempt`).
  */
 const makePost = (
   client: Client.Client,
@@ -165,7 +168,7 @@ const makePost = (
 (
   message: OutgoingMessage,
   route: Route,
-  scope?: Scope.Scope
+  attempt?: Client.Attempt
 ): Effect.Effect<HttpClientResponse.HttpClientResponse, McpTransportError> =>
   Effect.suspend(() => {
     session.sending(route)
@@ -178,7 +181,7 @@ const makePost = (
           accept: "application/json, text/event-stream"
         }),
         HttpClientRequest.bodyText(JSON.stringify(message), "application/json")
-      ), scope).pipe(
+      ), attempt).pipe(
         Effect.flatMap((response) =>
           TRANSIENT_STATUS.has(response.status)
             ? Effect.flatMap(
