@@ -242,26 +242,60 @@ export const fromReplies = (connection: McpReplies): McpConnection => ({
   incoming: connection.incoming,
   request: (message, route, exchange) =>
     Effect.suspend(() => {
-      let answered = false
-      // the last message that was not the answer: what the server said instead, for the error
-      let other: unknown = undefined
+      const reader = readReply(message, route, exchange)
       return connection.request(message, route).pipe(
         Stream.interruptWhen(exchange.settled),
-        Stream.runForEach((reply) => {
-          if (!answered && isResponseTo(reply, message.id)) answered = true
-          else other = reply
-          return exchange.reply(reply)
-        }),
-        Effect.andThen(Effect.suspend(() =>
-          answered ? Effect.void : Effect.fail(
-            new McpTransportError({
-              reason: new ConnectionClosed({ description: unanswered(route.method, other), streamEnded: true })
-            })
-          )
-        ))
+        Stream.runForEach(reader.take),
+        Effect.andThen(reader.end)
       )
     })
 })
+
+/**
+ * How a request-scoped transport hands a request's reply to its exchange, however it reads it (a
+ * stream, or a JSON body read whole).
+ *
+ * @stability experimental
+ * @category models
+ * @since 0.3.0
+ */
+export interface ReplyReader {
+  /** Hands one message of the reply to the exchange. */
+  readonly take: (message: unknown) => Effect.Effect<void, McpTransportError>
+  /**
+   * For when the reply is over: fails with `ConnectionClosed` (`streamEnded`) when none of its
+   * messages was the response, saying what the server sent instead.
+   */
+  readonly end: Effect.Effect<void, McpTransportError>
+}
+
+/**
+ * The reader of one request's reply, as {@link fromReplies} reads each reply stream: for a
+ * transport that implements {@link McpConnection} itself.
+ *
+ * @stability experimental
+ * @category constructors
+ * @since 0.3.0
+ */
+export const readReply = (message: RequestMessage, route: Route, exchange: Exchange): ReplyReader => {
+  let answered = false
+  // the last message that was not the answer: what the server said instead, for the error
+  let other: unknown = undefined
+  return {
+    take: (reply) => {
+      if (!answered && isResponseTo(reply, message.id)) answered = true
+      else other = reply
+      return exchange.reply(reply)
+    },
+    end: Effect.suspend(() =>
+      answered ? Effect.void : Effect.fail(
+        new McpTransportError({
+          reason: new ConnectionClosed({ description: unanswered(route.method, other), streamEnded: true })
+        })
+      )
+    )
+  }
+}
 
 /** Why a request's answer ended without its response, in plain words. */
 const unanswered = (method: string, other: unknown): string => {

@@ -411,9 +411,11 @@ describe("2026-07-28 over HTTP, faults (second review)", () => {
       const server = yield* faultyServer((_message, _res, reply) => {
         setTimeout(() => reply({ contents: [{ uri: "memo://slow", text: "done" }] }), 1500)
       })
-      const context = yield* Layer.build(McpHttpTransport.layer({ url: server.url, timeout: "1 second" }).pipe(
-        Layer.provide(recordingHttp(() => {}))
-      ))
+      const context = yield* Layer.build(
+        McpHttpTransport.layer({ url: server.url, timeout: "1 second" }).pipe(
+          Layer.provide(recordingHttp(() => {}))
+        )
+      )
       const client = yield* McpClient.make({ timeout: "10 seconds" }).pipe(Effect.provide(context))
       const contents = yield* client.readResource("memo://slow")
       assert.deepStrictEqual(contents, [{ uri: "memo://slow", text: "done" }])

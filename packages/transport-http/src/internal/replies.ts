@@ -31,15 +31,17 @@ export interface Hints {
  */
 export interface Replies {
   /**
-   * The messages of the response to a POST, whose `body` it reads; `done` says which message ends the
-   * exchange (the stream ends with it, and a drain reads the rest of the body).
+   * Hands each message of the response to a POST to `take`, reading its `body`: a JSON body read
+   * whole, or an SSE stream up to the message `done` says ends the exchange (a drain reads the rest
+   * of the body).
    */
-  readonly messages: (
+  readonly deliver: (
     response: HttpClientResponse.HttpClientResponse,
     done: (message: unknown) => boolean,
     resumable: boolean,
-    body: Body.Body
-  ) => Stream.Stream<unknown, McpTransportError>
+    body: Body.Body,
+    take: (message: unknown) => Effect.Effect<void, McpTransportError>
+  ) => Effect.Effect<void, McpTransportError>
   /**
    * The messages of an SSE response, resumed while `done` has not said the exchange is over; with the
    * `body` of a POST, ended at the answer as in `messages`.
@@ -65,20 +67,24 @@ export const make = (options: {
 }): Replies => {
   const { url } = options
 
-  /** The messages of a JSON body (one message, or a batch); a body that is not JSON fails the request. */
+  /**
+   * The messages of a JSON body (one message, or a batch) to `take`; a body that is not JSON fails the
+   * request. No stream: this is every call's path with a server that answers in JSON.
+   */
   const json = (
     response: HttpClientResponse.HttpClientResponse,
-    body: Body.Body
-  ): Stream.Stream<unknown, McpTransportError> =>
-    Stream.unwrap(
-      Effect.map(Effect.mapError(response.text, (error) => Client.requestFailed(url, error)), (text) => {
-        body.end()
-        if (text.trim().length === 0) return Stream.empty
-        const parsed = parseFrame(text)
-        if (Result.isFailure(parsed)) return Stream.fail(new McpTransportError({ reason: parsed.failure }))
-        return Stream.fromIterable(Array.isArray(parsed.success) ? parsed.success : [parsed.success])
-      })
-    )
+    body: Body.Body,
+    take: (message: unknown) => Effect.Effect<void, McpTransportError>
+  ): Effect.Effect<void, McpTransportError> =>
+    Effect.flatMap(Effect.mapError(response.text, (error) => Client.requestFailed(url, error)), (text) => {
+      body.end()
+      if (text.trim().length === 0) return Effect.void
+      const parsed = parseFrame(text)
+      if (Result.isFailure(parsed)) return Effect.fail(new McpTransportError({ reason: parsed.failure }))
+      return Array.isArray(parsed.success)
+        ? Effect.forEach(parsed.success, take, { discard: true })
+        : take(parsed.success)
+    })
 
   const events: Replies["events"] = (first, done, hints, resumable, body) =>
     Stream.suspend(() => {
@@ -115,12 +121,12 @@ export const make = (options: {
 
   return {
     events,
-    messages: (response, done, resumable, body) => {
-      if (response.status === 202 || response.status === 204) return Stream.empty
+    deliver: (response, done, resumable, body, take) => {
+      if (response.status === 202 || response.status === 204) return Effect.void
       if (Client.isEventStream(response)) {
-        return events(response, done, { retryMillis: options.reconnectDelay }, resumable, body)
+        return Stream.runForEach(events(response, done, { retryMillis: options.reconnectDelay }, resumable, body), take)
       }
-      return json(response, body)
+      return json(response, body, take)
     }
   }
 }

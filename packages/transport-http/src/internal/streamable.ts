@@ -6,10 +6,13 @@
  * @internal
  */
 import { HttpStatus, McpTransportError } from "@effect-mcp/core/McpError"
-import { excerpt, fromReplies, isResponseTo, parseFrame } from "@effect-mcp/core/McpTransport"
+import { excerpt, isResponseTo, parseFrame, readReply } from "@effect-mcp/core/McpTransport"
 import type {
+  Exchange,
+  McpConnection,
   NotificationMessage,
   OutgoingMessage,
+  ReplyReader,
   RequestMessage,
   Route,
   Service
@@ -88,8 +91,8 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
     // cost: an SSE body read without the scope is aborted after its end, which keeps its connection.
     let answersWithStreams = true
 
-    /** The reply to a request, read from `body`: its response is aborted if the reply stops early. */
-    const reply = (message: RequestMessage, route: Route, body: Body.Body) =>
+    /** Sends a request and hands its reply, read from `body`, to the reader. */
+    const answer = (message: RequestMessage, route: Route, reader: ReplyReader, body: Body.Body) =>
       Effect.gen(function*() {
         const response = yield* post(message, route, {
           scope: answersWithStreams ? body.scope : undefined,
@@ -99,22 +102,27 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         const stateless = route.era === "stateless"
         if (Client.isOk(response)) {
           answersWithStreams = Client.isEventStream(response)
-          return replies.messages(response, (reply) => isResponseTo(reply, message.id), !stateless, body)
+          const done = (reply: unknown) => isResponseTo(reply, message.id)
+          return yield* Effect.andThen(replies.deliver(response, done, !stateless, body, reader.take), reader.end)
         }
         // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
         const refused = response.status === 401 || response.status === 403
         if (!stateless || refused || response.status < 400 || response.status >= 500) {
           return yield* session.statusError(response, url)
         }
-        return Stream.succeed(yield* errorBody(response, message.id, url))
+        return yield* Effect.andThen(reader.take(yield* errorBody(response, message.id, url)), reader.end)
       })
 
-    const request = (message: RequestMessage, route: Route): Stream.Stream<unknown, McpTransportError> =>
-      Stream.unwrap(Effect.flatMap(Body.make, (body) =>
-        reply(message, route, body).pipe(
-          Effect.onError(() => body.release),
-          Effect.map((stream) => Stream.ensuring(stream, body.release))
-        )))
+    /**
+     * A request, given up once the exchange is settled (answered, or the client's timeout): the body
+     * is aborted unless it was read to its end or handed to a drain.
+     */
+    const request = (message: RequestMessage, route: Route, exchange: Exchange) =>
+      Effect.raceFirst(
+        Effect.flatMap(Body.make, (body) =>
+          Effect.ensuring(answer(message, route, readReply(message, route, exchange), body), body.release)),
+        exchange.settled
+      )
 
     const send = (message: OutgoingMessage, route: Route): Effect.Effect<void, McpTransportError> =>
       Effect.flatMap(post(message, route), (response) =>
@@ -132,7 +140,7 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         : Effect.void
     )
 
-    return fromReplies({
+    const connection: McpConnection = {
       send,
       request,
       // in 2026-07-28 closing the response stream is the cancellation: nothing more is sent
@@ -145,7 +153,8 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         reconnectDelay,
         get: get({ accept: "text/event-stream" })
       })
-    })
+    }
+    return connection
   })
 
 const retryOf = (options: Options) =>
