@@ -32,19 +32,20 @@ export interface Hints {
 export interface Replies {
   /**
    * Hands each message of the response to a POST to `take`, reading its `body`: a JSON body read
-   * whole, or an SSE stream up to the message `done` says ends the exchange (a drain reads the rest
-   * of the body).
+   * whole, or (`streamed`: its content type is `text/event-stream`, which the caller looked up once:
+   * every look at a response's headers copies them) an SSE stream up to the message `done` says ends
+   * the exchange (a drain reads the rest of the body).
    */
-  readonly deliver: (
-    response: HttpClientResponse.HttpClientResponse,
-    done: (message: unknown) => boolean,
-    resumable: boolean,
-    body: Body.Body,
-    take: (message: unknown) => Effect.Effect<void, McpTransportError>
-  ) => Effect.Effect<void, McpTransportError>
+  readonly deliver: (response: HttpClientResponse.HttpClientResponse, reading: {
+    readonly streamed: boolean
+    readonly done: (message: unknown) => boolean
+    readonly resumable: boolean
+    readonly body: Body.Body
+    readonly take: (message: unknown) => Effect.Effect<void, McpTransportError>
+  }) => Effect.Effect<void, McpTransportError>
   /**
    * The messages of an SSE response, resumed while `done` has not said the exchange is over; with the
-   * `body` of a POST, ended at the answer as in `messages`.
+   * `body` of a POST, ended at the answer as in `deliver`.
    */
   readonly events: (
     response: HttpClientResponse.HttpClientResponse,
@@ -121,9 +122,9 @@ export const make = (options: {
 
   return {
     events,
-    deliver: (response, done, resumable, body, take) => {
+    deliver: (response, { body, done, resumable, streamed, take }) => {
       if (response.status === 202 || response.status === 204) return Effect.void
-      if (Client.isEventStream(response)) {
+      if (streamed) {
         return Stream.runForEach(events(response, done, { retryMillis: options.reconnectDelay }, resumable, body), take)
       }
       return json(response, body, take)

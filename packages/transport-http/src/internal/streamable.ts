@@ -101,9 +101,13 @@ const connectWith = (services: Client.Services, options: Options, routing: Retur
         })
         const stateless = route.era === "stateless"
         if (Client.isOk(response)) {
-          answersWithStreams = Client.isEventStream(response)
+          const streamed = Client.isEventStream(response)
+          answersWithStreams = streamed
           const done = (reply: unknown) => isResponseTo(reply, message.id)
-          return yield* Effect.andThen(replies.deliver(response, done, !stateless, body, reader.take), reader.end)
+          return yield* Effect.andThen(
+            replies.deliver(response, { streamed, done, resumable: !stateless, body, take: reader.take }),
+            reader.end
+          )
         }
         // authorization failures stay HTTP statuses in every era: the JSON-RPC error of a 401 says no more
         const refused = response.status === 401 || response.status === 403
