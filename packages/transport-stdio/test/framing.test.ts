@@ -1,9 +1,10 @@
 import { MalformedMessage, McpTransportError, MessageTooLarge } from "@effect-mcp/core/McpError"
+import { parseFrame } from "@effect-mcp/core/McpTransport"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { decodeLines, DEFAULT_MAX_MESSAGE_BYTES, frameLines } from "../src/internal/framing.ts"
+import { decodeLines, DEFAULT_MAX_MESSAGE_BYTES, frameLines, makeFramer } from "../src/internal/framing.ts"
 
 const encoder = new TextEncoder()
 
@@ -197,6 +198,20 @@ describe("decodeLines", () => {
       assert.strictEqual(message.id, 1)
       assert.isTrue(message.result.text === body)
     }))
+
+  it("holds no chunk of a line that spans several: a producer may reuse its buffer once it was pushed", () => {
+    // a long line's pieces are decoded as they arrive, so that its chunks are not all kept until it ends
+    const framer = makeFramer(1024, parseFrame)
+    const bytes = encoder.encode("{\"text\":\"é日本😀 naïve\"}\r\n{\"id\":2}\n")
+    const reused = new Uint8Array(3)
+    for (let offset = 0; offset < bytes.length; offset += reused.length) {
+      const piece = bytes.subarray(offset, offset + reused.length)
+      reused.fill(0x20)
+      reused.set(piece)
+      assert.isTrue(framer.push(reused.subarray(0, piece.length)))
+    }
+    assert.deepStrictEqual(framer.take(), [{ text: "é日本😀 naïve" }, { id: 2 }])
+  })
 
   it.effect("20 000 small messages in 4 KiB chunks", () =>
     Effect.gen(function*() {
