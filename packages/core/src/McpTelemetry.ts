@@ -18,7 +18,8 @@
  * (`Tracer.DisablePropagation`, or `References.TracerEnabled` off) adds nothing.
  *
  * **Metrics**: {@link requests} (by method, server and outcome), {@link errors} (by method, server and
- * `error.type`) and {@link duration} (seconds, by method and server).
+ * `error.type`), {@link duration} (seconds, by method and server) and {@link sessionDuration} (seconds,
+ * by server, revision and era, with `error.type` for a session whose connection was lost).
  *
  * **Off the hot path.** Effect has no "no tracer" state: its default tracer (`Tracer.nativeTracer`)
  * still makes a span object for every `withSpan`, metrics always count, and a `traceparent` from the
@@ -59,14 +60,16 @@
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
+import type * as Scope from "effect/Scope"
 import * as Tracer from "effect/Tracer"
 import type { Reply, RequestOptions, Session } from "./internal/session.ts"
 import type * as Telemetry from "./internal/telemetry.ts"
-import type { McpError } from "./McpError.ts"
+import type { McpError, McpTransportError } from "./McpError.ts"
 
 // -----------------------------------------------------------------------------
 // Models
@@ -100,7 +103,7 @@ export interface Options {
   readonly spans?: boolean | undefined
   /** `traceparent` / `tracestate` in each request's `_meta` (needs `spans`). Default: `true`. */
   readonly propagate?: boolean | undefined
-  /** The `requests`, `errors` and `duration` metrics. Default: `true`. */
+  /** The `requests`, `errors`, `duration` and `sessionDuration` metrics. Default: `true`. */
   readonly metrics?: boolean | undefined
 }
 
@@ -157,6 +160,22 @@ export const duration: Metric.Histogram<number> = Metric.histogram("mcp.client.o
   description: "Duration of MCP requests as the client saw them",
   attributes: { unit: "s" },
   boundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]
+})
+
+/**
+ * How long sessions lasted, in seconds, by `mcp.server.name`, `mcp.protocol.version` and `mcp.era`, and
+ * `error.type` (the reason, such as `ProcessExited` or `ConnectionClosed`) for a session whose
+ * connection was lost (OpenTelemetry's `mcp.client.session.duration`). Recorded when the session ends:
+ * the client closes, its connection is lost (a reconnection is a new session), or the server expired it.
+ *
+ * @stability experimental
+ * @category metrics
+ * @since 0.3.0
+ */
+export const sessionDuration: Metric.Histogram<number> = Metric.histogram("mcp.client.session.duration", {
+  description: "Duration of MCP sessions as the client saw them",
+  attributes: { unit: "s" },
+  boundaries: [0.1, 1, 10, 60, 300, 900, 1800, 3600, 14_400, 43_200, 86_400]
 })
 
 // -----------------------------------------------------------------------------
@@ -216,10 +235,11 @@ const make = (options: Options | undefined): Telemetry.Instrumentation => {
   }
   return {
     server: undefined,
-    session: (session, server) => ({
-      ...session,
-      request: instrumented(config, session, server ?? session.serverInfo.name)
-    }),
+    session: (session, server, closed) => {
+      const name = server ?? session.serverInfo.name
+      const wrapped: Session = { ...session, request: instrumented(config, session, name) }
+      return config.metrics ? Effect.as(timeSession(session, name, closed), wrapped) : Effect.succeed(wrapped)
+    },
     handshake: (method, step, server) => handshake(config, method, step, server)
   }
 }
@@ -303,6 +323,40 @@ const handshake = <A extends { readonly session: Session }>(
         }))
   )
 }
+
+/**
+ * Records the session's duration in {@link sessionDuration} when its scope closes, with the reason its
+ * connection was lost, if it was.
+ */
+const timeSession = (
+  session: Session,
+  server: string,
+  closed: Deferred.Deferred<never, McpTransportError>
+): Effect.Effect<void, never, Scope.Scope> =>
+  Effect.flatMap(
+    Clock.currentTimeNanos,
+    (start) =>
+      Effect.addFinalizer(() =>
+        Effect.flatMap(Effect.zip(Clock.currentTimeNanos, lostWith(closed)), ([end, lost]) => {
+          const attributes = {
+            "mcp.server.name": server,
+            "mcp.protocol.version": session.protocolVersion,
+            "mcp.era": session.era,
+            ...(lost === undefined ? {} : { "error.type": lost })
+          }
+          return Metric.update(Metric.withAttributes(sessionDuration, attributes), Number(end - start) / 1e9)
+        })
+      )
+  )
+
+/** Why the connection ended, when it was lost: the reason of the error it ended with (none when closed). */
+const lostWith = (closed: Deferred.Deferred<never, McpTransportError>): Effect.Effect<string | undefined> =>
+  Deferred.isDoneUnsafe(closed)
+    ? Effect.map(
+      Effect.flip(Deferred.await(closed)),
+      (error) => error.reason._tag === "ClientClosed" ? undefined : error.reason._tag
+    )
+    : Effect.succeed(undefined)
 
 /** The request's options with `traceparent` (and `tracestate`) added to its `_meta`. */
 const withTraceContext = (

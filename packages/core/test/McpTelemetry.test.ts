@@ -263,6 +263,53 @@ describe("McpTelemetry", () => {
     }).pipe(traced(tracer, { spans: false }))
   })
 
+  it.effect("a session's duration when it ends, with error.type when its connection was lost", () => {
+    const { tracer } = recording()
+    const sessions = Effect.map(
+      Metric.snapshot,
+      (all) => all.filter((metric) => metric.id === "mcp.client.session.duration" && metric.type === "Histogram")
+    )
+    return Effect.gen(function*() {
+      // closed by the client, 90 seconds after it connected
+      yield* Effect.scoped(Effect.gen(function*() {
+        const client = yield* McpClientTest.makeClient(metaServer("stateless"))
+        yield* client.callToolRaw("meta")
+        yield* TestClock.adjust("90 seconds")
+      }))
+      const [closed, ...others] = yield* sessions
+      assert.lengthOf(others, 0)
+      assert.deepStrictEqual(closed!.attributes, {
+        unit: "s",
+        "mcp.server.name": "meta-stateless",
+        "mcp.protocol.version": "2026-07-28",
+        "mcp.era": "stateless"
+      })
+      const closedState = closed!.state as Metric.HistogramState
+      assert.strictEqual(closedState.count, 1)
+      assert.strictEqual(closedState.sum, 90)
+      // lost: the server closes the connection when it is called
+      const error = yield* Effect.scoped(Effect.gen(function*() {
+        const server = ScriptedPeer.serve({
+          onMessage: (message, peer) => message.method === "tools/call" ? peer.close : Effect.void
+        })
+        const client = yield* McpClient.make({ reconnect: false }).pipe(Effect.provide(McpQueueTransport.layer(server)))
+        yield* TestClock.adjust("5 seconds")
+        return yield* Effect.flip(client.callToolRaw("any"))
+      }))
+      assert.strictEqual(error._tag, "McpTransportError")
+      const lost = (yield* sessions).filter((metric) => metric.attributes?.["error.type"] !== undefined)
+      assert.lengthOf(lost, 1)
+      assert.deepStrictEqual(lost[0]!.attributes, {
+        unit: "s",
+        "mcp.server.name": "scripted",
+        "mcp.protocol.version": "2025-11-25",
+        "mcp.era": "stateful",
+        "error.type": error._tag === "McpTransportError" ? error.reason._tag : ""
+      })
+      assert.strictEqual((lost[0]!.state as Metric.HistogramState).sum, 5)
+    }).pipe(traced(tracer, { spans: false }))
+  })
+
   it.effect("the handshake: a span and a request in the metrics for each step, named by its method", () => {
     const { spans, tracer } = recording()
     return Effect.gen(function*() {

@@ -381,7 +381,7 @@ const establish = (
       firstId
     }),
     (engine) =>
-      Effect.map(
+      Effect.flatMap(
         negotiate(engine, {
           preference,
           clientInfo: options.clientInfo,
@@ -393,11 +393,11 @@ const establish = (
           maxInputRounds: options.maxInputRounds,
           instrument: Telemetry.handshake(options.instrumentation)
         }),
-        (negotiated) => ({
-          ...negotiated,
-          session: Telemetry.instrument(options.instrumentation, negotiated.session),
-          engine
-        })
+        (negotiated) =>
+          Effect.map(
+            Telemetry.instrument(options.instrumentation, negotiated.session, engine.closed),
+            (session) => ({ ...negotiated, session, engine })
+          )
       )
   )
 

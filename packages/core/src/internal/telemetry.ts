@@ -6,8 +6,10 @@
  * @internal
  */
 import * as Context from "effect/Context"
-import type * as Effect from "effect/Effect"
-import type { McpError } from "../McpError.ts"
+import type * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
+import type { McpError, McpTransportError } from "../McpError.ts"
 import type { Session } from "./session.ts"
 
 /**
@@ -16,13 +18,18 @@ import type { Session } from "./session.ts"
 export type HandshakeMethod = "initialize" | "server/discover"
 
 /**
- * What `McpTelemetry.layer` installs: a wrapper of each new session, a wrapper of each step of the
- * negotiation that opens one, and the name a router gave the server (set by the router's member, so
- * spans and metrics carry it).
+ * What `McpTelemetry.layer` installs: a wrapper of each new session (in the session's scope, which
+ * closes when it ends; `closed` is its connection's end, failed with the error that lost it), a
+ * wrapper of each step of the negotiation that opens one, and the name a router gave the server (set
+ * by the router's member, so spans and metrics carry it).
  */
 export interface Instrumentation {
   readonly server: string | undefined
-  readonly session: (session: Session, server: string | undefined) => Session
+  readonly session: (
+    session: Session,
+    server: string | undefined,
+    closed: Deferred.Deferred<never, McpTransportError>
+  ) => Effect.Effect<Session, never, Scope.Scope>
   readonly handshake: <A extends { readonly session: Session }>(
     method: HandshakeMethod,
     step: Effect.Effect<A, McpError>,
@@ -41,8 +48,14 @@ export const CurrentInstrumentation: Context.Reference<Instrumentation | undefin
 /**
  * The session as the client uses it: instrumented when telemetry is installed, itself otherwise.
  */
-export const instrument = (instrumentation: Instrumentation | undefined, session: Session): Session =>
-  instrumentation === undefined ? session : instrumentation.session(session, instrumentation.server)
+export const instrument = (
+  instrumentation: Instrumentation | undefined,
+  session: Session,
+  closed: Deferred.Deferred<never, McpTransportError>
+): Effect.Effect<Session, never, Scope.Scope> =>
+  instrumentation === undefined
+    ? Effect.succeed(session)
+    : instrumentation.session(session, instrumentation.server, closed)
 
 /**
  * The same instrumentation, naming the server as a router does.
