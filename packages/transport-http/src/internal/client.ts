@@ -3,8 +3,9 @@
  * credentials, one more try when the hook answers a 401/403 challenge with `true`, and a deadline
  * for the response headers (unless the MCP request it carries has its own: see {@link Attempt}). A
  * request that could not be made, or whose connection was reset, fails as {@link Transient} (worth
- * another try); a missed deadline does not (the server may be working on it). Errors show a URL as {@link shown} does: never the password it may hold. Also the one way
- * both transports' services are built.
+ * another try); a missed deadline does not (the server may be working on it). Errors show a URL as
+ * {@link shown} does: never the password it may hold. Also the one way both transports' services
+ * are built.
  *
  * @internal
  */
@@ -84,9 +85,9 @@ export interface Client {
 
 /**
  * A client for requests with the configured headers, answered within `timeout` (unless
- * {@link Attempt} says the request has a deadline of its own). A 401 or 403 goes
- * to the hook's `onChallenge`, and the request is sent again while it says so (at most
- * `McpAuth.maxChallenges` times).
+ * {@link Attempt} says the request has a deadline of its own). A 401 or 403 goes to the hook's
+ * `onChallenge`, and the request is sent again while it says so (at most `McpAuth.maxChallenges`
+ * times).
  */
 export const make = (services: Services, options: {
   readonly headers: Readonly<Record<string, string>> | undefined
