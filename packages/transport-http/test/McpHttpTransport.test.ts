@@ -371,7 +371,7 @@ describe("McpHttpTransport: an SSE answer keeps its connection", () => {
       // ended all go out on connections already open
       const opened = server.connections()
       for (let i = 0; i < 5; i++) {
-        yield* Effect.sleep("40 millis")
+        yield* Effect.sleep("100 millis")
         assert.strictEqual(textOf(yield* client.callTool("late")), "late")
       }
       assert.strictEqual(server.connections(), opened)
