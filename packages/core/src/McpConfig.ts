@@ -562,6 +562,19 @@ export const decode = (
 ): Effect.Effect<McpConfig, McpConfigError> => Effect.fromResult(decodeResult(document, options))
 
 /**
+ * The format a configuration document is in, told from its top-level keys as {@link decode} tells it
+ * when no `format` is given; `undefined` when none says.
+ *
+ * @stability experimental
+ * @category utils
+ * @since 0.3.0
+ */
+export const detectFormat = (document: unknown): Format | undefined =>
+  typeof document === "object" && document !== null && !Array.isArray(document)
+    ? Formats.detect(document as Record<string, unknown>)
+    : undefined
+
+/**
  * {@link decode} as a `Result`, for code that is not in an `Effect`.
  *
  * @stability experimental

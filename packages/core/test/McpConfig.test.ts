@@ -139,6 +139,16 @@ describe("McpConfig.decode", () => {
     assert.strictEqual(missing?.reason._tag, "MissingVariable")
   })
 
+  it("detectFormat tells the format from the top-level keys, as decode does", () => {
+    assert.strictEqual(McpConfig.detectFormat({ mcpServers: {} }), "mcpServers")
+    assert.strictEqual(McpConfig.detectFormat({ mcp: { api: {} } }), "opencode")
+    assert.strictEqual(McpConfig.detectFormat({ mcp: { servers: {} } }), "vscode")
+    assert.strictEqual(McpConfig.detectFormat({ mcp_servers: {} }), "codex")
+    assert.strictEqual(McpConfig.detectFormat({ extensions: {} }), "goose")
+    assert.isUndefined(McpConfig.detectFormat({ theme: "dark" }))
+    assert.isUndefined(McpConfig.detectFormat([{ mcpServers: {} }]))
+  })
+
   it("merges configurations: a later server of the same name replaces the earlier one whole", () => {
     const decode = (document: unknown, file: string) => {
       const result = McpConfig.decodeResult(document, { file })

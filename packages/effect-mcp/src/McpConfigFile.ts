@@ -28,6 +28,8 @@ import { McpConfig } from "@effect-mcp/core"
 import * as Effect from "effect/Effect"
 import type * as FileSystem from "effect/FileSystem"
 import type * as Path from "effect/Path"
+import type { PlatformError } from "effect/PlatformError"
+import * as NodePath from "node:path"
 import { parse } from "./internal/parse.ts"
 
 /** Effect's `FileSystem` and `Path` modules, loaded when a file is read, not when this module is. */
@@ -206,10 +208,14 @@ const GEMINI_SETTINGS = /(?:^|[\\/])\.gemini[\\/]settings\.json$/
  *
  * The format is told from the document's keys unless given, except for a Gemini CLI settings file
  * (`.gemini/settings.json`), which reads as the `gemini` format: its `mcpServers` look like Claude's,
- * but its `url` is an SSE endpoint, `httpUrl` a Streamable HTTP one, and `$NAME` a variable.
+ * but its `url` is an SSE endpoint, `httpUrl` a Streamable HTTP one, and `$NAME` a variable. In an
+ * opencode file, `{file:path}` in the `mcp` section is replaced by that file's contents, trimmed, as
+ * opencode does (a path relative to the configuration file, absolute, or from the home directory with
+ * `~/`, `platform.home` when given).
  *
- * Fails with `McpConfigError`: `ReadFailed` (the file cannot be read, or is not valid JSON, TOML or
- * YAML), or any error of `McpConfig.decode`, naming this file.
+ * Fails with `McpConfigError`: `ReadFailed` (the file, or a file it references with `{file:path}`,
+ * cannot be read, or it is not valid JSON, TOML or YAML), or any error of `McpConfig.decode`, naming
+ * this file.
  *
  * @stability experimental
  * @category constructors
@@ -225,13 +231,67 @@ export const read = (
       readFailed(file, `cannot be read (${cause.message})`, cause))
     const document = yield* Effect.mapError(parse(file, text), (description) =>
       readFailed(file, description))
-    return yield* McpConfig.decode(document, {
-      file,
-      format: options?.format ?? (GEMINI_SETTINGS.test(file) ? "gemini" : undefined),
-      env: variables(options),
-      project: options?.project
-    })
+    const format = options?.format ?? (GEMINI_SETTINGS.test(file) ? "gemini" : McpConfig.detectFormat(document))
+    const home = (options?.platform ?? currentPlatform()).home
+    return yield* McpConfig.decode(
+      format === "opencode" ? yield* withFiles(document, file, home, fs.readFileString) : document,
+      { file, format, env: variables(options), project: options?.project }
+    )
   })
+
+/** opencode's reference to a file, replaced by the file's contents, trimmed. */
+const FILE_REFERENCE = /\{file:([^}]+)\}/g
+
+/**
+ * An opencode document with the `{file:path}` references in its `mcp` section replaced by the files'
+ * contents (trimmed, as opencode does), a path being absolute, from the home directory (`~/`), or
+ * relative to the configuration file. Other sections are left alone: their files are not the servers'.
+ */
+const withFiles = Effect.fnUntraced(function*(
+  document: unknown,
+  file: string,
+  home: string,
+  readFile: (path: string) => Effect.Effect<string, PlatformError>
+): Effect.fn.Return<unknown, McpConfig.McpConfigError> {
+  const doc = document as Record<string, unknown>
+  const references = new Set<string>()
+  forEachString(doc.mcp, (text) => {
+    for (const match of text.matchAll(FILE_REFERENCE)) references.add(match[1]!)
+  })
+  if (references.size === 0) return document
+  const contents = new Map<string, string>()
+  for (const reference of references) {
+    const target = reference.startsWith("~/")
+      ? NodePath.join(home, reference.slice(2))
+      : NodePath.resolve(NodePath.dirname(file), reference)
+    const text = yield* Effect.mapError(
+      readFile(target),
+      (cause) => readFailed(file, `{file:${reference}} cannot be read (${cause.message})`, cause)
+    )
+    contents.set(reference, text.trim())
+  }
+  return {
+    ...doc,
+    mcp: mapStrings(doc.mcp, (text) => text.replace(FILE_REFERENCE, (_, ref: string) => contents.get(ref)!))
+  }
+})
+
+/** Calls `f` with every string in a JSON value. */
+const forEachString = (value: unknown, f: (text: string) => void): void => {
+  if (typeof value === "string") f(value)
+  else if (Array.isArray(value)) value.forEach((item) => forEachString(item, f))
+  else if (typeof value === "object" && value !== null) Object.values(value).forEach((item) => forEachString(item, f))
+}
+
+/** A JSON value with every string mapped by `f`. */
+const mapStrings = (value: unknown, f: (text: string) => string): unknown => {
+  if (typeof value === "string") return f(value)
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, f))
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, f)]))
+  }
+  return value
+}
 
 /**
  * Finds every configuration file that exists among {@link locations}, reads each, and merges them in

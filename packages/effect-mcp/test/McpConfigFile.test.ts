@@ -145,6 +145,47 @@ describe("McpConfigFile: every format from a real sample file", () => {
       assert.deepStrictEqual(reveal(context7.headers), { Authorization: "Bearer c7" })
     }))
 
+  it.effect("opencode's {file:path} in the mcp section: relative to the file, from home, trimmed; a missing one fails", () =>
+    Effect.gen(function*() {
+      const fs = yield* FileSystem.FileSystem
+      const home = yield* fs.makeTempDirectoryScoped()
+      const dir = yield* fs.makeTempDirectoryScoped()
+      yield* fs.makeDirectory(`${dir}/secrets`)
+      yield* fs.writeFileString(`${dir}/secrets/token`, "tok-123\n")
+      yield* fs.writeFileString(`${home}/.api-key`, "  key-456  \n")
+      const config = (mcp: object) => JSON.stringify({ instructions: "{file:./not-there.md}", mcp })
+      yield* fs.writeFileString(
+        `${dir}/opencode.json`,
+        config({
+          api: {
+            type: "remote",
+            url: "https://mcp.example.com/mcp",
+            headers: { Authorization: "Bearer {file:secrets/token}", "X-Key": "{file:~/.api-key}" }
+          },
+          local: { type: "local", command: ["tool", "--token={file:./secrets/token}"] }
+        })
+      )
+      const read = McpConfigFile.read(`${dir}/opencode.json`, { env, platform: { os: "linux", home } })
+      const servers = (yield* read).servers
+      assert.deepStrictEqual(reveal(http(servers.api).headers), { Authorization: "Bearer tok-123", "X-Key": "key-456" })
+      assert.deepStrictEqual(stdio(servers.local).args, ["--token=tok-123"])
+      // the same text in another format is not opencode's: left as written
+      yield* fs.writeFileString(
+        `${dir}/mcp.json`,
+        JSON.stringify({ mcpServers: { local: { command: "tool", args: ["{file:./secrets/token}"] } } })
+      )
+      const other = yield* McpConfigFile.read(`${dir}/mcp.json`, { env })
+      assert.deepStrictEqual(stdio(other.servers.local).args, ["{file:./secrets/token}"])
+      // a server's file that cannot be read fails the read, naming the reference
+      yield* fs.writeFileString(
+        `${dir}/opencode.json`,
+        config({ api: { type: "remote", url: "https://mcp.example.com/mcp", headers: { A: "{file:./gone}" } } })
+      )
+      const error = yield* Effect.flip(read)
+      assert.strictEqual(error.reason._tag, "ReadFailed")
+      assert.include(error.message, "{file:./gone} cannot be read")
+    }).pipe(Effect.scoped, Effect.provide(NodeServices.layer)))
+
   it.effect("a Gemini CLI settings file is read as Gemini's format by its path, without being told", () =>
     Effect.gen(function*() {
       const fs = yield* FileSystem.FileSystem
